@@ -1,0 +1,115 @@
+package org.gsae.core.loss;
+
+import org.gsae.core.model.Encoding;
+import org.gsae.core.model.GatedEncoder;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.model.Variant;
+import org.gsae.core.tensor.Tensor;
+
+/**
+ * The gated SAE training loss with analytic gradients (Rajamanoharan et al. 2024, eq. 8;
+ * DESIGN §2):
+ *
+ * <pre>
+ * L_rec = mean_b ||x - x_hat||^2
+ * L_sp  = lambda * mean_b sum_j relu(pi_gate)_j ||W_dec[j]||
+ * L_aux = alpha  * mean_b ||x - relu(pi_gate) W_dec' - b_dec'||^2
+ * </pre>
+ *
+ * where {@code W_dec', b_dec'} are stop-gradient copies in {@link Variant#PAPER} and live in
+ * {@link Variant#SAELENS}. Everything is returned as sums over the batch rows (see
+ * {@link LossSums}); the gradient of the mean loss is {@code gradientSum / rows}.
+ *
+ * <p>Thread-safe and stateless: one instance serves any number of concurrent batches.
+ */
+public final class GatedLoss implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final Variant variant;
+  private final double auxCoefficient;
+
+  /**
+   * @param variant        which objective (aux detached or not)
+   * @param auxCoefficient alpha, the weight of {@code L_aux} (the paper uses 1)
+   */
+  public GatedLoss(Variant variant, double auxCoefficient) {
+    if (!(auxCoefficient >= 0) || Double.isInfinite(auxCoefficient)) {
+      throw new IllegalArgumentException("aux coefficient must be finite and >= 0, got " + auxCoefficient);
+    }
+    this.variant = java.util.Objects.requireNonNull(variant, "variant");
+    this.auxCoefficient = auxCoefficient;
+  }
+
+  public Variant variant() {
+    return variant;
+  }
+
+  public double auxCoefficient() {
+    return auxCoefficient;
+  }
+
+  /** Loss sums and the gradient of the summed loss for one batch. */
+  public record Result(LossSums loss, SaeParameters gradientSum) {}
+
+  /**
+   * Computes the summed loss terms and their analytic gradient on one batch.
+   *
+   * @param p      parameters (n = d_in, m = d_sae)
+   * @param x      activations [B, n], same dtype as {@code p}
+   * @param lambda sparsity coefficient (after any warm-up)
+   * @return loss sums over the B rows and the gradient of their sum (same shapes as {@code p})
+   */
+  public Result evaluate(SaeParameters p, Tensor x, double lambda) {
+    Encoding e = GatedEncoder.encode(p, x);
+    Tensor f = e.featureActs();
+    Tensor xHat = GatedEncoder.decode(p, f);
+    Tensor r = xHat.sub(x);                                      // [B, n]
+    Tensor g = e.piGate().relu();                                // [B, m]
+    Tensor norms = p.wDec().rowNorms();                          // [m]
+    Tensor s = g.matmul(p.wDec()).addRowVector(p.bDec()).sub(x); // [B, n] aux residual
+    Tensor gSum = g.sumRows();                                   // [m]
+
+    double mse = r.sumSquares();
+    double l1 = lambda * gSum.vecmat(norms.reshape(norms.length(), 1), false).scalar();
+    double aux = auxCoefficient * s.sumSquares();
+    double l0 = f.positiveMask().sum();
+
+    // d(sum loss)/d x_hat and d/d x_hat_gate
+    Tensor dxh = r.scale(2.0);
+    Tensor ds = s.scale(2.0 * auxCoefficient);
+
+    // Magnitude path: dL/dpi_mag = (dxh W_dec^T) * 1[gate] * 1[pi_mag > 0].
+    Tensor dPiMag = dxh.matmul(p.wDec(), false, true).mul(f.positiveMask());
+    // Gate path: dL/dpi_gate = (ds W_dec^T + lambda ||W_dec||) * 1[pi_gate > 0].
+    Tensor dPiGate = ds.matmul(p.wDec(), false, true).addRowVector(norms.scale(lambda))
+        .mul(e.piGate().positiveMask());
+
+    Tensor scale = p.rMag().exp();                               // [m]
+    Tensor dbMag = dPiMag.sumRows();
+    Tensor dbGate = dPiGate.sumRows();
+    // pi feeds both paths: dL/dpi = exp(r_mag) * dpi_mag + dpi_gate, so one GEMM gives dW_enc.
+    Tensor dPi = dPiMag.mulRowVector(scale).add(dPiGate);
+    Tensor dWEnc = e.xCentered().matmul(dPi, true, false);      // [n, m]
+    // pi_mag = exp(r_mag) * pi + b_mag  =>  dr_mag = exp(r_mag) * sum_b dpi_mag * pi.
+    Tensor drMag = dPiMag.mul(e.pi()).sumRows().mul(scale);
+
+    // Decoder: MSE path, plus the L1 norm term (d||w_j||/dw_j = w_j / ||w_j||).
+    Tensor dWDec = f.matmul(dxh, true, false)
+        .add(p.wDec().divColumnVector(safe(norms)).mulColumnVector(gSum.scale(lambda)));
+    Tensor dbDec = dxh.sumRows();
+    if (!variant.detachAux()) {
+      dWDec = dWDec.add(g.matmul(ds, true, false));
+      dbDec = dbDec.add(ds.sumRows());
+    }
+    // x_c = x - b_dec: sum_b dL/dx_c = sum_b dpi W_enc^T = (sum_b dpi) W_enc^T.
+    dbDec = dbDec.sub(dbMag.mul(scale).add(dbGate).vecmat(p.wEnc(), true));
+
+    SaeParameters grad = new SaeParameters(dWEnc, dbGate, drMag, dbMag, dWDec, dbDec);
+    return new Result(new LossSums(mse, l1, aux, l0, x.rows()), grad);
+  }
+
+  /** Norms with exact zeros replaced by 1 so an all-zero decoder row gets zero L1 gradient. */
+  private static Tensor safe(Tensor norms) {
+    return norms.add(norms.positiveMask().scale(-1.0).addScalar(1.0));
+  }
+}
