@@ -2,60 +2,85 @@ package org.gsae.core.tensor;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A dense, row-major vector or matrix of float32 or float64 values: the only numeric type
- * the rest of gsae sees. It is a thin facade over ND4J (the only package that imports
- * {@code org.nd4j}), offering exactly the operations the gated SAE needs. Every operation
- * returns a new tensor and never modifies its operands, except the methods whose names end
- * in {@code InPlace}.
+ * the rest of gsae sees. Values live in a plain Java array; element-wise work runs as tight
+ * loops (no per-call native overhead), and matrix products go to OpenBLAS through
+ * {@link Blas}. Every operation returns a new tensor and never modifies its operands,
+ * except the methods whose names end in {@code InPlace}.
  *
  * <p>Shapes: rank 1 is {@code [length]}; rank 2 is {@code [rows, cols]}. Binary element-wise
  * operations require equal shapes and dtypes; "row vector" operations broadcast a
- * {@code [cols]} vector over every row of a {@code [rows, cols]} matrix.
+ * {@code [cols]} vector over every row of a {@code [rows, cols]} matrix, "column vector"
+ * operations a {@code [rows]} vector over every column.
  */
 public final class Tensor {
-  private final INDArray a;
+  private final float[] f;   // FLOAT32 storage, or null
+  private final double[] d;  // FLOAT64 storage, or null
+  private final int rows;
+  private final int cols;
+  private final int rank;
 
-  private Tensor(INDArray a) {
-    this.a = a;
+  private Tensor(float[] f, double[] d, int rank, int rows, int cols) {
+    this.f = f;
+    this.d = d;
+    this.rank = rank;
+    this.rows = rows;
+    this.cols = cols;
+  }
+
+  private static Tensor wrapF(float[] f, int rank, int rows, int cols) {
+    return new Tensor(f, null, rank, rows, cols);
+  }
+
+  private static Tensor wrapD(double[] d, int rank, int rows, int cols) {
+    return new Tensor(null, d, rank, rows, cols);
+  }
+
+  private Tensor like(float[] nf, double[] nd) {
+    return new Tensor(nf, nd, rank, rows, cols);
   }
 
   // ---------------------------------------------------------------- creation
 
   /** A zero tensor of the given shape ({@code [n]} or {@code [rows, cols]}). */
   public static Tensor zeros(DType dtype, long... shape) {
-    checkShape(shape);
-    return new Tensor(Nd4j.zeros(nd(dtype), shape));
+    int[] s = dims(shape);
+    int n = Math.multiplyExact(s[1], s[2]);
+    return dtype == DType.FLOAT32 ? wrapF(new float[n], s[0], s[1], s[2])
+        : wrapD(new double[n], s[0], s[1], s[2]);
   }
 
   /** A tensor of the given shape filled with {@code value}. */
   public static Tensor full(DType dtype, double value, long... shape) {
-    checkShape(shape);
-    return new Tensor(Nd4j.valueArrayOf(shape, value, nd(dtype)));
+    Tensor t = zeros(dtype, shape);
+    if (t.f != null) {
+      Arrays.fill(t.f, (float) value);
+    } else {
+      Arrays.fill(t.d, value);
+    }
+    return t;
   }
 
   /** Copies {@code data} (row-major) into a float32 tensor of the given shape. */
   public static Tensor of(float[] data, long... shape) {
-    checkShape(shape);
-    checkLength(data.length, shape);
-    return new Tensor(Nd4j.createFromArray(data).reshape('c', shape));
+    int[] s = dims(shape);
+    checkLength(data.length, s, shape);
+    return wrapF(data.clone(), s[0], s[1], s[2]);
   }
 
   /** Copies {@code data} (row-major) into a float64 tensor of the given shape. */
   public static Tensor of(double[] data, long... shape) {
-    checkShape(shape);
-    checkLength(data.length, shape);
-    return new Tensor(Nd4j.createFromArray(data).reshape('c', shape));
+    int[] s = dims(shape);
+    checkLength(data.length, s, shape);
+    return wrapD(data.clone(), s[0], s[1], s[2]);
   }
 
   /** Copies {@code data} (row-major) into a tensor of the given dtype and shape. */
   public static Tensor of(double[] data, DType dtype, long... shape) {
-    return of(data, shape).cast(dtype);
+    Tensor t = of(data, shape);
+    return dtype == DType.FLOAT64 ? t : t.cast(DType.FLOAT32);
   }
 
   /** Copies a {@code [rows][cols]} array into a float32 {@code [rows, cols]} tensor. */
@@ -64,123 +89,134 @@ public final class Tensor {
     if (rows.length == 0) {
       throw new IllegalArgumentException("need at least one row");
     }
-    int cols = rows[0].length;
-    float[] flat = new float[rows.length * cols];
+    int c = rows[0].length;
+    float[] flat = new float[Math.multiplyExact(rows.length, c)];
     for (int i = 0; i < rows.length; i++) {
-      if (rows[i].length != cols) {
+      if (rows[i].length != c) {
         throw new IllegalArgumentException(
-            "ragged rows: row 0 has " + cols + " values, row " + i + " has " + rows[i].length);
+            "ragged rows: row 0 has " + c + " values, row " + i + " has " + rows[i].length);
       }
-      System.arraycopy(rows[i], 0, flat, i * cols, cols);
+      System.arraycopy(rows[i], 0, flat, i * c, c);
     }
-    return of(flat, rows.length, cols);
+    return wrapF(flat, 2, rows.length, c);
   }
 
-  private static void checkShape(long[] shape) {
+  /** {rank, rows, cols}; a vector is stored as rows = length, cols = 1. */
+  private static int[] dims(long[] shape) {
     if (shape.length < 1 || shape.length > 2) {
       throw new IllegalArgumentException("rank must be 1 or 2, got shape " + Arrays.toString(shape));
     }
     for (long s : shape) {
-      if (s < 0) {
-        throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+      if (s < 0 || s > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("bad dimension in shape " + Arrays.toString(shape));
       }
     }
+    return new int[] {shape.length, (int) shape[0], shape.length == 2 ? (int) shape[1] : 1};
   }
 
-  private static void checkLength(int length, long[] shape) {
-    long n = 1;
-    for (long s : shape) {
-      n *= s;
-    }
+  private static void checkLength(int length, int[] s, long[] shape) {
+    long n = (long) s[1] * s[2];
     if (n != length) {
       throw new IllegalArgumentException(
           "data has " + length + " values but shape " + Arrays.toString(shape) + " needs " + n);
     }
   }
 
-  private static DataType nd(DType d) {
-    return d == DType.FLOAT32 ? DataType.FLOAT : DataType.DOUBLE;
-  }
-
   // ---------------------------------------------------------------- shape and access
 
   public DType dtype() {
-    return a.dataType() == DataType.DOUBLE ? DType.FLOAT64 : DType.FLOAT32;
+    return f != null ? DType.FLOAT32 : DType.FLOAT64;
   }
 
   public int rank() {
-    return a.rank();
+    return rank;
   }
 
   public long[] shape() {
-    return a.shape();
+    return rank == 1 ? new long[] {rows} : new long[] {rows, cols};
   }
 
   /** Number of rows of a matrix (the length of a vector). */
   public long rows() {
-    return a.size(0);
+    return rows;
   }
 
   /** Number of columns of a matrix; a vector has one. */
   public long cols() {
-    return a.rank() == 2 ? a.size(1) : 1;
+    return cols;
   }
 
   public long length() {
-    return a.length();
+    return (long) rows * cols;
   }
 
   public double get(long i) {
-    return a.getDouble(i);
+    return f != null ? f[(int) i] : d[(int) i];
   }
 
   public double get(long row, long col) {
-    return a.getDouble(row, col);
+    return get(row * cols + col);
   }
 
   /** The only value of a one-element tensor. */
   public double scalar() {
-    if (a.length() != 1) {
+    if (length() != 1) {
       throw new IllegalStateException("not a one-element tensor: shape " + Arrays.toString(shape()));
     }
-    return a.getDouble(0);
+    return get(0);
   }
 
   /** A row-major copy of the values as float32. */
   public float[] toFloatArray() {
-    return flatC(DataType.FLOAT).toFloatVector();
+    if (f != null) {
+      return f.clone();
+    }
+    float[] o = new float[d.length];
+    for (int i = 0; i < o.length; i++) {
+      o[i] = (float) d[i];
+    }
+    return o;
   }
 
   /** A row-major copy of the values as float64. */
   public double[] toDoubleArray() {
-    return flatC(DataType.DOUBLE).toDoubleVector();
+    if (d != null) {
+      return d.clone();
+    }
+    double[] o = new double[f.length];
+    for (int i = 0; i < o.length; i++) {
+      o[i] = f[i];
+    }
+    return o;
   }
 
-  private INDArray flatC(DataType t) {
-    INDArray c = a.dataType() == t ? a.dup('c') : a.castTo(t).dup('c');
-    return c.reshape('c', c.length());
-  }
-
-  /** The same values reinterpreted with a new shape of equal length (row-major). */
+  /** The same values with a new shape of equal length (row-major). */
   public Tensor reshape(long... shape) {
-    checkShape(shape);
-    checkLength((int) a.length(), shape);
-    return new Tensor(a.dup('c').reshape('c', shape));
+    int[] s = dims(shape);
+    checkLength((int) length(), s, shape);
+    return new Tensor(f == null ? null : f.clone(), d == null ? null : d.clone(), s[0], s[1], s[2]);
   }
 
   /** A copy converted to {@code dtype} (a copy even when the dtype is already right). */
   public Tensor cast(DType dtype) {
-    return new Tensor(a.dataType() == nd(dtype) ? a.dup('c') : a.castTo(nd(dtype)));
+    return dtype == DType.FLOAT32 ? wrapF(toFloatArray(), rank, rows, cols)
+        : wrapD(toDoubleArray(), rank, rows, cols);
   }
 
   public Tensor copy() {
-    return new Tensor(a.dup('c'));
+    return like(f == null ? null : f.clone(), d == null ? null : d.clone());
   }
 
   /** Rows {@code [from, to)} of a matrix, as a copy. */
   public Tensor rowRange(long from, long to) {
-    return new Tensor(a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
-        org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c'));
+    requireMatrix();
+    if (from < 0 || to > rows || from > to) {
+      throw new IllegalArgumentException("row range [" + from + ", " + to + ") of " + rows + " rows");
+    }
+    int a = (int) from * cols;
+    int b = (int) to * cols;
+    return f != null ? wrapF(Arrays.copyOfRange(f, a, b), 2, (int) (to - from), cols)
+        : wrapD(Arrays.copyOfRange(d, a, b), 2, (int) (to - from), cols);
   }
 
   // ---------------------------------------------------------------- products
@@ -191,7 +227,20 @@ public final class Tensor {
    */
   public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
     sameType(other);
-    return new Tensor(Nd4j.gemm(a, other.a, transposeThis, transposeOther));
+    requireMatrix();
+    other.requireMatrix();
+    int m = transposeThis ? cols : rows;
+    int k = transposeThis ? rows : cols;
+    int k2 = transposeOther ? other.cols : other.rows;
+    int n = transposeOther ? other.rows : other.cols;
+    if (k != k2) {
+      throw new IllegalArgumentException("matmul inner dimensions differ: " + Arrays.toString(shape())
+          + (transposeThis ? "^T" : "") + " @ " + Arrays.toString(other.shape())
+          + (transposeOther ? "^T" : ""));
+    }
+    return f != null
+        ? wrapF(Blas.sgemm(f, rows, cols, transposeThis, other.f, other.rows, other.cols, transposeOther), 2, m, n)
+        : wrapD(Blas.dgemm(d, rows, cols, transposeThis, other.d, other.rows, other.cols, transposeOther), 2, m, n);
   }
 
   /** {@code this @ other}. */
@@ -201,94 +250,110 @@ public final class Tensor {
 
   /** Vector-matrix product: {@code [k] @ op(m)} gives {@code [n]}. */
   public Tensor vecmat(Tensor m, boolean transposeM) {
-    sameType(m);
-    INDArray row = a.reshape('c', 1, a.length());
-    INDArray out = Nd4j.gemm(row, m.a, false, transposeM);
-    return new Tensor(out.reshape('c', out.length()));
+    Tensor row = new Tensor(f, d, 2, 1, (int) length());
+    Tensor out = row.matmul(m, false, transposeM);
+    return new Tensor(out.f, out.d, 1, (int) out.cols, 1);
   }
 
   // ---------------------------------------------------------------- element-wise
 
   public Tensor add(Tensor o) {
     sameShape(o);
-    return new Tensor(a.add(o.a));
+    return f != null ? like(FloatKernels.add(f, o.f), null) : like(null, DoubleKernels.add(d, o.d));
   }
 
   public Tensor sub(Tensor o) {
     sameShape(o);
-    return new Tensor(a.sub(o.a));
+    return f != null ? like(FloatKernels.sub(f, o.f), null) : like(null, DoubleKernels.sub(d, o.d));
   }
 
   public Tensor mul(Tensor o) {
     sameShape(o);
-    return new Tensor(a.mul(o.a));
+    return f != null ? like(FloatKernels.mul(f, o.f), null) : like(null, DoubleKernels.mul(d, o.d));
   }
 
   public Tensor div(Tensor o) {
     sameShape(o);
-    return new Tensor(a.div(o.a));
+    return f != null ? like(FloatKernels.div(f, o.f), null) : like(null, DoubleKernels.div(d, o.d));
   }
 
   public Tensor scale(double s) {
-    return new Tensor(a.mul(s));
+    return f != null ? like(FloatKernels.scale(f, s), null) : like(null, DoubleKernels.scale(d, s));
   }
 
   public Tensor addScalar(double s) {
-    return new Tensor(a.add(s));
+    return f != null ? like(FloatKernels.addScalar(f, s), null) : like(null, DoubleKernels.addScalar(d, s));
   }
 
   /** {@code max(x, 0)}. */
   public Tensor relu() {
-    return new Tensor(Transforms.relu(a, true));
+    return f != null ? like(FloatKernels.relu(f), null) : like(null, DoubleKernels.relu(d));
   }
 
   /** Heaviside step: 1 where the value is strictly positive, else 0 (same dtype). */
   public Tensor positiveMask() {
-    return new Tensor(a.gt(0.0).castTo(a.dataType()));
+    return f != null ? like(FloatKernels.positiveMask(f), null) : like(null, DoubleKernels.positiveMask(d));
   }
 
   public Tensor exp() {
-    return new Tensor(Transforms.exp(a, true));
+    return f != null ? like(FloatKernels.exp(f), null) : like(null, DoubleKernels.exp(d));
   }
 
   public Tensor sqrt() {
-    return new Tensor(Transforms.sqrt(a, true));
+    return f != null ? like(FloatKernels.sqrt(f), null) : like(null, DoubleKernels.sqrt(d));
   }
 
   public Tensor square() {
-    return new Tensor(a.mul(a));
+    return mul(this);
   }
 
   // ---------------------------------------------------------------- broadcasting
 
   /** {@code [rows, cols] + v[cols]} on every row. */
   public Tensor addRowVector(Tensor v) {
-    rowVec(v);
-    return new Tensor(a.addRowVector(v.a));
+    return rowOp(v, 0);
   }
 
   /** {@code [rows, cols] - v[cols]} on every row. */
   public Tensor subRowVector(Tensor v) {
-    rowVec(v);
-    return new Tensor(a.subRowVector(v.a));
+    return rowOp(v, 1);
   }
 
   /** {@code [rows, cols] * v[cols]} on every row (scales each column). */
   public Tensor mulRowVector(Tensor v) {
-    rowVec(v);
-    return new Tensor(a.mulRowVector(v.a));
+    return rowOp(v, 2);
   }
 
   /** {@code [rows, cols] * v[rows]} on every column (scales each row). */
   public Tensor mulColumnVector(Tensor v) {
-    colVec(v);
-    return new Tensor(a.mulColumnVector(v.a.reshape('c', v.a.length(), 1)));
+    return colOp(v, 2);
   }
 
   /** {@code [rows, cols] / v[rows]} on every column (divides each row). */
   public Tensor divColumnVector(Tensor v) {
-    colVec(v);
-    return new Tensor(a.divColumnVector(v.a.reshape('c', v.a.length(), 1)));
+    return colOp(v, 3);
+  }
+
+  private Tensor rowOp(Tensor v, int op) {
+    sameType(v);
+    requireMatrix();
+    if (v.length() != cols) {
+      throw new IllegalArgumentException("row vector of length " + v.length() + " does not match "
+          + cols + " columns");
+    }
+    return f != null ? like(FloatKernels.rowVector(f, v.f, rows, cols, op), null)
+        : like(null, DoubleKernels.rowVector(d, v.d, rows, cols, op));
+  }
+
+  private Tensor colOp(Tensor v, int op) {
+    sameType(v);
+    requireMatrix();
+    if (v.length() != rows) {
+      throw new IllegalArgumentException("column vector of length " + v.length() + " does not match "
+          + rows + " rows");
+    }
+    return f != null ? like(FloatKernels.columnVector(f, v.f, rows, cols, op), null)
+        : like(null, DoubleKernels.columnVector(d, v.d, rows, cols, op));
   }
 
   // ---------------------------------------------------------------- reductions
@@ -296,39 +361,41 @@ public final class Tensor {
   /** Sum over rows: {@code [rows, cols] -> [cols]}. */
   public Tensor sumRows() {
     requireMatrix();
-    return new Tensor(a.sum(0).reshape('c', a.size(1)));
+    return f != null ? wrapF(FloatKernels.sumRows(f, rows, cols), 1, cols, 1)
+        : wrapD(DoubleKernels.sumRows(d, rows, cols), 1, cols, 1);
   }
 
   /** Sum over columns: {@code [rows, cols] -> [rows]}. */
   public Tensor sumCols() {
     requireMatrix();
-    return new Tensor(a.sum(1).reshape('c', a.size(0)));
+    return f != null ? wrapF(FloatKernels.sumCols(f, rows, cols, false), 1, rows, 1)
+        : wrapD(DoubleKernels.sumCols(d, rows, cols, false), 1, rows, 1);
   }
 
   /** Euclidean norm of each row: {@code [rows, cols] -> [rows]}. */
   public Tensor rowNorms() {
     requireMatrix();
-    return new Tensor(a.norm2(1).reshape('c', a.size(0)));
+    return f != null ? wrapF(FloatKernels.sumCols(f, rows, cols, true), 1, rows, 1)
+        : wrapD(DoubleKernels.sumCols(d, rows, cols, true), 1, rows, 1);
   }
 
-  /** Sum of all values. */
+  /** Sum of all values (accumulated in double). */
   public double sum() {
-    return a.sumNumber().doubleValue();
+    return f != null ? FloatKernels.sum(f) : DoubleKernels.sum(d);
   }
 
-  /** Sum of squares of all values. */
+  /** Sum of squares of all values (accumulated in double). */
   public double sumSquares() {
-    double n = a.norm2Number().doubleValue();
-    return n * n;
+    return f != null ? FloatKernels.sumSquares(f) : DoubleKernels.sumSquares(d);
   }
 
   public double maxAbs() {
-    return a.length() == 0 ? 0.0 : a.amaxNumber().doubleValue();
+    return f != null ? FloatKernels.maxAbs(f) : DoubleKernels.maxAbs(d);
   }
 
   /** True when every value is finite (no NaN, no infinity). */
   public boolean isFinite() {
-    return !(a.isNaN().any() || a.isInfinite().any());
+    return f != null ? FloatKernels.isFinite(f) : DoubleKernels.isFinite(d);
   }
 
   // ---------------------------------------------------------------- in place
@@ -336,60 +403,54 @@ public final class Tensor {
   /** {@code this += s * o}, in place; returns this. */
   public Tensor addScaledInPlace(Tensor o, double s) {
     sameShape(o);
-    a.addi(o.a.mul(s));
+    if (f != null) {
+      FloatKernels.addScaledInPlace(f, o.f, s);
+    } else {
+      DoubleKernels.addScaledInPlace(d, o.d, s);
+    }
     return this;
   }
 
   /** {@code this *= s}, in place; returns this. */
   public Tensor scaleInPlace(double s) {
-    a.muli(s);
+    if (f != null) {
+      FloatKernels.scaleInPlace(f, s);
+    } else {
+      DoubleKernels.scaleInPlace(d, s);
+    }
     return this;
   }
 
   /** Overwrites the values with those of {@code o}; returns this. */
   public Tensor assignInPlace(Tensor o) {
     sameShape(o);
-    a.assign(o.a);
+    if (f != null) {
+      System.arraycopy(o.f, 0, f, 0, f.length);
+    } else {
+      System.arraycopy(o.d, 0, d, 0, d.length);
+    }
     return this;
   }
 
   // ---------------------------------------------------------------- checks
 
   private void sameType(Tensor o) {
-    if (o.a.dataType() != a.dataType()) {
+    if (o.dtype() != dtype()) {
       throw new IllegalArgumentException("dtype mismatch: " + dtype() + " vs " + o.dtype());
     }
   }
 
   private void sameShape(Tensor o) {
     sameType(o);
-    if (!Arrays.equals(a.shape(), o.a.shape())) {
-      throw new IllegalArgumentException("shape mismatch: " + Arrays.toString(a.shape())
-          + " vs " + Arrays.toString(o.a.shape()));
+    if (o.rank != rank || o.rows != rows || o.cols != cols) {
+      throw new IllegalArgumentException("shape mismatch: " + Arrays.toString(shape())
+          + " vs " + Arrays.toString(o.shape()));
     }
   }
 
   private void requireMatrix() {
-    if (a.rank() != 2) {
+    if (rank != 2) {
       throw new IllegalArgumentException("need a matrix, got shape " + Arrays.toString(shape()));
-    }
-  }
-
-  private void rowVec(Tensor v) {
-    sameType(v);
-    requireMatrix();
-    if (v.a.length() != a.size(1)) {
-      throw new IllegalArgumentException("row vector of length " + v.a.length()
-          + " does not match " + a.size(1) + " columns");
-    }
-  }
-
-  private void colVec(Tensor v) {
-    sameType(v);
-    requireMatrix();
-    if (v.a.length() != a.size(0)) {
-      throw new IllegalArgumentException("column vector of length " + v.a.length()
-          + " does not match " + a.size(0) + " rows");
     }
   }
 

@@ -1,0 +1,107 @@
+package org.gsae.core.train;
+
+import org.gsae.core.loss.GatedLoss;
+import org.gsae.core.loss.LossSums;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.tensor.Tensor;
+
+/**
+ * The per-partition work of one data-parallel training step as a mergeable aggregator
+ * (after Spark MLlib's {@code DifferentiableLossAggregator}): {@link #add} blocks of rows,
+ * {@link #merge} partial results, then divide by {@link #rows()} once on the driver.
+ *
+ * <p>Gradients are kept as one flat float32 vector in {@link SaeParameters#toFlat()} order,
+ * the wire format Spark ships, never an ND4J object. Rows are processed in chunks of at most
+ * {@code chunkRows} so the [chunk, d_sae] intermediates stay bounded; the chunking is a
+ * deterministic function of the block, so the same rows give bit-identical sums.
+ *
+ * <p>Not thread-safe; one instance per task.
+ */
+public final class GradientAccumulator implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final int dIn;
+  private final int dSae;
+  private float[] gradSum;   // null until the first add (keeps the zero value cheap to ship)
+  private LossSums loss = LossSums.EMPTY;
+
+  public GradientAccumulator(int dIn, int dSae) {
+    this.dIn = dIn;
+    this.dSae = dSae;
+  }
+
+  /**
+   * Adds the loss and gradient sums of a block of rows.
+   *
+   * @param params    the step's parameters (float32)
+   * @param lossFn    the objective
+   * @param lambda    sparsity coefficient of this step
+   * @param rows      row-major activations [count, d_in]
+   * @param count     number of rows in {@code rows}
+   * @param chunkRows maximum rows per evaluation chunk
+   * @return this
+   */
+  public GradientAccumulator add(SaeParameters params, GatedLoss lossFn, double lambda,
+      float[] rows, int count, int chunkRows) {
+    if (params.dIn() != dIn || params.dSae() != dSae) {
+      throw new IllegalArgumentException("parameters are d_in=" + params.dIn() + ", d_sae="
+          + params.dSae() + " but the accumulator is d_in=" + dIn + ", d_sae=" + dSae);
+    }
+    if (rows.length < (long) count * dIn) {
+      throw new IllegalArgumentException("block holds " + rows.length + " values, " + count
+          + " rows of d_in=" + dIn + " need " + (long) count * dIn);
+    }
+    for (int from = 0; from < count; from += chunkRows) {
+      int n = Math.min(chunkRows, count - from);
+      float[] chunk = java.util.Arrays.copyOfRange(rows, from * dIn, (from + n) * dIn);
+      GatedLoss.Result r = lossFn.evaluate(params, Tensor.of(chunk, n, dIn), lambda);
+      addFlat(r.gradientSum().toFlat());
+      loss = loss.merge(r.loss());
+    }
+    return this;
+  }
+
+  private void addFlat(float[] g) {
+    if (gradSum == null) {
+      gradSum = g;
+    } else {
+      for (int i = 0; i < g.length; i++) {
+        gradSum[i] += g[i];
+      }
+    }
+  }
+
+  /** Adds {@code other}'s sums into this one; returns this. Merge order is the caller's to fix. */
+  public GradientAccumulator merge(GradientAccumulator other) {
+    if (other.dIn != dIn || other.dSae != dSae) {
+      throw new IllegalArgumentException("cannot merge accumulators of d_in=" + other.dIn
+          + ", d_sae=" + other.dSae + " into d_in=" + dIn + ", d_sae=" + dSae);
+    }
+    if (other.gradSum != null) {
+      addFlat(other.gradSum);
+    }
+    loss = loss.merge(other.loss);
+    return this;
+  }
+
+  public long rows() {
+    return loss.rows();
+  }
+
+  public LossSums loss() {
+    return loss;
+  }
+
+  /** The mean gradient (sum / rows) as parameters; requires at least one row. */
+  public SaeParameters meanGradient() {
+    if (loss.rows() == 0 || gradSum == null) {
+      throw new IllegalStateException("no rows were added: the global batch was empty");
+    }
+    float[] mean = new float[gradSum.length];
+    float inv = 1.0f / loss.rows();
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] = gradSum[i] * inv;
+    }
+    return SaeParameters.fromFlat(mean, dIn, dSae);
+  }
+}

@@ -1,0 +1,156 @@
+package org.gsae.core.train;
+
+import org.gsae.core.data.ActivationDataset;
+import org.gsae.core.loss.GatedLoss;
+import org.gsae.core.model.GatedSae;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.optim.Adam;
+import org.gsae.core.tensor.DType;
+import org.gsae.core.tensor.Tensor;
+
+/**
+ * Trains a {@link GatedSae} on one machine: the original Python API ({@code SaeTrainer(sae,
+ * lr)}, {@code trainStep(x)}, {@code train(dataset, epochs)}) over the same
+ * {@link GradientAccumulator} and {@link UpdateRule} the Spark trainer uses, so one partition
+ * reproduces this trainer bit for bit.
+ *
+ * <p>The model's own {@link GatedSae#sparsityCoefficient()} is the target lambda (so
+ * {@link GatedSae#setLambda} takes effect on the next step); {@code train.sparsity_warmup_steps}
+ * ramps up to it.
+ */
+public final class SaeTrainer {
+  /** Rows evaluated at once; bounds the [chunk, d_sae] intermediates. */
+  public static final int DEFAULT_CHUNK_ROWS = 4096;
+
+  private final GatedSae sae;
+  private final TrainConfig config;
+  private final GatedLoss loss;
+  private final UpdateRule update;
+  private final int chunkRows;
+  private long step;
+
+  /** Default recipe (see {@link TrainConfig#defaults()}) with the given learning rate. */
+  public SaeTrainer(GatedSae sae, double lr) {
+    this(sae, TrainConfig.defaults().withLr(lr).withSparsityCoefficient(sae.sparsityCoefficient()));
+  }
+
+  /** Trains {@code sae} with {@code config}; sets the model's lambda to the config's. */
+  public SaeTrainer(GatedSae sae, TrainConfig config) {
+    this(sae, config, DEFAULT_CHUNK_ROWS);
+  }
+
+  public SaeTrainer(GatedSae sae, TrainConfig config, int chunkRows) {
+    if (sae.dtype() != DType.FLOAT32) {
+      throw new IllegalArgumentException("training runs in float32; the model is " + sae.dtype());
+    }
+    if (chunkRows < 1) {
+      throw new IllegalArgumentException("chunkRows must be >= 1, got " + chunkRows);
+    }
+    this.sae = sae;
+    this.config = config;
+    this.chunkRows = chunkRows;
+    this.loss = new GatedLoss(config.variant(), config.auxCoefficient());
+    this.update = new UpdateRule(config, new Adam(config.adamBeta1(), config.adamBeta2(), config.adamEps()));
+    sae.setLambda(config.sparsityCoefficient());
+  }
+
+  /**
+   * One optimiser step on a batch.
+   *
+   * @param batch activations [B, d_in] (float32)
+   */
+  public StepMetrics trainStep(Tensor batch) {
+    return trainStep(batch.cast(DType.FLOAT32).toFloatArray(), (int) batch.rows());
+  }
+
+  /** One optimiser step on {@code rows} row-major rows [rows, d_in]. */
+  public StepMetrics trainStep(float[] rows, int count) {
+    SaeParameters p = sae.parameters();
+    double lambda = lambdaAt(step);
+    GradientAccumulator acc = new GradientAccumulator(p.dIn(), p.dSae())
+        .add(p, loss, lambda, rows, count, chunkRows);
+    return applyStep(acc, lambda);
+  }
+
+  /**
+   * Applies a step whose gradient sums were computed elsewhere (for example merged from
+   * Spark partitions): divides by the row count, then clip, project, optimiser, renormalise.
+   */
+  public StepMetrics applyStep(GradientAccumulator acc, double lambda) {
+    double lr = Schedules.learningRate(config, step);
+    double gradNorm = update.apply(sae.parameters(), acc.meanGradient(), step);
+    step++;
+    return StepMetrics.of(step, acc.loss(), lr, lambda, gradNorm);
+  }
+
+  /** The sparsity coefficient for step index {@code t}: the model's lambda times the warm-up ramp. */
+  public double lambdaAt(long t) {
+    long w = config.sparsityWarmupSteps();
+    return t < w ? sae.sparsityCoefficient() * (t + 1) / w : sae.sparsityCoefficient();
+  }
+
+  /**
+   * Trains for {@code epochs} passes over the data in global batches of
+   * {@code train.batch_size} rows drawn by {@link BatchPlan} (seeded by {@code train.seed}).
+   *
+   * @return one {@link StepMetrics} per step
+   */
+  public TrainHistory train(ActivationDataset dataset, int epochs) {
+    long steps = (long) Math.ceil((double) epochs * dataset.rows() / config.batchSize());
+    return train(dataset, steps, null);
+  }
+
+  /**
+   * Runs {@code steps} more steps, calling {@code listener} (may be null) after each.
+   */
+  public TrainHistory train(ActivationDataset dataset, long steps,
+      java.util.function.Consumer<StepMetrics> listener) {
+    if (dataset.dIn() != sae.dInput()) {
+      throw new IllegalArgumentException("dataset rows have " + dataset.dIn()
+          + " values but the model's d_in is " + sae.dInput());
+    }
+    BatchPlan plan = new BatchPlan(dataset.rows(), config.batchSize(), config.seed(), config.shuffle());
+    TrainHistory h = new TrainHistory();
+    for (long i = 0; i < steps; i++) {
+      int[] idx = plan.indices(step);
+      StepMetrics m = trainStep(dataset.gather(idx).toFloatArray(), idx.length);
+      h.add(m);
+      if (listener != null) {
+        listener.accept(m);
+      }
+    }
+    return h;
+  }
+
+  /** Steps taken so far (the index of the next step). */
+  public long step() {
+    return step;
+  }
+
+  /** Restores the step counter and optimiser state (for resuming from a checkpoint). */
+  public void restore(long stepCount, java.util.Map<String, float[]> optimizerState) {
+    this.step = stepCount;
+    update.optimizer().restore(optimizerState, stepCount, sae.dInput(), sae.dHidden());
+  }
+
+  /** The optimiser state to checkpoint. */
+  public java.util.Map<String, float[]> optimizerState() {
+    return update.optimizer().state();
+  }
+
+  public GatedSae model() {
+    return sae;
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  public GatedLoss loss() {
+    return loss;
+  }
+
+  public int chunkRows() {
+    return chunkRows;
+  }
+}

@@ -1,0 +1,49 @@
+package org.gsae.core.train;
+
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.optim.DecoderConstraint;
+import org.gsae.core.optim.GradientClipping;
+import org.gsae.core.optim.Optimizer;
+
+/**
+ * What the driver does with a step's mean gradient (DESIGN §6): clip by global norm, remove
+ * the decoder-parallel component (PAPER variant), apply the optimiser at the scheduled
+ * learning rate, renormalise decoder rows (PAPER variant). Shared by the local and the
+ * distributed trainer so they cannot drift apart.
+ */
+public final class UpdateRule {
+  private final TrainConfig config;
+  private final Optimizer optimizer;
+
+  public UpdateRule(TrainConfig config, Optimizer optimizer) {
+    this.config = java.util.Objects.requireNonNull(config, "config");
+    this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
+  }
+
+  /**
+   * Updates {@code params} in place for step index {@code t} (0-based).
+   *
+   * @return global norm of {@code meanGrad} before clipping
+   */
+  public double apply(SaeParameters params, SaeParameters meanGrad, long t) {
+    GradientClipping.Clipped c = GradientClipping.clip(meanGrad, config.clipGradNorm());
+    SaeParameters g = c.grad();
+    boolean unit = config.variant().unitNormDecoder();
+    if (unit) {
+      g = DecoderConstraint.removeParallelComponent(g, params.wDec());
+    }
+    optimizer.step(params, g, Schedules.learningRate(config, t));
+    if (unit) {
+      DecoderConstraint.renormalizeRows(params);
+    }
+    return c.normBefore();
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+}
