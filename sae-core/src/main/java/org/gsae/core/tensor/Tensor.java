@@ -158,7 +158,8 @@ public final class Tensor {
 
   private INDArray flatC(DataType t) {
     INDArray c = a.dataType() == t ? a.dup('c') : a.castTo(t).dup('c');
-    return c.reshape('c', c.length());
+    // A long[] argument: reshape('c', long) would bind to reshape(long rows, long cols).
+    return c.reshape('c', new long[] {c.length()});
   }
 
   /** The same values reinterpreted with a new shape of equal length (row-major). */
