@@ -1,0 +1,197 @@
+package org.gsae.core.analysis;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.gsae.core.data.ActivationDataset;
+import org.gsae.core.error.Errors;
+import org.gsae.core.metrics.AnalysisMetrics;
+import org.gsae.core.metrics.FeatureStats;
+import org.gsae.core.metrics.L0Histogram;
+import org.gsae.core.metrics.ReconstructionMetrics;
+import org.gsae.core.metrics.TopKExamples;
+import org.gsae.core.model.Encoding;
+import org.gsae.core.model.GatedEncoder;
+import org.gsae.core.model.GatedSae;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.tensor.Tensor;
+
+/**
+ * Feature analysis of a {@link GatedSae} on in-memory activations (the original Python API,
+ * plus gated-sae-tf's sparsity and sharpness reports).
+ *
+ * <p>Each method makes one pass over the dataset in row batches of {@link #batchSize()} rows:
+ * the batch [B, n] is encoded with {@link GatedEncoder#encode} into feature activations
+ * [B, m] (and decoded with {@link GatedEncoder#decode} when reconstructions are needed), and the
+ * plain arrays are fed to the aggregators of {@link org.gsae.core.metrics}, exactly as the
+ * distributed pass does per partition. A pass reads the model's parameters once, at its start.
+ * Peak memory is a few [B, m] float arrays: lower the batch size for very wide dictionaries.
+ *
+ * <p>Row ids are the dataset's row indices, so ties in activation rank the earlier row first.
+ */
+public final class SaeFeatureAnalyzer {
+  /** Rows encoded at once unless a batch size is given. */
+  public static final int DEFAULT_BATCH_SIZE = 4096;
+
+  private final GatedSae sae;
+  private final int batchSize;
+
+  /** An analyzer with the default batch size ({@value #DEFAULT_BATCH_SIZE} rows). */
+  public SaeFeatureAnalyzer(GatedSae sae) {
+    this(sae, DEFAULT_BATCH_SIZE);
+  }
+
+  /**
+   * @param sae       the model to analyse (its current parameters are read at each pass)
+   * @param batchSize rows encoded at once, at least 1
+   */
+  public SaeFeatureAnalyzer(GatedSae sae, int batchSize) {
+    this.sae = Objects.requireNonNull(sae, "sae");
+    Errors.check(batchSize >= 1, "batch size must be >= 1, got %d", batchSize);
+    this.batchSize = batchSize;
+  }
+
+  /** Rows encoded at once. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /**
+   * The {@code k} rows on which {@code feature} fires most strongly, strongest first (ties:
+   * lower row index first). Fewer than k when the feature fires on fewer rows; empty when dead.
+   *
+   * @param feature feature index in 0..m-1
+   * @param dataset activations [N, n]
+   * @param k       number of rows to return, at least 1
+   */
+  public List<ActivatingExample> topActivatingExamples(int feature, ActivationDataset dataset, int k) {
+    int m = sae.dHidden();
+    Errors.check(feature >= 0 && feature < m, "feature index %d is out of range 0..%d (d_sae=%d)",
+        feature, m - 1, m);
+    Errors.check(k >= 1, "k must be >= 1, got %d", k);
+    // A one-feature aggregate over the feature's column: same ranking code as the full pass.
+    TopKExamples top = new TopKExamples(1, k);
+    forEachBatch(dataset, false, (firstRow, rows, x, featureActs, xHat) -> {
+      float[] column = new float[rows];
+      long[] rowIds = new long[rows];
+      for (int r = 0; r < rows; r++) {
+        column[r] = featureActs[r * m + feature];
+        rowIds[r] = firstRow + r;
+      }
+      top.add(column, rowIds, rows);
+    });
+    return top.examples(0).stream()
+        .map(e -> new ActivatingExample(Math.toIntExact(e.rowId()), e.activation()))
+        .toList();
+  }
+
+  /** Fraction of the m features that never fire on {@code dataset}. */
+  public double deadFeatureRatio(ActivationDataset dataset) {
+    return featureStats(dataset).deadFeatureRatio();
+  }
+
+  /** Per-feature fire counts, activation sums and maxima over {@code dataset}. */
+  public FeatureStats featureStats(ActivationDataset dataset) {
+    FeatureStats stats = new FeatureStats(sae.dHidden());
+    forEachBatch(dataset, false, (firstRow, rows, x, featureActs, xHat) -> stats.add(featureActs, rows));
+    return stats;
+  }
+
+  /** {@link #sparsityReport(ActivationDataset, int)} with gated-sae-tf's default k = 20. */
+  public SparsityReport sparsityReport(ActivationDataset dataset) {
+    return sparsityReport(dataset, FeatureStats.DEFAULT_TOPK_SHARE_K);
+  }
+
+  /**
+   * L0 mean and median, alive and dead feature counts and the top-k activation share.
+   *
+   * @param topkShareK number of top features for the activation share, at least 1
+   */
+  public SparsityReport sparsityReport(ActivationDataset dataset, int topkShareK) {
+    Errors.check(topkShareK >= 1, "top-k share k must be >= 1, got %d", topkShareK);
+    int m = sae.dHidden();
+    FeatureStats stats = new FeatureStats(m);
+    L0Histogram l0 = new L0Histogram(m);
+    forEachBatch(dataset, false, (firstRow, rows, x, featureActs, xHat) -> {
+      stats.add(featureActs, rows);
+      l0.add(featureActs, rows);
+    });
+    return new SparsityReport(l0.mean(), l0.median(), stats.aliveCount(), stats.deadCount(), m,
+        stats.aliveFraction(), Math.min(topkShareK, m), stats.topKShare(topkShareK));
+  }
+
+  /** Per-feature excess kurtosis of the decoder rows {@code W_dec[j]} and its mean. */
+  public DecoderSharpness decoderSharpness() {
+    SaeParameters p = sae.parameters();
+    return DecoderSharpness.of(p.wDec().toFloatArray(), p.dSae(), p.dIn());
+  }
+
+  /** MSE, FVU, explained variance, relative reconstruction bias and cosine similarity. */
+  public ReconstructionMetrics reconstructionMetrics(ActivationDataset dataset) {
+    ReconstructionMetrics metrics = new ReconstructionMetrics(sae.dInput());
+    forEachBatch(dataset, true, (firstRow, rows, x, featureActs, xHat) -> metrics.add(x, xHat, rows));
+    return metrics;
+  }
+
+  /**
+   * All analysis aggregates in one pass (what the {@code analyze} job computes per partition).
+   *
+   * @param topK rows kept per feature, at least 1
+   */
+  public AnalysisMetrics analyze(ActivationDataset dataset, int topK) {
+    AnalysisMetrics all = new AnalysisMetrics(sae.dInput(), sae.dHidden(), topK);
+    forEachBatch(dataset, true, (firstRow, rows, x, featureActs, xHat) -> {
+      long[] rowIds = new long[rows];
+      for (int r = 0; r < rows; r++) {
+        rowIds[r] = firstRow + r;
+      }
+      all.add(x, featureActs, xHat, rowIds, rows);
+    });
+    return all;
+  }
+
+  /** Receives one encoded batch as plain row-major arrays. */
+  @FunctionalInterface
+  private interface BatchSink {
+    /**
+     * @param firstRow    dataset index of the batch's first row
+     * @param rows        B
+     * @param x           inputs [B, n]
+     * @param featureActs feature activations [B, m]
+     * @param xHat        reconstructions [B, n], or null when not requested
+     */
+    void accept(int firstRow, int rows, float[] x, float[] featureActs, float[] xHat);
+  }
+
+  private void forEachBatch(ActivationDataset dataset, boolean reconstruct, BatchSink sink) {
+    SaeParameters p = sae.parameters();
+    checkDataset(dataset, p);
+    int n = p.dIn();
+    float[] data = dataset.data();
+    for (int from = 0; from < dataset.rows(); from += batchSize) {
+      int rows = Math.min(batchSize, dataset.rows() - from);
+      float[] x = Arrays.copyOfRange(data, from * n, (from + rows) * n);
+      Tensor batch = Tensor.of(x, rows, n);
+      if (batch.dtype() != p.dtype()) {
+        batch = batch.cast(p.dtype());
+      }
+      Encoding e = GatedEncoder.encode(p, batch);
+      float[] featureActs = e.featureActs().toFloatArray();
+      float[] xHat = reconstruct ? GatedEncoder.decode(p, e.featureActs()).toFloatArray() : null;
+      sink.accept(from, rows, x, featureActs, xHat);
+    }
+  }
+
+  private static void checkDataset(ActivationDataset dataset, SaeParameters p) {
+    Objects.requireNonNull(dataset, "dataset");
+    if (dataset.dIn() != p.dIn()) {
+      throw Errors.invalidInput("the dataset's rows have d_in=" + dataset.dIn()
+          + " values but the SAE expects d_in=" + p.dIn(), "dataset",
+          "analyse activations from the model and hook point the SAE was trained on");
+    }
+    if (dataset.rows() == 0) {
+      throw Errors.invalidInput("the dataset has no rows", "dataset",
+          "pass at least one activation row");
+    }
+  }
+}

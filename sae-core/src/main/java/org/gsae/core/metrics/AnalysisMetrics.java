@@ -1,0 +1,95 @@
+package org.gsae.core.metrics;
+
+import java.io.Serializable;
+
+/**
+ * Everything one analysis pass aggregates (DESIGN §7), fed from the same blocks: per-feature
+ * statistics, the L0 histogram, per-feature top-k rows and reconstruction metrics. This is the
+ * per-partition value of the distributed {@code analyze} pass and of
+ * {@link org.gsae.core.analysis.SaeFeatureAnalyzer#analyze}; call order as for its parts:
+ * construct, {@link #add} blocks, {@link #merge} partial aggregates, read the parts.
+ */
+public final class AnalysisMetrics implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final FeatureStats featureStats;
+  private final L0Histogram l0Histogram;
+  private final TopKExamples topKExamples;
+  private final ReconstructionMetrics reconstruction;
+
+  /**
+   * Empty aggregates.
+   *
+   * @param dIn  n, width of the input rows
+   * @param dSae m, number of features
+   * @param topK rows kept per feature
+   */
+  public AnalysisMetrics(int dIn, int dSae, int topK) {
+    this.featureStats = new FeatureStats(dSae);
+    this.l0Histogram = new L0Histogram(dSae);
+    this.topKExamples = new TopKExamples(dSae, topK);
+    this.reconstruction = new ReconstructionMetrics(dIn);
+  }
+
+  /**
+   * Adds one block to every part.
+   *
+   * @param x           inputs [rows, n] row-major
+   * @param featureActs feature activations [rows, m] row-major
+   * @param xHat        reconstructions [rows, n] row-major
+   * @param rowIds      unique row ids [rows]
+   * @param rows        number of rows in the block
+   * @return this
+   */
+  public AnalysisMetrics add(float[] x, float[] featureActs, float[] xHat, long[] rowIds, int rows) {
+    // Validate every array first, so a bad block leaves all parts unchanged.
+    int dIn = reconstruction.dIn();
+    int dSae = featureStats.dSae();
+    Checks.block("AnalysisMetrics", "x", x.length, rows, dIn, "d_in");
+    Checks.block("AnalysisMetrics", "featureActs", featureActs.length, rows, dSae, "d_sae");
+    Checks.block("AnalysisMetrics", "xHat", xHat.length, rows, dIn, "d_in");
+    Checks.block("AnalysisMetrics", "rowIds", rowIds.length, rows, 1, "width");
+    featureStats.add(featureActs, rows);
+    l0Histogram.add(featureActs, rows);
+    topKExamples.add(featureActs, rowIds, rows);
+    reconstruction.add(x, xHat, rows);
+    return this;
+  }
+
+  /**
+   * Merges another partial aggregate into this one, part by part (dimensions checked by each).
+   *
+   * @return this
+   */
+  public AnalysisMetrics merge(AnalysisMetrics other) {
+    // Check every dimension before changing anything, so a failed merge leaves this intact.
+    Checks.sameDim("AnalysisMetrics", "d_sae", featureStats.dSae(), other.featureStats.dSae());
+    Checks.sameDim("AnalysisMetrics", "k", topKExamples.k(), other.topKExamples.k());
+    Checks.sameDim("AnalysisMetrics", "d_in", reconstruction.dIn(), other.reconstruction.dIn());
+    featureStats.merge(other.featureStats);
+    l0Histogram.merge(other.l0Histogram);
+    topKExamples.merge(other.topKExamples);
+    reconstruction.merge(other.reconstruction);
+    return this;
+  }
+
+  /** Per-feature fire counts, sums, maxima (live view, not a copy). */
+  public FeatureStats featureStats() {
+    return featureStats;
+  }
+
+  /** L0 per row (live view). */
+  public L0Histogram l0Histogram() {
+    return l0Histogram;
+  }
+
+  /** Per-feature top-k rows (live view). */
+  public TopKExamples topKExamples() {
+    return topKExamples;
+  }
+
+  /** Reconstruction sums (live view). */
+  public ReconstructionMetrics reconstruction() {
+    return reconstruction;
+  }
+}
