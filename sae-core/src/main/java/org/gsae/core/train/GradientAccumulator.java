@@ -78,7 +78,7 @@ public final class GradientAccumulator implements java.io.Serializable {
           + ", d_sae=" + other.dSae + " into d_in=" + dIn + ", d_sae=" + dSae);
     }
     if (other.gradSum != null) {
-      addFlat(other.gradSum);
+      addFlat(gradSum == null ? other.gradSum.clone() : other.gradSum);
     }
     loss = loss.merge(other.loss);
     return this;

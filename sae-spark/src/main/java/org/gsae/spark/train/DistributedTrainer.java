@@ -1,0 +1,99 @@
+package org.gsae.spark.train;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.gsae.core.train.BatchPlan;
+import org.gsae.core.train.GradientAccumulator;
+import org.gsae.core.train.SaeTrainer;
+import org.gsae.core.train.StepMetrics;
+import org.gsae.core.train.TrainConfig;
+import org.gsae.spark.store.RowBlock;
+
+/**
+ * Synchronous data-parallel training (DESIGN §6): each step broadcasts the parameters as a
+ * float array, every partition sums the loss and gradient over its share of the global batch
+ * ({@link StepTask}), the per-partition sums are merged on the driver <em>in partition
+ * order</em> (so the result does not depend on which task finishes first), and the driver
+ * applies the update through the same {@link SaeTrainer} the local path uses.
+ *
+ * <p>Consequences: with one partition the result is bit-identical to {@link SaeTrainer} on
+ * the same rows; with a fixed partitioning it is bit-identical across runs, task retries and
+ * executor losses (a step is a pure function of the parameters and the step's rows).
+ *
+ * <p>Driver memory: the model, the optimiser state and one gradient per partition while a
+ * step's results are merged.
+ */
+public final class DistributedTrainer {
+  private final JavaSparkContext sc;
+  private final JavaRDD<RowBlock> blocks;
+  private final long[] offsets;
+  private final SaeTrainer trainer;
+  private final BatchPlan plan;
+
+  /**
+   * @param sc                 Spark context
+   * @param blocks             packed rows; partition p holds global positions
+   *                           [sum(counts[0..p)), sum(counts[0..p]))
+   * @param partitionRowCounts valid rows per partition, in partition order
+   * @param trainer            driver-side state: the model, optimiser, step counter, config
+   */
+  public DistributedTrainer(JavaSparkContext sc, JavaRDD<RowBlock> blocks, long[] partitionRowCounts,
+      SaeTrainer trainer) {
+    if (partitionRowCounts.length != blocks.getNumPartitions()) {
+      throw new IllegalArgumentException(partitionRowCounts.length + " row counts for "
+          + blocks.getNumPartitions() + " partitions");
+    }
+    this.sc = sc;
+    this.blocks = blocks;
+    this.trainer = trainer;
+    this.offsets = new long[partitionRowCounts.length + 1];
+    for (int p = 0; p < partitionRowCounts.length; p++) {
+      offsets[p + 1] = offsets[p] + partitionRowCounts[p];
+    }
+    TrainConfig c = trainer.config();
+    this.plan = new BatchPlan(offsets[offsets.length - 1], c.batchSize(), c.seed(), c.shuffle());
+  }
+
+  /** Total rows the batches are drawn from. */
+  public long rows() {
+    return offsets[offsets.length - 1];
+  }
+
+  /** Runs one step (the trainer's next) and returns its metrics. */
+  public StepMetrics step() {
+    long t = trainer.step();
+    double lambda = trainer.lambdaAt(t);
+    StepTask.Payload payload = new StepTask.Payload(trainer.model().parameters().toFlat(),
+        plan.indices(t), lambda);
+    Broadcast<StepTask.Payload> bc = sc.broadcast(payload);
+    try {
+      sc.setJobDescription("train step " + (t + 1) + "/" + trainer.config().steps());
+      int dIn = trainer.model().dInput();
+      int dSae = trainer.model().dHidden();
+      JavaRDD<GradientAccumulator> parts = blocks.mapPartitionsWithIndex(
+          new StepTask(bc, offsets, dIn, dSae, trainer.loss(), trainer.chunkRows()), true);
+      int n = parts.getNumPartitions();
+      int[] ids = new int[n];
+      for (int i = 0; i < n; i++) {
+        ids[i] = i;
+      }
+      List<GradientAccumulator>[] results = parts.collectPartitions(ids);
+      GradientAccumulator total = new GradientAccumulator(dIn, dSae);
+      for (List<GradientAccumulator> r : results) {   // fixed order: partition 0, 1, ...
+        for (GradientAccumulator a : r) {
+          total.merge(a);
+        }
+      }
+      return trainer.applyStep(total, lambda);
+    } finally {
+      sc.setJobDescription(null);
+      bc.destroy();
+    }
+  }
+
+  public SaeTrainer trainer() {
+    return trainer;
+  }
+}

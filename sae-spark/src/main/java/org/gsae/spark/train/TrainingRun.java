@@ -1,0 +1,234 @@
+package org.gsae.spark.train;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.gsae.core.error.Errors;
+import org.gsae.core.io.Checkpoint;
+import org.gsae.core.io.CheckpointIO;
+import org.gsae.core.io.HadoopFiles;
+import org.gsae.core.io.LoadedModel;
+import org.gsae.core.io.ModelDirectory;
+import org.gsae.core.io.ModelInfo;
+import org.gsae.core.io.Provenance;
+import org.gsae.core.io.ShapedFloats;
+import org.gsae.core.model.GatedSae;
+import org.gsae.core.model.SaeInit;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.train.SaeTrainer;
+import org.gsae.core.train.StepMetrics;
+import org.gsae.spark.store.ActivationStore;
+import org.gsae.spark.store.FileTable;
+import org.gsae.spark.store.PackOptions;
+import org.gsae.spark.store.PackedStore;
+import org.gsae.spark.store.TaskFailures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code train} job: open and pack the store, initialise the model (or resume from the
+ * newest complete checkpoint under {@code output.path/checkpoints}), run the steps with
+ * progress and periodic checkpoints, then write {@code output.path/model} and
+ * {@code output.path/metrics.parquet}. Re-running the same command resumes and, because a
+ * step is a pure function of (parameters, optimiser state, step index), ends bit-identical
+ * to an uninterrupted run.
+ */
+public final class TrainingRun {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+  /** Rows of the store averaged for the {@code b_dec} initialisation. */
+  static final int MEAN_SAMPLE_ROWS = 65_536;
+  /** Complete checkpoints kept; older ones are deleted once a newer one is complete. */
+  static final int KEEP_CHECKPOINTS = 2;
+
+  private final SparkSession spark;
+  private final TrainingSpec spec;
+  private final StepListener listener;
+
+  public TrainingRun(SparkSession spark, TrainingSpec spec, StepListener listener) {
+    this.spark = spark;
+    this.spec = spec;
+    this.listener = listener == null ? StepListener.NONE : listener;
+  }
+
+  /** Runs the job; user-facing failures are {@link org.gsae.core.error.GsaeException}s. */
+  public TrainingReport run() {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path out = new Path(spec.outputPath());
+    Path ckptRoot = new Path(out, "checkpoints");
+    Path metricsPath = new Path(out, "metrics.parquet");
+    Path modelPath = new Path(out, "model");
+
+    ActivationStore store = ActivationStore.open(spark, spec.input());
+    PackedStore packed = TaskFailures.rethrowing(() -> store.pack(
+        PackOptions.defaults().withPartitions(spec.partitions())));
+    try {
+      int dIn = packed.dIn();
+      int dSae = spec.dSaeForDIn().applyAsInt(dIn);
+      String fingerprint = fingerprint(store.files(), dIn);
+      LOG.info("store {}: {} rows of d_in={} in {} partitions ({} skipped); d_sae={}",
+          spec.input().path(), packed.validRows(), dIn, packed.numPartitions(), packed.skippedRows(), dSae);
+
+      Optional<Checkpoint> resume = CheckpointIO.latestComplete(ckptRoot, conf);
+      GatedSae sae;
+      long startStep = 0;
+      List<StepMetrics> history = new ArrayList<>();
+      if (resume.isPresent()) {
+        Checkpoint c = resume.get();
+        checkCompatible(c, dIn, dSae, fingerprint);
+        sae = new GatedSae(c.params(), spec.train().sparsityCoefficient());
+        startStep = c.step();
+        history.addAll(MetricsTable.readUpTo(spark, metricsPath, startStep));
+        LOG.info("resuming from checkpoint {} (step {})", c.dir(), startStep);
+      } else {
+        sae = new GatedSae(initialParameters(packed, dIn, dSae, conf), spec.train().sparsityCoefficient());
+      }
+      SaeTrainer trainer = new SaeTrainer(sae, spec.train());
+      if (resume.isPresent()) {
+        Map<String, float[]> state = new LinkedHashMap<>();
+        resume.get().stateTensors().forEach((k, v) -> state.put(k, v.values()));
+        trainer.restore(startStep, state);
+      }
+
+      Provenance prov = Provenance.of(spec.config(), spec.train().seed(), spec.input().path(),
+          fingerprint, startStep);
+      DistributedTrainer dist = new DistributedTrainer(new JavaSparkContext(spark.sparkContext()),
+          packed.blocks(), packed.partitionRowCounts(), trainer);
+      ProgressReporter progress = new ProgressReporter(spec.train().steps(), spec.train().logEvery(),
+          System.console() != null);
+      long every = spec.train().checkpointEvery();
+      long t0 = System.nanoTime();
+      long rowsDone = 0;
+      StepMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
+      while (trainer.step() < spec.train().steps()) {
+        StepMetrics m = TaskFailures.rethrowing(dist::step);
+        checkFinite(m);
+        history.add(m);
+        rowsDone += m.rows();
+        last = m;
+        progress.onStep(m);
+        boolean ckpt = every > 0 && m.step() % every == 0 && m.step() < spec.train().steps();
+        if (ckpt) {
+          checkpoint(trainer, ckptRoot, prov, fingerprint, conf);
+          MetricsTable.write(spark, metricsPath, history);
+        }
+        listener.afterStep(m, ckpt);
+      }
+      double wall = (System.nanoTime() - t0) / 1e9;
+      // The final state is a checkpoint too, so re-running a finished job is a no-op resume.
+      checkpoint(trainer, ckptRoot, prov, fingerprint, conf);
+      ModelDirectory.save(modelPath, sae.parameters(), info(prov, trainer.step()), true, conf);
+      MetricsTable.write(spark, metricsPath, history);
+      long stepsRun = trainer.step() - startStep;
+      LOG.info("trained {} steps in {} s; model at {}", stepsRun, String.format("%.1f", wall), modelPath);
+      return new TrainingReport(dIn, dSae, packed.validRows(), packed.skippedRows(),
+          packed.numPartitions(), startStep, stepsRun, last, wall, wall > 0 ? rowsDone / wall : 0,
+          modelPath.toString(), metricsPath.toString());
+    } finally {
+      packed.close();
+      store.close();
+    }
+  }
+
+  private SaeParameters initialParameters(PackedStore packed, int dIn, int dSae, Configuration conf) {
+    if (spec.initFrom() != null) {
+      LoadedModel m = ModelDirectory.load(new Path(spec.initFrom()), conf);
+      if (m.params().dIn() != dIn || m.params().dSae() != dSae) {
+        throw Errors.usage("model.init_from has d_in=" + m.params().dIn() + ", d_sae=" + m.params().dSae()
+            + " but this run needs d_in=" + dIn + ", d_sae=" + dSae, spec.initFrom(),
+            "set model.d_sae (or model.expansion_factor) to match the model, or drop model.init_from");
+      }
+      LOG.info("initialised from {}", spec.initFrom());
+      return m.params();
+    }
+    float[] mean = packed.sampleMean((int) Math.min(MEAN_SAMPLE_ROWS, packed.validRows()));
+    return SaeInit.initialize(dIn, dSae, spec.train().seed(), mean);
+  }
+
+  private void checkCompatible(Checkpoint c, int dIn, int dSae, String fingerprint) {
+    String where = c.dir().toString();
+    String fix = "use a new output.path, or delete " + c.dir().getParent() + " to start over";
+    if (c.params().dIn() != dIn || c.params().dSae() != dSae) {
+      throw Errors.usage("the checkpoint to resume has d_in=" + c.params().dIn() + ", d_sae="
+          + c.params().dSae() + " but this run has d_in=" + dIn + ", d_sae=" + dSae, where, fix);
+    }
+    String prior = c.info().provenance() == null ? null : c.info().provenance().inputFingerprint();
+    if (prior != null && !prior.equals(fingerprint)) {
+      throw Errors.usage("the checkpoint to resume was trained on a different activation store "
+          + "(fingerprint " + prior + ", this store " + fingerprint + ")", where, fix);
+    }
+  }
+
+  private void checkpoint(SaeTrainer trainer, Path root, Provenance prov, String fingerprint,
+      Configuration conf) {
+    long step = trainer.step();
+    Map<String, ShapedFloats> tensors = new LinkedHashMap<>();
+    SaeParameters p = trainer.model().parameters();
+    long[][] shapes = SaeParameters.shapes(p.dIn(), p.dSae());
+    trainer.optimizerState().forEach((k, v) -> tensors.put(k,
+        new ShapedFloats(shapes[SaeParameters.NAMES.indexOf(k.substring(k.lastIndexOf('.') + 1))], v)));
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("step", step);
+    state.put("seed", spec.train().seed());
+    state.put("data_cursor", Map.of("next_step", step, "batch_size", spec.train().batchSize(),
+        "shuffle", spec.train().shuffle()));
+    state.put("input_fingerprint", fingerprint);
+    CheckpointIO.write(CheckpointIO.stepDir(root, step), p, info(prov, step), tensors, state, conf);
+    pruneCheckpoints(root, conf);
+  }
+
+  private static ModelInfo info(Provenance prov, long step) {
+    return ModelInfo.empty().withProvenance(prov.withStepsTrained(step));
+  }
+
+  private static void pruneCheckpoints(Path root, Configuration conf) {
+    FileSystem fs = HadoopFiles.fileSystem(root, conf);
+    try {
+      List<Path> complete = new ArrayList<>();
+      for (FileStatus s : fs.listStatus(root)) {
+        if (s.isDirectory() && s.getPath().getName().matches("step-\\d+")) {
+          complete.add(s.getPath());
+        }
+      }
+      complete.sort((a, b) -> a.getName().compareTo(b.getName()));
+      for (int i = 0; i < complete.size() - KEEP_CHECKPOINTS; i++) {
+        fs.delete(complete.get(i), true);
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("could not prune old checkpoints under {}: {}", root, e.toString());
+    }
+  }
+
+  private static void checkFinite(StepMetrics m) {
+    if (!Double.isFinite(m.total()) || !Double.isFinite(m.gradNorm())) {
+      throw Errors.usage("training diverged at step " + m.step() + ": loss=" + m.total()
+          + ", gradient norm=" + m.gradNorm(), "train step " + m.step(),
+          "lower train.lr, set train.clip_grad_norm (e.g. 1.0), or check the input scale");
+    }
+  }
+
+  /** A stable digest of the store's files (name and row count) and width. */
+  static String fingerprint(FileTable files, int dIn) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(("d_in=" + dIn + "\n").getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < files.files(); i++) {
+        String name = new Path(files.path(i)).getName();
+        md.update((name + "\t" + files.rows(i) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      return "sha256:" + HexFormat.of().formatHex(md.digest()).substring(0, 32);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

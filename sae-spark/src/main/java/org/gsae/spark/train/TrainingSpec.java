@@ -1,0 +1,34 @@
+package org.gsae.spark.train;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntUnaryOperator;
+import org.gsae.core.train.TrainConfig;
+import org.gsae.spark.store.InputConfig;
+
+/**
+ * Everything a training run needs, already validated by the caller (the jobs layer).
+ *
+ * @param input      the activation store
+ * @param outputPath where {@code model/}, {@code checkpoints/} and {@code metrics.parquet} go
+ * @param dSaeForDIn {@code d_sae} as a function of the store's {@code d_in}
+ *                   ({@code model.d_sae} or {@code model.expansion_factor})
+ * @param initFrom   a model directory to start from ({@code model.init_from}), or null
+ * @param train      training hyperparameters
+ * @param partitions {@code spark.partitions}: repartition the store to this many, 0 = keep
+ * @param config     the full resolved configuration, recorded as provenance
+ */
+public record TrainingSpec(InputConfig input, String outputPath, IntUnaryOperator dSaeForDIn,
+    String initFrom, TrainConfig train, int partitions, Map<String, Object> config) {
+
+  public TrainingSpec {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(outputPath, "outputPath");
+    Objects.requireNonNull(dSaeForDIn, "dSaeForDIn");
+    Objects.requireNonNull(train, "train");
+    if (partitions < 0) {
+      throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);
+    }
+    config = config == null ? Map.of() : Map.copyOf(config);
+  }
+}
