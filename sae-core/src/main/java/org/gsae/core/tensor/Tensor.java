@@ -156,9 +156,11 @@ public final class Tensor {
     return flatC(DataType.DOUBLE).toDoubleVector();
   }
 
+  // reshape('c', n) with a single long would bind to ND4J's reshape(long rows, long cols)
+  // (the char widens to 99), hence the explicit long[] in every one-dimensional reshape.
   private INDArray flatC(DataType t) {
     INDArray c = a.dataType() == t ? a.dup('c') : a.castTo(t).dup('c');
-    return c.reshape('c', c.length());
+    return c.reshape('c', new long[] {c.length()});
   }
 
   /** The same values reinterpreted with a new shape of equal length (row-major). */
@@ -204,7 +206,7 @@ public final class Tensor {
     sameType(m);
     INDArray row = a.reshape('c', 1, a.length());
     INDArray out = Nd4j.gemm(row, m.a, false, transposeM);
-    return new Tensor(out.reshape('c', out.length()));
+    return new Tensor(out.reshape('c', new long[] {out.length()}));
   }
 
   // ---------------------------------------------------------------- element-wise
@@ -296,19 +298,19 @@ public final class Tensor {
   /** Sum over rows: {@code [rows, cols] -> [cols]}. */
   public Tensor sumRows() {
     requireMatrix();
-    return new Tensor(a.sum(0).reshape('c', a.size(1)));
+    return new Tensor(a.sum(0).reshape('c', new long[] {a.size(1)}));
   }
 
   /** Sum over columns: {@code [rows, cols] -> [rows]}. */
   public Tensor sumCols() {
     requireMatrix();
-    return new Tensor(a.sum(1).reshape('c', a.size(0)));
+    return new Tensor(a.sum(1).reshape('c', new long[] {a.size(0)}));
   }
 
   /** Euclidean norm of each row: {@code [rows, cols] -> [rows]}. */
   public Tensor rowNorms() {
     requireMatrix();
-    return new Tensor(a.norm2(1).reshape('c', a.size(0)));
+    return new Tensor(a.norm2(1).reshape('c', new long[] {a.size(0)}));
   }
 
   /** Sum of all values. */
