@@ -1,0 +1,168 @@
+package org.gsae.core.io;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.gsae.core.error.Errors;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.tensor.DType;
+import org.gsae.core.tensor.Tensor;
+
+/**
+ * A gated SAE as a SAELens-format directory (DESIGN §3), on any Hadoop file system:
+ * {@code cfg.json} (see {@link CfgJson}) and {@code sae_weights.safetensors} holding the six
+ * tensors {@link SaeParameters#NAMES} as F32 ({@code W_enc [d_in, d_sae]}, {@code b_gate},
+ * {@code r_mag}, {@code b_mag} {@code [d_sae]}, {@code W_dec [d_sae, d_in]}, {@code b_dec [d_in]}).
+ *
+ * <p>Loading checks that both files exist, that cfg.json describes a gated float32 SAE, and
+ * that every tensor is present with dtype F32 and the shape cfg.json's {@code d_in}/
+ * {@code d_sae} imply; all mismatches are reported together. A tensor the format does not
+ * define is an error too, because SAELens loads the state dict strictly and would refuse the
+ * same file. Other files in the directory (for example {@code sparsity.safetensors}) are
+ * ignored.
+ */
+public final class ModelDirectory {
+  /** The weights file name. */
+  public static final String WEIGHTS_FILE = "sae_weights.safetensors";
+  /** The config file name. */
+  public static final String CFG_FILE = CfgJson.FILE;
+
+  private static final String FIX_WEIGHTS = "re-save the model with gsae, or make cfg.json's "
+      + "d_in/d_sae match the tensors";
+
+  private ModelDirectory() {}
+
+  /**
+   * Writes a model directory atomically (see {@link AtomicDirectoryWriter}).
+   *
+   * @param dir       the directory to create (any Hadoop path)
+   * @param params    float32 parameters
+   * @param info      metadata and provenance for cfg.json
+   * @param overwrite replace an existing directory; otherwise an existing {@code dir} is an error
+   * @param conf      Hadoop configuration, or null for {@code new Configuration()}
+   */
+  public static void save(Path dir, SaeParameters params, ModelInfo info, boolean overwrite,
+      Configuration conf) {
+    checkFloat32(params);
+    AtomicDirectoryWriter.write(dir, overwrite, conf, (fs, tmp) -> writeInto(fs, tmp, params, info));
+  }
+
+  /** {@link #save(Path, SaeParameters, ModelInfo, boolean, Configuration)} with no overwrite and a default configuration. */
+  public static void save(Path dir, SaeParameters params, ModelInfo info) {
+    save(dir, params, info, false, null);
+  }
+
+  /**
+   * Writes {@code cfg.json} and {@code sae_weights.safetensors} into an existing directory,
+   * not atomically: for use inside an {@link AtomicDirectoryWriter} (checkpoints, outputs
+   * that bundle a model).
+   */
+  public static void writeInto(FileSystem fs, Path dir, SaeParameters params, ModelInfo info) {
+    checkFloat32(params);
+    HadoopFiles.writeBytes(fs, new Path(dir, CFG_FILE),
+        CfgJson.encode(params.dIn(), params.dSae(), info));
+    SafeTensorsWriter w = new SafeTensorsWriter();
+    for (String name : SaeParameters.NAMES) {
+      Tensor t = params.get(name);
+      w.putFloats(name, t.toFloatArray(), t.shape());
+    }
+    w.write(fs, new Path(dir, WEIGHTS_FILE));
+  }
+
+  /** Reads a model directory with a default Hadoop configuration. */
+  public static LoadedModel load(Path dir) {
+    return load(dir, null);
+  }
+
+  /**
+   * Reads and validates a model directory.
+   *
+   * @param conf Hadoop configuration, or null for {@code new Configuration()}
+   * @throws org.gsae.core.error.GsaeException IO if {@code dir} cannot be read or does not
+   *     exist; INVALID_INPUT naming the file, key or tensor for anything malformed
+   */
+  public static LoadedModel load(Path dir, Configuration conf) {
+    FileSystem fs = HadoopFiles.fileSystem(dir, conf);
+    return readFrom(fs, fs.makeQualified(dir));
+  }
+
+  /** Reads and validates the model files in {@code dir} on {@code fs}. */
+  public static LoadedModel readFrom(FileSystem fs, Path dir) {
+    requireDirectory(fs, dir, "model directory");
+    Path cfgPath = requireFile(fs, dir, CFG_FILE);
+    Path weightsPath = requireFile(fs, dir, WEIGHTS_FILE);
+    CfgJson.Parsed cfg = CfgJson.decode(
+        HadoopFiles.readAll(fs, cfgPath, CfgJson.maxBytes(), CFG_FILE), cfgPath.toString());
+    long[][] shapes = SaeParameters.shapes(cfg.dIn(), cfg.dSae());
+    try (SafeTensorsReader r = SafeTensorsReader.open(fs, weightsPath)) {
+      checkTensors(r, cfg, shapes);
+      List<Tensor> tensors = new ArrayList<>();
+      for (int i = 0; i < shapes.length; i++) {
+        tensors.add(Tensor.of(r.readFloats(SaeParameters.NAMES.get(i)), shapes[i]));
+      }
+      return new LoadedModel(SaeParameters.fromList(tensors), cfg.info());
+    }
+  }
+
+  private static void checkTensors(SafeTensorsReader r, CfgJson.Parsed cfg, long[][] shapes) {
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < shapes.length; i++) {
+      String name = SaeParameters.NAMES.get(i);
+      String want = java.util.Arrays.toString(shapes[i]);
+      TensorEntry e = r.header().entry(name);
+      if (e == null) {
+        problems.add("tensor '" + name + "' is missing (expected F32 " + want + ")");
+      } else if (e.dtype() != SafeTensorsDType.F32 || !e.hasShape(shapes[i])) {
+        problems.add("tensor '" + name + "' is " + e.dtype() + " " + e.shapeString()
+            + ", expected F32 " + want);
+      }
+    }
+    Set<String> extra = new TreeSet<>(r.header().entries().keySet());
+    SaeParameters.NAMES.forEach(extra::remove);
+    if (!extra.isEmpty()) {
+      problems.add("unexpected tensors " + extra + " (a gated SAE has exactly "
+          + SaeParameters.NAMES + ")");
+    }
+    if (!problems.isEmpty()) {
+      throw Errors.invalidInput(WEIGHTS_FILE + " does not match cfg.json (d_in=" + cfg.dIn()
+          + ", d_sae=" + cfg.dSae() + "): " + String.join("; ", problems), r.sourceName(),
+          FIX_WEIGHTS);
+    }
+  }
+
+  static void checkFloat32(SaeParameters params) {
+    if (params.dtype() != DType.FLOAT32) {
+      throw new IllegalArgumentException("model files hold float32 parameters, got "
+          + params.dtype() + "; cast with params.cast(DType.FLOAT32)");
+    }
+  }
+
+  /** IO error if {@code dir} does not exist or is not a directory. */
+  static void requireDirectory(FileSystem fs, Path dir, String what) {
+    try {
+      if (!fs.getFileStatus(dir).isDirectory()) {
+        throw Errors.invalidInput(what + " is a file, not a directory", dir.toString(),
+            "pass the directory that holds " + CFG_FILE + " and " + WEIGHTS_FILE);
+      }
+    } catch (java.io.FileNotFoundException e) {
+      throw Errors.io("opening the " + what + " (it does not exist)", dir.toString(), e);
+    } catch (IOException e) {
+      throw Errors.io("opening the " + what, dir.toString(), e);
+    }
+  }
+
+  /** The path of {@code name} in {@code dir}; INVALID_INPUT naming it if it is not a file. */
+  static Path requireFile(FileSystem fs, Path dir, String name) {
+    Path p = new Path(dir, name);
+    if (!HadoopFiles.isFile(fs, p)) {
+      throw Errors.invalidInput("model directory has no " + name, p.toString(),
+          "pass a directory written by gsae or SAELens (" + CFG_FILE + " + " + WEIGHTS_FILE + ")");
+    }
+    return p;
+  }
+}

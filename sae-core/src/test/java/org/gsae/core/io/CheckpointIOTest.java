@@ -1,0 +1,133 @@
+package org.gsae.core.io;
+
+import static org.gsae.core.io.IoTestSupport.assertError;
+import static org.gsae.core.io.IoTestSupport.bits;
+import static org.gsae.core.io.IoTestSupport.hadoopPath;
+import static org.gsae.core.io.IoTestSupport.randomParams;
+import static org.gsae.core.io.IoTestSupport.read;
+import static org.gsae.core.io.IoTestSupport.rewrite;
+import static org.gsae.core.io.IoTestSupport.sampleInfo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
+import org.gsae.core.error.ErrorCode;
+import org.gsae.core.error.GsaeException;
+import org.gsae.core.model.SaeParameters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoint round trips and choosing the newest complete checkpoint to resume from. */
+class CheckpointIOTest {
+  @TempDir java.nio.file.Path tmp;
+
+  static Map<String, ShapedFloats> adamState(SaeParameters p, float scale) {
+    Map<String, ShapedFloats> m = new LinkedHashMap<>();
+    for (String n : SaeParameters.NAMES) {
+      float[] v = p.get(n).toFloatArray();
+      float[] sq = new float[v.length];
+      for (int i = 0; i < v.length; i++) {
+        sq[i] = v[i] * v[i] * scale;
+      }
+      m.put("adam.m." + n, new ShapedFloats(p.get(n).shape(), v));
+      m.put("adam.v." + n, new ShapedFloats(p.get(n).shape(), sq));
+    }
+    m.put("adam.t", new ShapedFloats(new long[0], new float[] {scale}));
+    return m;
+  }
+
+  static Map<String, Object> state(long step) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("step", step);
+    s.put("seed", 99);
+    s.put("cursor", Map.of("epoch", 2, "offset", 12_345_678_901L));
+    s.put("lr_schedule", List.of(0.0, 1e-4, 2e-4));
+    return s;
+  }
+
+  void write(Path root, long step, SaeParameters p) {
+    CheckpointIO.write(CheckpointIO.stepDir(root, step), p,
+        sampleInfo().withProvenance(sampleInfo().provenance().withStepsTrained(step)),
+        adamState(p, step), state(step), null);
+  }
+
+  @Test
+  void givenCheckpoint_whenRead_thenEverythingRoundTrips() {
+    Path root = new Path(hadoopPath(tmp), "checkpoints");
+    SaeParameters p = randomParams(3, 7, 5);
+    write(root, 250, p);
+    Path dir = CheckpointIO.stepDir(root, 250);
+    assertEquals("step-0000000250", dir.getName());
+    assertArrayEquals(new String[] {"cfg.json", "sae_weights.safetensors",
+        "trainer_state.json", "trainer_state.safetensors"}, IoTestSupport.list(dir));
+
+    Checkpoint c = CheckpointIO.read(dir, null);
+    assertEquals(250, c.step());
+    assertArrayEquals(bits(p.toFlat()), bits(c.params().toFlat()));
+    assertEquals(250, c.info().provenance().stepsTrained());
+    assertEquals(adamState(p, 250), c.stateTensors());
+    assertArrayEquals(new long[] {3, 7}, c.stateTensors().get("adam.v.W_enc").shape());
+    assertEquals(Json.canonical(state(250)), c.state());
+    assertEquals(12_345_678_901L, ((Map<?, ?>) c.state().get("cursor")).get("offset"));
+    // The model part is an ordinary model directory.
+    assertArrayEquals(bits(p.toFlat()), bits(ModelDirectory.load(dir).params().toFlat()));
+  }
+
+  @Test
+  void givenSeveralCheckpoints_thenLatestCompleteSkipsIncompleteDamagedAndTemporary() throws Exception {
+    Path root = new Path(hadoopPath(tmp), "checkpoints");
+    assertEquals(Optional.empty(), CheckpointIO.latestComplete(root, null));
+
+    SaeParameters p100 = randomParams(3, 7, 100);
+    write(root, 100, p100);
+    write(root, 200, randomParams(3, 7, 200));
+    write(root, 300, randomParams(3, 7, 300));
+    write(root, 400, randomParams(3, 7, 400));
+    write(root, 500, randomParams(3, 7, 500));
+    var fs = IoTestSupport.fs(root);
+    // 500: a file missing; 400: truncated tensors; 300: trainer_state.json not an object;
+    // 200: a rename target that is a temporary; plus a stray temporary and a non-step name.
+    fs.delete(new Path(CheckpointIO.stepDir(root, 500), "trainer_state.json"), false);
+    Path t400 = new Path(CheckpointIO.stepDir(root, 400), "trainer_state.safetensors");
+    byte[] b = read(t400);
+    rewrite(t400, Arrays.copyOf(b, b.length - 3));
+    rewrite(new Path(CheckpointIO.stepDir(root, 300), "trainer_state.json"),
+        "[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertTrue(fs.rename(CheckpointIO.stepDir(root, 200),
+        new Path(root, ".step-0000000900.tmp-abc")));
+    fs.mkdirs(new Path(root, "step-latest"));
+    fs.mkdirs(new Path(root, ".step-0000001000.tmp-def"));
+
+    Checkpoint c = CheckpointIO.latestComplete(root, null).orElseThrow();
+    assertEquals(100, c.step());
+    assertArrayEquals(bits(p100.toFlat()), bits(c.params().toFlat()));
+
+    // Each skipped one, read directly, says what is wrong with it.
+    assertError(assertThrows(GsaeException.class,
+        () -> CheckpointIO.read(CheckpointIO.stepDir(root, 500), null)),
+        ErrorCode.INVALID_INPUT, "no trainer_state.json");
+    assertError(assertThrows(GsaeException.class,
+        () -> CheckpointIO.read(CheckpointIO.stepDir(root, 400), null)),
+        ErrorCode.INVALID_INPUT, "trainer_state.safetensors");
+    assertError(assertThrows(GsaeException.class,
+        () -> CheckpointIO.read(CheckpointIO.stepDir(root, 300), null)),
+        ErrorCode.INVALID_INPUT, "trainer_state.json must be a JSON object");
+  }
+
+  @Test
+  void givenNumericOrderDiffersFromNameOrder_thenTheLargestStepWins() {
+    Path root = new Path(hadoopPath(tmp), "ck");
+    write(root, 9, randomParams(2, 3, 9));
+    // A hand-made, unpadded name that sorts before step-0000000009 as text.
+    CheckpointIO.write(new Path(root, "step-10"), randomParams(2, 3, 10), ModelInfo.empty(),
+        Map.of(), Map.of("step", 10), null);
+    assertEquals(10, CheckpointIO.latestComplete(root, null).orElseThrow().step());
+  }
+}
