@@ -1,0 +1,125 @@
+package org.gsae.jobs.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.gsae.core.error.ConfigException;
+import org.gsae.core.error.Errors;
+
+/**
+ * Builds a {@link JobConfig} from a HOCON ({@code .conf}), JSON or {@code .properties} file
+ * plus {@code --set} overrides (override wins), resolving {@code ${VAR}} and
+ * {@code ${?VAR}} from the given environment. All problems are collected and thrown together
+ * as one {@link ConfigException}; see {@link ConfigAssembler} for what is checked.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  /** A config file bigger than this is not a config file. */
+  static final long MAX_FILE_BYTES = 4L << 20;
+
+  /**
+   * Loads and validates a job config.
+   *
+   * @param confFile the config file (any Hadoop path; a scheme-less path is looked up on the
+   *                 local disk first), or empty to start from the defaults
+   * @param sets     {@code key=value} overrides, applied in order
+   * @param env      environment for {@code ${VAR}} substitutions (normally {@code System.getenv()})
+   * @throws ConfigException with every problem found
+   * @throws org.gsae.core.error.GsaeException USAGE if the file is missing, IO if it cannot be read
+   */
+  public static JobConfig load(Optional<String> confFile, List<String> sets, Map<String, String> env) {
+    Config base = confFile.map(ConfigLoader::readFile).orElse(ConfigFactory.empty());
+    return fromConfig(base, sets, env);
+  }
+
+  /** Like {@link #load} for a config given as HOCON text (tests, embedded defaults). */
+  public static JobConfig fromHocon(String hocon, List<String> sets, Map<String, String> env) {
+    return fromConfig(parse(hocon, "config text", ConfigSyntax.CONF), sets, env);
+  }
+
+  /** Validates {@code base} (unresolved) with {@code sets} applied and {@code env} for substitutions. */
+  public static JobConfig fromConfig(Config base, List<String> sets, Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    Config c = Overrides.apply(base, sets, problems);
+    Config resolved;
+    try {
+      resolved = c.resolveWith(c.withFallback(ConfigValueFactory.fromMap(env).toConfig()),
+          ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
+    } catch (com.typesafe.config.ConfigException e) {
+      problems.add("cannot resolve a substitution: " + e.getMessage()
+          + " (set the variable, use ${?NAME} for optional ones, or give the key with --set)");
+      throw new ConfigException(problems);
+    }
+    return new ConfigAssembler(resolved, problems).assemble();
+  }
+
+  /** The unresolved config in {@code file}; the syntax follows the file name's extension. */
+  public static Config readFile(String file) {
+    String text = readText(file);
+    String lower = file.toLowerCase(Locale.ROOT);
+    ConfigSyntax syntax = lower.endsWith(".properties") ? ConfigSyntax.PROPERTIES
+        : lower.endsWith(".json") ? ConfigSyntax.JSON : ConfigSyntax.CONF;
+    return parse(text, file, syntax);
+  }
+
+  private static Config parse(String text, String origin, ConfigSyntax syntax) {
+    try {
+      return ConfigFactory.parseString(text, ConfigParseOptions.defaults()
+          .setSyntax(syntax).setOriginDescription(origin).setAllowMissing(false));
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(List.of("cannot parse " + origin + " as "
+          + syntax.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage()));
+    }
+  }
+
+  private static String readText(String file) {
+    String fix = "pass an existing HOCON (.conf) or .properties file to --conf;"
+        + " conf/train.conf documents every key";
+    if (file == null || file.isBlank()) {
+      throw Errors.usage("the config file name is empty", "--conf", fix);
+    }
+    try {
+      Configuration hadoop = new Configuration();
+      Path path = new Path(file);
+      FileSystem fs = path.getFileSystem(hadoop);
+      if (path.toUri().getScheme() == null && FileSystem.getLocal(hadoop).exists(path)) {
+        // In client mode a scheme-less path names a file next to the user, not on the cluster FS.
+        fs = FileSystem.getLocal(hadoop);
+      }
+      if (!fs.exists(path)) {
+        throw Errors.usage("config file '" + file + "' does not exist", file, fix);
+      }
+      FileStatus st = fs.getFileStatus(path);
+      if (st.isDirectory()) {
+        throw Errors.usage("config file '" + file + "' is a directory", file, fix);
+      }
+      if (st.getLen() > MAX_FILE_BYTES) {
+        throw Errors.usage("config file '" + file + "' has " + st.getLen()
+            + " bytes, more than a config file can (" + MAX_FILE_BYTES + ")", file, fix);
+      }
+      try (InputStream in = fs.open(path)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw Errors.io("reading the config file", file, e);
+    } catch (IllegalArgumentException e) {
+      throw Errors.usage("config file name '" + file + "' is not a valid path: " + e.getMessage(), file, fix);
+    }
+  }
+}

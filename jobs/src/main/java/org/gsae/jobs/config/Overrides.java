@@ -1,0 +1,66 @@
+package org.gsae.jobs.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOriginFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.List;
+
+/**
+ * {@code --set key=value} overrides. The value is read as a HOCON value, so
+ * {@code train.lr=1e-3} is a number, {@code train.shuffle=false} a boolean and
+ * {@code model.d_sae=null} removes a key the file set. Text that HOCON would cut short
+ * ({@code //} and {@code #} start comments, as in {@code hdfs://nn/acts}) or cannot parse
+ * (a glob such as {@code /data/*.parquet}) is taken verbatim as a string.
+ */
+final class Overrides {
+  private Overrides() {}
+
+  /** {@code base} with every well-formed override applied in order (later ones win). */
+  static Config apply(Config base, List<String> sets, List<String> problems) {
+    Config c = base;
+    for (String s : sets) {
+      int eq = s.indexOf('=');
+      String key = eq < 0 ? "" : s.substring(0, eq).strip();
+      if (key.isEmpty()) {
+        problems.add("--set '" + s + "' must have the form key=value, for example --set train.lr=1e-3");
+        continue;
+      }
+      try {
+        ConfigUtil.splitPath(key);
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add("--set '" + s + "': '" + key + "' is not a valid key (dotted words such as train.lr)");
+        continue;
+      }
+      ConfigValue v = parseValue(s.substring(eq + 1))
+          .withOrigin(ConfigOriginFactory.newSimple("--set " + key));
+      c = c.withValue(key, v);
+    }
+    return c;
+  }
+
+  /** The HOCON value {@code raw} spells, or {@code raw} itself as a string. */
+  static ConfigValue parseValue(String raw) {
+    String t = raw.strip();
+    if (t.isEmpty()) {
+      return ConfigValueFactory.fromAnyRef("");
+    }
+    if (!t.contains("#") && !t.contains("//")) {
+      try {
+        Config p = ConfigFactory.parseString("v = " + t + "\n",
+            ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
+        ConfigValue v = p.root().get("v");
+        if (v != null && p.root().size() == 1) {
+          return v;
+        }
+      } catch (com.typesafe.config.ConfigException e) {
+        // not a HOCON value: fall through to the verbatim string
+      }
+    }
+    return ConfigValueFactory.fromAnyRef(raw);
+  }
+}
