@@ -21,11 +21,11 @@ import org.gsae.core.model.SaeParameters;
 public record DemoOptions(String outputPath, int rows, int dIn, int features, int dSae,
     long steps, int batchSize, long seed) {
 
-  public static final int DEFAULT_ROWS = 16_384;
-  public static final int DEFAULT_D_IN = 32;
-  public static final int DEFAULT_FEATURES = 64;
-  public static final int DEFAULT_D_SAE = 128;
-  public static final long DEFAULT_STEPS = 2_000;
+  public static final int DEFAULT_ROWS = 32_768;
+  public static final int DEFAULT_D_IN = 64;
+  public static final int DEFAULT_FEATURES = 128;
+  public static final int DEFAULT_D_SAE = 256;
+  public static final long DEFAULT_STEPS = 800;
   public static final int DEFAULT_BATCH_SIZE = 1_024;
   public static final long DEFAULT_SEED = 42;
 

@@ -3,11 +3,9 @@ package org.gsae.jobs.run;
 /**
  * The production runners.
  *
- * <p><b>PLACEHOLDER — NOT WIRED YET.</b> Every factory below throws
- * {@code UnsupportedOperationException("wired by the lead")}: the Spark wiring (store reader,
- * distributed trainer, analytics, encoder, SparkSession from {@link Sessions}) is added in a
- * separate change. This is the only unimplemented seam in {@code org.gsae.jobs}; until it is
- * wired, every command that gets this far exits with code 1 and says so on stderr.
+ * <p>{@code train} and {@code demo} are wired. <b>{@code analyze}, {@code encode} and
+ * {@code bench} are not yet</b>: their factories throw {@code UnsupportedOperationException},
+ * so those commands exit with code 1 and say so on stderr.
  */
 public final class Runners {
   private Runners() {}
@@ -17,14 +15,14 @@ public final class Runners {
         + " runner is not connected to Spark yet (org.gsae.jobs.run.Runners." + command + ")");
   }
 
-  /** The {@code train} runner. PLACEHOLDER: throws until wired. */
+  /** The {@code train} runner: distributed training on the job's SparkSession. */
   public static TrainRunner train() {
-    throw notWired("train");
+    return new SparkTrainRunner();
   }
 
-  /** The {@code demo} runner. PLACEHOLDER: throws until wired. */
+  /** The {@code demo} runner: the embedded default on local Spark. */
   public static DemoRunner demo() {
-    throw notWired("demo");
+    return new SparkDemoRunner();
   }
 
   /** The {@code analyze} runner. PLACEHOLDER: throws until wired. */

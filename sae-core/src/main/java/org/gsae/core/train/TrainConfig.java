@@ -137,4 +137,11 @@ public record TrainConfig(
         sparsityCoefficient, sparsityWarmupSteps, auxCoefficient, adamBeta1, adamBeta2, adamEps,
         clipGradNorm, seed, shuffle, checkpointEvery, logEvery);
   }
+
+  /** A copy with a different seed. */
+  public TrainConfig withSeed(long s) {
+    return new TrainConfig(variant, steps, batchSize, lr, lrWarmupSteps, lrSchedule, lrEndRatio,
+        sparsityCoefficient, sparsityWarmupSteps, auxCoefficient, adamBeta1, adamBeta2, adamEps,
+        clipGradNorm, s, shuffle, checkpointEvery, logEvery);
+  }
 }

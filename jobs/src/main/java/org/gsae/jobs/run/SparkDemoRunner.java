@@ -1,0 +1,45 @@
+package org.gsae.jobs.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.gsae.core.error.Errors;
+import org.gsae.jobs.config.DemoOptions;
+import org.gsae.spark.demo.DemoReport;
+import org.gsae.spark.demo.DemoRun;
+import org.gsae.spark.demo.DemoSpec;
+
+/** The production {@code demo}: synthetic store, training on local Spark, recovery report. */
+final class SparkDemoRunner implements DemoRunner {
+
+  @Override
+  public Report run(DemoOptions o) {
+    String out = o.outputPath() != null ? o.outputPath() : tempDir();
+    DemoSpec d = DemoSpec.defaults(out);
+    DemoSpec spec = new DemoSpec(out, o.rows(), o.dIn(), o.features(), d.expectedL0(), d.noise(),
+        o.dSae(), d.files(), d.train().withSteps(o.steps()).withBatchSize(o.batchSize())
+            .withSeed(o.seed()));
+    SparkSession spark = Sessions.create("gsae demo", Optional.empty());
+    try {
+      DemoReport r = new DemoRun(spark, spec).run();
+      return SparkTrainRunner.trainingReport(Report.of("demo: done"), r.training())
+          .with("store path", r.storePath())
+          .with("L0 (store)", String.format("%.2f active features per row (true %.2f)", r.l0(), r.trueL0()))
+          .with("FVU", String.format("%.4f (explained variance %.4f)", r.fvu(), 1 - r.fvu()))
+          .with("dead ratio", String.format("%.4f", r.deadFeatureRatio()))
+          .with("recovery", String.format("MMCS %.4f (mean best cosine of each true feature with a decoder row)", r.mmcs()))
+          .with("wall time", String.format("%.1f s", r.wallSeconds()));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static String tempDir() {
+    try {
+      return Files.createTempDirectory("gsae-demo-").toUri().toString();
+    } catch (IOException e) {
+      throw Errors.io("creating a temporary directory for the demo", System.getProperty("java.io.tmpdir"), e);
+    }
+  }
+}
