@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.Path;
+import org.gsae.core.error.Errors;
 
 /**
  * The store's files in {@code row_id} order with their row counts: {@code row_id} = rows in
@@ -76,9 +77,17 @@ public final class FileTable implements Serializable {
    * {@code filePath} ({@code _metadata.file_path}).
    *
    * @throws IllegalStateException when the file is not part of the store (an internal error)
+   * @throws org.gsae.core.error.GsaeException INVALID_INPUT when the file has more rows than
+   *     when the store was opened (it was rewritten)
    */
   public long rowId(String filePath, long rowIndex) {
-    return firstRowIds[indexOf(filePath)] + rowIndex;
+    int i = indexOf(filePath);
+    if (rowIndex < 0 || rowIndex >= rows[i]) {
+      throw Errors.invalidInput("Spark read row " + rowIndex + " but the file's footer had "
+          + rows[i] + " rows when the store was opened", paths[i],
+          "do not rewrite the input while a job reads it; rerun the job");
+    }
+    return firstRowIds[i] + rowIndex;
   }
 
   /**

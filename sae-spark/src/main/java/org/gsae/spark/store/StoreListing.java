@@ -12,6 +12,8 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.gsae.core.error.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns {@code input.path} (a Parquet file, a directory or a glob, any Hadoop file system)
@@ -22,6 +24,8 @@ import org.gsae.core.error.Errors;
 final class StoreListing {
   private static final String FIX = "set input.path to a Parquet file, a directory of .parquet "
       + "files or a glob such as 'data/part-*.parquet'";
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreListing.class);
 
   private StoreListing() {}
 
@@ -75,6 +79,10 @@ final class StoreListing {
             : ignored + " other file(s), for example " + ignoredExample;
         throw Errors.invalidInput("no Parquet (*.parquet) files found under the input path ("
             + found + ")", input, FIX);
+      }
+      if (ignored > 0) {
+        LOG.warn("Ignoring {} file(s) without the .parquet extension under {}, for example {}",
+            ignored, input, ignoredExample);
       }
     } catch (IOException e) {
       throw Errors.io("listing the activation store", input, e);

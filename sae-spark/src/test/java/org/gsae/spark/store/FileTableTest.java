@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
+import org.gsae.core.error.ErrorCode;
+import org.gsae.core.error.GsaeException;
 import org.junit.jupiter.api.Test;
 
 class FileTableTest {
@@ -34,6 +36,9 @@ class FileTableTest {
     assertEquals(5, table.rowId("file:///s/c%20dir/c.parquet", 2));
     assertEquals(3, table.rowId("file:/s/c%20dir/c.parquet", 0));
     assertThrows(IllegalStateException.class, () -> table.rowId("file:/s/zzz.parquet", 0));
+    GsaeException grown = assertThrows(GsaeException.class,
+        () -> table.rowId("file:/s/a.parquet", 3));
+    assertEquals(ErrorCode.INVALID_INPUT, grown.code());
   }
 
   @Test
