@@ -1,0 +1,121 @@
+package org.gsae.spark.store;
+
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+
+/**
+ * Reads one activation value from Spark's internal row format into {@code float[d_in]} and
+ * checks it: not null, no null element, not empty, every value finite in float32. Width is
+ * checked by the caller, which knows the expected {@code d_in}.
+ *
+ * <p>Not thread-safe: {@link #problem()} describes the last rejected value. Use one instance
+ * per task.
+ */
+final class ActivationDecoder {
+  private static final int VECTOR_FIELDS = 4;
+
+  private final ActivationType type;
+  private final String column;
+  private final VectorUDT vectorUdt;
+  private String problem;
+
+  ActivationDecoder(ActivationType type, String column) {
+    this.type = type;
+    this.column = column;
+    this.vectorUdt = type == ActivationType.ML_VECTOR ? new VectorUDT() : null;
+  }
+
+  /**
+   * The values at {@code ordinal} as float32 {@code [width]}, or null when invalid (see
+   * {@link #problem()}).
+   */
+  float[] decode(InternalRow row, int ordinal) {
+    if (row.isNullAt(ordinal)) {
+      return reject("column '" + column + "' is null");
+    }
+    return switch (type) {
+      case FLOAT_ARRAY -> fromFloats(row.getArray(ordinal));
+      case DOUBLE_ARRAY -> fromDoubles(row.getArray(ordinal));
+      case ML_VECTOR -> fromVector(row.getStruct(ordinal, VECTOR_FIELDS));
+    };
+  }
+
+  /** Why the last {@link #decode} returned null. */
+  String problem() {
+    return problem;
+  }
+
+  private float[] fromFloats(ArrayData array) {
+    if (!checkElements(array)) {
+      return null;
+    }
+    float[] values = array.toFloatArray();
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        return reject(nonFinite(values[i], i));
+      }
+    }
+    return values;
+  }
+
+  private float[] fromDoubles(ArrayData array) {
+    if (!checkElements(array)) {
+      return null;
+    }
+    return narrow(array.toDoubleArray());
+  }
+
+  private float[] fromVector(InternalRow struct) {
+    Vector vector = vectorUdt.deserialize(struct);
+    if (vector.size() == 0) {
+      return reject(empty());
+    }
+    return narrow(vector.toArray());
+  }
+
+  private boolean checkElements(ArrayData array) {
+    int n = array.numElements();
+    if (n == 0) {
+      reject(empty());
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (array.isNullAt(i)) {
+        reject("column '" + column + "' has a null at element " + i);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private float[] narrow(double[] values) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      float f = (float) values[i];
+      if (!Float.isFinite(f)) {
+        return reject(Double.isFinite(values[i])
+            ? "column '" + column + "' has " + values[i] + " at element " + i
+                + ", outside the float32 range"
+            : nonFinite(values[i], i));
+      }
+      out[i] = f;
+    }
+    return out;
+  }
+
+  private String nonFinite(double v, int element) {
+    String what = Double.isNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity";
+    return "column '" + column + "' has " + what + " at element " + element;
+  }
+
+  private String empty() {
+    return "column '" + column + "' is empty (0 values)";
+  }
+
+  private float[] reject(String why) {
+    problem = why;
+    return null;
+  }
+}

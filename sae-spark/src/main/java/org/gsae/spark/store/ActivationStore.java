@@ -1,0 +1,238 @@
+package org.gsae.spark.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.gsae.core.error.Errors;
+import org.gsae.spark.store.StoreFooters.FileFooter;
+
+/**
+ * An opened activation store (DESIGN §4): Parquet files whose activation column is
+ * {@code array<float>}, {@code array<double>} or a Spark ML {@code Vector}; every other
+ * column is metadata. {@link #open} checks everything that can be checked on the driver
+ * (paths, Parquet footers, schemas, the activation column, row count) before any Spark job.
+ *
+ * <p>Row ids: files are ordered by path and {@code row_id} = rows in all earlier files + the
+ * row's index in its file (from the Parquet footers and Spark's {@code _metadata.row_index}),
+ * so ids are stable across runs and partitionings.
+ *
+ * <p>Values are validated as they are read ({@link #pack}): null vectors, null elements,
+ * empty vectors, NaN, infinities and wrong widths are handled by {@code input.on_invalid}.
+ * A job that fails on an invalid row throws a {@code SparkException}; {@link #pack} rethrows
+ * the INVALID_INPUT {@link org.gsae.core.error.GsaeException} inside it (see
+ * {@link TaskFailures}).
+ */
+public final class ActivationStore implements AutoCloseable {
+  /** Column added by {@link #withRowIds()}: the row's position in the store, {@code long}. */
+  public static final String ROW_ID = "row_id";
+  /** Column added by {@link #withRowIds()}: the row's file ({@code _metadata.file_path}). */
+  public static final String SOURCE_FILE = "_gsae_source_file";
+  /** Column added by {@link #withRowIds()}: the row's index in its file. */
+  public static final String SOURCE_ROW = "_gsae_source_row";
+  private static final Set<String> RESERVED = Set.of(ROW_ID, SOURCE_FILE, SOURCE_ROW, "_metadata");
+
+  private final SparkSession spark;
+  private final InputConfig config;
+  private final OptionalInt expectedDIn;
+  private final FileTable files;
+  private final StructType schema;
+  private final ActivationType activationType;
+  private final Broadcast<FileTable> filesBroadcast;
+  private Dataset<Row> withRowIds;
+
+  private ActivationStore(SparkSession spark, InputConfig config, OptionalInt expectedDIn,
+      FileTable files, StructType schema, ActivationType activationType) {
+    this.spark = spark;
+    this.config = config;
+    this.expectedDIn = expectedDIn;
+    this.files = files;
+    this.schema = schema;
+    this.activationType = activationType;
+    this.filesBroadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(files);
+  }
+
+  /** Opens a store with no model: {@code d_in} is the width of the first valid row. */
+  public static ActivationStore open(SparkSession spark, InputConfig config) {
+    return open(spark, config, OptionalInt.empty());
+  }
+
+  /**
+   * Opens and checks a store without running a Spark job.
+   *
+   * @param expectedDIn the model's {@code d_in} when a model is given; every row must have
+   *                    this width
+   * @throws org.gsae.core.error.GsaeException INVALID_INPUT when the path matches nothing,
+   *     a directory has no Parquet file, a file is not Parquet, files differ in schema, the
+   *     activation column is missing or of another type, or the store has no rows; IO when
+   *     storage cannot be read
+   */
+  public static ActivationStore open(SparkSession spark, InputConfig config,
+      OptionalInt expectedDIn) {
+    Errors.check(expectedDIn.isEmpty() || expectedDIn.getAsInt() > 0,
+        "expected d_in must be > 0, got %s", expectedDIn);
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<FileStatus> statuses = StoreListing.resolve(config.path(), conf);
+    List<FileFooter> footers = StoreFooters.read(statuses, conf, spark.sessionState().conf());
+    StoreFooters.requireSameSchema(footers, config.path());
+    StructType schema = (StructType) SparkTypes.nullable(footers.get(0).schema());
+    ActivationType type = checkColumns(schema, config, footers.get(0).path());
+    List<String> paths = new ArrayList<>();
+    long[] rows = new long[footers.size()];
+    for (int i = 0; i < rows.length; i++) {
+      paths.add(footers.get(i).path());
+      rows[i] = footers.get(i).rows();
+    }
+    FileTable table = new FileTable(paths, rows);
+    if (table.totalRows() == 0) {
+      throw Errors.invalidInput("the activation store has no rows (" + table.files()
+          + " Parquet file(s), all empty)", config.path(),
+          "point input.path at the data; check that the job writing it produced rows");
+    }
+    return new ActivationStore(spark, config, expectedDIn, table, schema, type);
+  }
+
+  private static ActivationType checkColumns(StructType schema, InputConfig config, String file) {
+    for (StructField f : schema.fields()) {
+      if (RESERVED.contains(f.name())) {
+        throw Errors.invalidInput("the store has a column named '" + f.name()
+            + "', a name gsae reserves for the row ids it adds", file,
+            "rename or drop that column in the store");
+      }
+    }
+    String column = config.column();
+    Optional<StructField> field = List.of(schema.fields()).stream()
+        .filter(f -> f.name().equals(column)).findFirst();
+    if (field.isEmpty()) {
+      List<String> available = new ArrayList<>();
+      String sameIgnoringCase = null;
+      for (StructField f : schema.fields()) {
+        available.add(f.name() + " (" + SparkTypes.describe(f.dataType()) + ")");
+        sameIgnoringCase = f.name().equalsIgnoreCase(column) ? f.name() : sameIgnoringCase;
+      }
+      throw Errors.invalidInput("activation column '" + column + "' not found; available columns: "
+          + String.join(", ", available)
+          + (sameIgnoringCase == null ? "" : " (names are case-sensitive: '" + sameIgnoringCase + "'?)"),
+          file, "set input.column to the column that holds the activation vectors");
+    }
+    return ActivationType.of(field.get().dataType()).orElseThrow(() -> Errors.invalidInput(
+        "activation column '" + column + "' has type " + SparkTypes.describe(field.get().dataType())
+            + "; accepted types: " + ActivationType.accepted(), file,
+        "set input.column to the activation column, or rewrite the column as array<float>"));
+  }
+
+  /** The configuration the store was opened with. */
+  public InputConfig config() {
+    return config;
+  }
+
+  /** The model's {@code d_in} when one was given. */
+  public OptionalInt expectedDIn() {
+    return expectedDIn;
+  }
+
+  /** The store's files in {@code row_id} order, with row counts. */
+  public FileTable files() {
+    return files;
+  }
+
+  /** Rows in the store, valid or not (from the Parquet footers). */
+  public long totalRows() {
+    return files.totalRows();
+  }
+
+  /** The store's columns (all nullable), without the columns {@link #withRowIds()} adds. */
+  public StructType schema() {
+    return schema;
+  }
+
+  /** The Spark type of the activation column. */
+  public ActivationType activationType() {
+    return activationType;
+  }
+
+  /** Every column except the activation column, in schema order. */
+  public List<String> metadataColumns() {
+    List<String> names = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      if (!f.name().equals(config.column())) {
+        names.add(f.name());
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Every row of the store, not validated: all original columns, then {@value #ROW_ID}
+   * ({@code long}), {@value #SOURCE_FILE} ({@code string}, the file URI) and
+   * {@value #SOURCE_ROW} ({@code long}, the row's index in that file). Lazy; no job runs
+   * until an action.
+   */
+  public synchronized Dataset<Row> withRowIds() {
+    if (withRowIds == null) {
+      String[] paths = new String[files.files()];
+      for (int i = 0; i < paths.length; i++) {
+        paths[i] = files.path(i);
+      }
+      Dataset<Row> raw = spark.read().schema(schema).parquet(paths);
+      UserDefinedFunction rowIdOf = functions.udf(new RowIdFunction(filesBroadcast),
+          DataTypes.LongType).asNonNullable();
+      Column filePath = functions.col("_metadata.file_path");
+      Column rowIndex = functions.col("_metadata.row_index");
+      List<Column> columns = new ArrayList<>();
+      for (StructField f : schema.fields()) {
+        columns.add(column(f.name()));
+      }
+      columns.add(rowIdOf.apply(filePath, rowIndex).as(ROW_ID));
+      columns.add(filePath.as(SOURCE_FILE));
+      columns.add(rowIndex.as(SOURCE_ROW));
+      withRowIds = raw.select(columns.toArray(new Column[0]));
+    }
+    return withRowIds;
+  }
+
+  /**
+   * Validates every row and packs the valid ones into persisted row blocks in store order.
+   * Runs one or two Spark jobs (two when no model {@code d_in} was given, to learn the first
+   * valid row's width).
+   *
+   * @throws org.gsae.core.error.GsaeException INVALID_INPUT on the first invalid row with
+   *     {@code input.on_invalid = fail}, or when no row is valid
+   */
+  public PackedStore pack(PackOptions options) {
+    Dataset<Row> source = withRowIds().select(functions.col(ROW_ID), column(config.column()));
+    return Packer.pack(source, config, activationType, expectedDIn.orElse(0), filesBroadcast,
+        options);
+  }
+
+  /** A column reference that takes the name literally (dots, spaces, backticks). */
+  static Column column(String name) {
+    return functions.col("`" + name.replace("`", "``") + "`");
+  }
+
+  /** Drops the executors' copies of the file table; blocks are released by their owner. */
+  @Override
+  public void close() {
+    filesBroadcast.unpersist(false);
+  }
+
+  @Override
+  public String toString() {
+    return "ActivationStore[" + config.path() + ", " + files.files() + " files, "
+        + files.totalRows() + " rows, column " + config.column() + " " + activationType + "]";
+  }
+}
