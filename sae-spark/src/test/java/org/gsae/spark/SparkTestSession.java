@@ -1,5 +1,7 @@
 package org.gsae.spark;
 
+import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -12,20 +14,42 @@ public final class SparkTestSession {
 
   private SparkTestSession() {}
 
-  /** The shared session, created on first use. */
+  private static JavaDataFrameSuiteBase frames;
+
+  /**
+   * The shared session, created on first use through spark-testing-base (so its DataFrame
+   * assertions, {@link #frames()}, work on the same session).
+   */
   public static synchronized SparkSession get() {
     if (session == null) {
-      session = SparkSession.builder()
-          .master("local[2]")
-          .appName("gsae-sae-spark-tests")
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.shuffle.partitions", "4")
-          .config("spark.driver.host", "127.0.0.1")
-          .getOrCreate();
+      JavaDataFrameSuiteBase base = new JavaDataFrameSuiteBase() {
+        @Override
+        public SparkConf conf() {
+          return super.conf().setMaster("local[2]").setAppName("gsae-sae-spark-tests")
+              .set("spark.ui.enabled", "false")
+              .set("spark.sql.shuffle.partitions", "4")
+              .set("spark.driver.host", "127.0.0.1");
+        }
+
+        @Override
+        public boolean enableHiveSupport() {
+          return false;
+        }
+      };
+      base.runBefore();
+      base.sqlBeforeAllTestCases();
+      frames = base;
+      session = base.spark();
       SparkSession s = session;
       Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "stop-test-spark"));
     }
     return session;
+  }
+
+  /** spark-testing-base's DataFrame assertions, bound to the shared session. */
+  public static synchronized JavaDataFrameSuiteBase frames() {
+    get();
+    return frames;
   }
 
   /** Runs {@code body} with SQL setting {@code key} set to {@code value}, then restores it. */

@@ -11,7 +11,8 @@ package org.gsae.core.loss;
  * @param l0   sum over rows of the number of active features ({@code f > 0})
  * @param rows number of rows summed
  */
-public record LossSums(double mse, double l1, double aux, double l0, long rows) {
+public record LossSums(double mse, double l1, double aux, double l0, long rows)
+    implements java.io.Serializable {
   public static final LossSums EMPTY = new LossSums(0, 0, 0, 0, 0);
 
   public LossSums merge(LossSums o) {

@@ -1,0 +1,98 @@
+package org.gsae.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
+import org.gsae.core.data.SyntheticActivations;
+import org.gsae.core.loss.GatedLoss;
+import org.gsae.core.model.SaeInit;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.model.Variant;
+import org.junit.jupiter.api.Test;
+
+/** The per-partition aggregator, without Spark: parts merged equal the whole. */
+class GradientAccumulatorTest {
+  private static final GatedLoss LOSS = new GatedLoss(Variant.PAPER, 1.0);
+  private static final SyntheticActivations DATA = SyntheticActivations.generate(300, 8, 16, 3, 0.05, 1);
+  private static final SaeParameters P = SaeInit.initialize(8, 24, 2, DATA.data().mean());
+
+  private static GradientAccumulator over(int from, int to, int chunk) {
+    float[] rows = Arrays.copyOfRange(DATA.data().data(), from * 8, to * 8);
+    return new GradientAccumulator(8, 24).add(P, LOSS, 0.5, rows, to - from, chunk);
+  }
+
+  @Test
+  void givenOneBlock_thenMeanGradientIsTheLossGradientOverRows() {
+    GatedLoss.Result r = LOSS.evaluate(P, DATA.data().slice(0, 300), 0.5);
+    GradientAccumulator acc = over(0, 300, 1000);
+    assertEquals(300, acc.rows());
+    assertEquals(r.loss(), acc.loss());
+    float[] expected = r.gradientSum().map(t -> t.scale(1.0 / 300)).toFlat();
+    float[] actual = acc.meanGradient().toFlat();
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-6 * Math.max(1, Math.abs(expected[i])), "index " + i);
+    }
+  }
+
+  @Test
+  void givenPartsInAnySplit_whenMerged_thenEqualToWholeWithinRounding() {
+    float[] whole = over(0, 300, 1000).meanGradient().toFlat();
+    for (int[] cuts : new int[][] {{0, 1, 300}, {0, 100, 200, 300}, {0, 299, 300}, {0, 150, 150, 300}}) {
+      GradientAccumulator acc = new GradientAccumulator(8, 24);
+      for (int i = 0; i + 1 < cuts.length; i++) {
+        if (cuts[i + 1] > cuts[i]) {
+          acc.merge(over(cuts[i], cuts[i + 1], 64));
+        } else {
+          acc.merge(new GradientAccumulator(8, 24));   // an empty partition
+        }
+      }
+      assertEquals(300, acc.rows());
+      float[] merged = acc.meanGradient().toFlat();
+      for (int i = 0; i < whole.length; i++) {
+        assertEquals(whole[i], merged[i], 1e-5 * Math.max(1, Math.abs(whole[i])),
+            "cuts " + Arrays.toString(cuts) + " index " + i);
+      }
+    }
+  }
+
+  @Test
+  void givenSameParts_whenMergedInSameOrder_thenBitIdentical() {
+    GradientAccumulator a = over(0, 120, 50).merge(over(120, 300, 50));
+    GradientAccumulator b = over(0, 120, 50).merge(over(120, 300, 50));
+    assertArrayEquals(a.meanGradient().toFlat(), b.meanGradient().toFlat());
+  }
+
+  @Test
+  void givenAnAccumulator_whenSerialized_thenRoundTrips() throws Exception {
+    GradientAccumulator a = over(0, 50, 64);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(a);
+    }
+    GradientAccumulator b;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      b = (GradientAccumulator) in.readObject();
+    }
+    assertEquals(a.loss(), b.loss());
+    assertArrayEquals(a.meanGradient().toFlat(), b.meanGradient().toFlat());
+  }
+
+  @Test
+  void givenMismatchedShapes_whenMerged_thenErrorNamesBoth() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> new GradientAccumulator(8, 24).merge(new GradientAccumulator(8, 32)));
+    assertEquals("cannot merge accumulators of d_in=8, d_sae=32 into d_in=8, d_sae=24", e.getMessage());
+  }
+
+  @Test
+  void givenNoRows_whenAskedForTheMean_thenFails() {
+    assertThrows(IllegalStateException.class, () -> new GradientAccumulator(8, 24).meanGradient());
+  }
+
+}
