@@ -25,14 +25,33 @@ import org.gsae.core.tensor.Tensor;
 public final class GatedLoss implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Above this fraction of open gates in a chunk, {@link #accumulate} uses the dense GEMM path
+   * (BLAS beats the per-pair loops when most gates are open, as early in training).
+   */
+  public static final double DEFAULT_DENSE_ABOVE = 0.10;
+
   private final Variant variant;
   private final double auxCoefficient;
+  private final double denseAbove;
 
   /**
    * @param variant        which objective (aux detached or not)
    * @param auxCoefficient alpha, the weight of {@code L_aux} (the paper uses 1)
    */
   public GatedLoss(Variant variant, double auxCoefficient) {
+    this(variant, auxCoefficient, DEFAULT_DENSE_ABOVE);
+  }
+
+  /**
+   * @param denseAbove open-gate fraction above which {@link #accumulate} takes the dense
+   *                   path: 0 = always dense, 1 = always sparse
+   */
+  public GatedLoss(Variant variant, double auxCoefficient, double denseAbove) {
+    if (!(denseAbove >= 0 && denseAbove <= 1)) {
+      throw new IllegalArgumentException("dense threshold must be in [0, 1], got " + denseAbove);
+    }
+    this.denseAbove = denseAbove;
     if (!(auxCoefficient >= 0) || Double.isInfinite(auxCoefficient)) {
       throw new IllegalArgumentException("aux coefficient must be finite and >= 0, got " + auxCoefficient);
     }
@@ -46,6 +65,49 @@ public final class GatedLoss implements java.io.Serializable {
 
   public double auxCoefficient() {
     return auxCoefficient;
+  }
+
+  /** Open-gate fraction above which {@link #accumulate} computes a chunk densely. */
+  public double denseAbove() {
+    return denseAbove;
+  }
+
+  /**
+   * The float32 training path: adds the gradient of the summed loss over {@code count} rows
+   * into {@code flatGradSum} ({@link SaeParameters#toFlat()} order) and returns the loss sums.
+   * Rows are processed in chunks of at most {@code chunkRows}; a chunk whose open-gate
+   * fraction exceeds {@link #denseAbove()} is computed by {@link #evaluate} (dense GEMMs),
+   * any other over the active (row, feature) pairs only. Deterministic for given inputs.
+   *
+   * @param p      float32 parameters
+   * @param rows   row-major activations [count, d_in]
+   * @param lambda sparsity coefficient
+   */
+  public LossSums accumulate(SaeParameters p, float[] rows, int count, int chunkRows, double lambda,
+      float[] flatGradSum) {
+    if (p.dtype() != org.gsae.core.tensor.DType.FLOAT32) {
+      throw new IllegalArgumentException("the training path runs in float32; parameters are " + p.dtype());
+    }
+    int n = p.dIn();
+    LossSums total = LossSums.EMPTY;
+    try (SparseGatedKernel k = new SparseGatedKernel(p, this, lambda)) {
+      for (int from = 0; from < count; from += chunkRows) {
+        int c = Math.min(chunkRows, count - from);
+        k.piForChunk(rows, from, c);
+        if (k.activeFraction(c) > denseAbove) {
+          float[] chunk = java.util.Arrays.copyOfRange(rows, from * n, (from + c) * n);
+          Result r = evaluate(p, Tensor.of(chunk, c, n), lambda);
+          float[] g = r.gradientSum().toFlat();
+          for (int i = 0; i < g.length; i++) {
+            flatGradSum[i] += g[i];
+          }
+          total = total.merge(r.loss());
+        } else {
+          k.accumulateChunk(rows, from, c);
+        }
+      }
+      return total.merge(k.finish(flatGradSum));
+    }
   }
 
   /** Loss sums and the gradient of the summed loss for one batch. */

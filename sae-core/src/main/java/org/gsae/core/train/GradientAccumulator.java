@@ -3,7 +3,6 @@ package org.gsae.core.train;
 import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.loss.LossSums;
 import org.gsae.core.model.SaeParameters;
-import org.gsae.core.tensor.Tensor;
 
 /**
  * The per-partition work of one data-parallel training step as a mergeable aggregator
@@ -51,13 +50,10 @@ public final class GradientAccumulator implements java.io.Serializable {
       throw new IllegalArgumentException("block holds " + rows.length + " values, " + count
           + " rows of d_in=" + dIn + " need " + (long) count * dIn);
     }
-    for (int from = 0; from < count; from += chunkRows) {
-      int n = Math.min(chunkRows, count - from);
-      float[] chunk = java.util.Arrays.copyOfRange(rows, from * dIn, (from + n) * dIn);
-      GatedLoss.Result r = lossFn.evaluate(params, Tensor.of(chunk, n, dIn), lambda);
-      addFlat(r.gradientSum().toFlat());
-      loss = loss.merge(r.loss());
+    if (gradSum == null) {
+      gradSum = new float[Math.toIntExact(SaeParameters.parameterCount(dIn, dSae))];
     }
+    loss = loss.merge(lossFn.accumulate(params, rows, count, chunkRows, lambda, gradSum));
     return this;
   }
 

@@ -40,6 +40,7 @@ class ReferenceVectorsTest {
         dynamicTest("forward and losses", () -> forward(c)),
         dynamicTest("gradients, aux detached (paper)", () -> gradients(c, Variant.PAPER, "detach")),
         dynamicTest("gradients, SAELens", () -> gradients(c, Variant.SAELENS, "saelens")),
+        dynamicTest("sparse float32 training path, both variants", () -> sparsePath(c)),
         dynamicTest("decoder-parallel projection", () -> projection(c)),
         dynamicTest("Adam step + renorm, all variants", () -> steps(c)))));
   }
@@ -85,6 +86,32 @@ class ReferenceVectorsTest {
     }
     assertClose("grad." + key + ".total_norm", c.data("grad." + key + ".total_norm"),
         new double[] {Math.sqrt(g.sumSquares())}, tol);
+  }
+
+  /**
+   * The production path ({@link GatedLoss#accumulate} forced sparse, chunks of 5 rows so the
+   * chunking is exercised) against the reference gradients. In float32 only: the kernel is
+   * float32 by design; for a float64 file its float32 result is compared at the float32
+   * tolerance of the README.
+   */
+  private static void sparsePath(ReferenceCase c) {
+    SaeParameters p = c.parameters("").cast(org.gsae.core.tensor.DType.FLOAT32);
+    float[] x = c.tensor("x").toFloatArray();
+    int rows = (int) c.shape("x")[0];
+    double lambda = c.config().get("l1_coefficient").asDouble();
+    for (String key : List.of("detach", "saelens")) {
+      Variant v = key.equals("detach") ? Variant.PAPER : Variant.SAELENS;
+      float[] flat = new float[(int) p.size()];
+      LossSums s = new GatedLoss(v, 1.0, 1.0).accumulate(p, x, rows, 5, lambda, flat);
+      assertClose(key + " sparse mse_loss", c.data("mse_loss"), new double[] {s.meanMse()}, 1e-6);
+      assertClose(key + " sparse aux_loss", c.data("aux_loss"), new double[] {s.meanAux()}, 1e-6);
+      assertClose(key + " sparse l1_loss", c.data("l1_loss"), new double[] {s.meanL1()}, 1e-6);
+      SaeParameters g = SaeParameters.fromFlat(flat, p.dIn(), p.dSae());
+      for (String name : SaeParameters.NAMES) {
+        assertClose("sparse grad." + key + "." + name, c.data("grad." + key + "." + name),
+            g.get(name).scale(1.0 / rows).toDoubleArray(), 1e-6);
+      }
+    }
   }
 
   private static void projection(ReferenceCase c) {

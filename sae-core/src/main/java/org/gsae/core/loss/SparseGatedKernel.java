@@ -1,0 +1,294 @@
+package org.gsae.core.loss;
+
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.tensor.EncoderProduct;
+
+/**
+ * The float32 training step of {@link GatedLoss}, computed over the active (row, feature)
+ * pairs only (DESIGN §2, "where the work is"). After the one dense encoder product
+ * {@code pi = x_c W_enc}, every other quantity lives on the support of the gate:
+ * {@code f} and {@code relu(pi_gate)} are zero where the gate is closed, and so is every
+ * gradient of the encoder pre-activations. Per row with L0 active features this costs
+ * O(L0 * n) instead of O(m * n) for the decoder products and the whole backward pass.
+ *
+ * <p>Same math as {@link GatedLoss#evaluate} (the reference implementation, which also runs
+ * in float64 for the checks); results agree to float32 rounding. Sums (not means) are
+ * accumulated into a flat gradient in {@link SaeParameters#toFlat()} order.
+ *
+ * <p>One instance per thread: it holds the parameters as plain arrays, the resident encoder
+ * weights and per-row scratch. Call order: construct (per step) → {@link #piForChunk} →
+ * {@link #activeFraction} → {@link #accumulateChunk} (any number of chunks) → {@link #finish}.
+ */
+final class SparseGatedKernel implements AutoCloseable {
+  private final int n;
+  private final int m;
+  private final boolean detachAux;
+  private final float alpha;
+  private final float lambda;
+  private final float[] wEnc;
+  private final float[] bGate;
+  private final float[] bMag;
+  private final float[] wDec;
+  private final float[] bDec;
+  private final float[] scale;      // exp(r_mag) [m]
+  private final float[] norms;      // ||W_dec[j]|| [m]
+  private final EncoderProduct product;
+
+  // Accumulated over chunks (finished into the flat gradient once).
+  private final float[] gWEncT;     // dL/dW_enc transposed: [m, n], row j = feature j
+  private final float[] gradWDec;   // dL/dW_dec from the MSE (and live aux) path [m, n]
+  private final double[] gBGate;
+  private final double[] gPiMagPi;  // sum_b dpi_mag * pi, times exp(r_mag) at the end
+  private final double[] gBMag;
+  private final double[] colDPi;    // sum_b dL/dpi, for the b_dec term through x_c
+  private final double[] gSum;      // sum_b relu(pi_gate), for the L1 norm gradient
+  private final double[] gBDec;
+  private double mse;
+  private double l1;
+  private double aux;
+  private double l0;
+  private long rows;
+
+  // Per-row scratch.
+  private final float[] piRow;
+  private final float[] xc;
+  private final float[] xh;
+  private final float[] xg;
+  private final float[] dxh;
+  private final float[] ds;
+  private int[] idx;
+  private float[] piv;
+  private float[] fv;
+  private float[] gv;
+  private float[] xcChunk;
+  private int lastActive;
+
+  SparseGatedKernel(SaeParameters p, GatedLoss loss, double lambda) {
+    this.n = p.dIn();
+    this.m = p.dSae();
+    this.detachAux = loss.variant().detachAux();
+    this.alpha = (float) loss.auxCoefficient();
+    this.lambda = (float) lambda;
+    this.wEnc = p.wEnc().toFloatArray();
+    this.bGate = p.bGate().toFloatArray();
+    this.bMag = p.bMag().toFloatArray();
+    this.wDec = p.wDec().toFloatArray();
+    this.bDec = p.bDec().toFloatArray();
+    this.scale = p.rMag().exp().toFloatArray();
+    this.norms = p.wDec().rowNorms().toFloatArray();
+    this.product = new EncoderProduct(n, m);
+    product.setWeights(wEnc);
+    gWEncT = new float[m * n];
+    gradWDec = new float[m * n];
+    gBGate = new double[m];
+    gPiMagPi = new double[m];
+    gBMag = new double[m];
+    colDPi = new double[m];
+    gSum = new double[m];
+    gBDec = new double[n];
+    piRow = new float[m];
+    xc = new float[n];
+    xh = new float[n];
+    xg = new float[n];
+    dxh = new float[n];
+    ds = new float[n];
+    idx = new int[Math.min(m, 256)];
+    piv = new float[idx.length];
+    fv = new float[idx.length];
+    gv = new float[idx.length];
+  }
+
+  /** Centres the chunk and runs the encoder GEMM; returns nothing, see {@link #activeFraction}. */
+  void piForChunk(float[] rowsData, int from, int count) {
+    if (xcChunk == null || xcChunk.length < count * n) {
+      xcChunk = new float[count * n];
+    }
+    for (int b = 0; b < count; b++) {
+      int src = (from + b) * n;
+      int dst = b * n;
+      for (int i = 0; i < n; i++) {
+        xcChunk[dst + i] = rowsData[src + i] - bDec[i];
+      }
+    }
+    product.multiply(xcChunk, count);
+    long open = 0;
+    for (int b = 0; b < count; b++) {
+      product.row(b, piRow);
+      for (int j = 0; j < m; j++) {
+        if (piRow[j] + bGate[j] > 0) {
+          open++;
+        }
+      }
+    }
+    lastActive = (int) Math.min(Integer.MAX_VALUE, open);
+  }
+
+  /** Fraction of open gates in the chunk last passed to {@link #piForChunk}. */
+  double activeFraction(int count) {
+    return (double) lastActive / ((double) count * m);
+  }
+
+  /** Accumulates loss and gradient sums of the chunk last passed to {@link #piForChunk}. */
+  void accumulateChunk(float[] rowsData, int from, int count) {
+    for (int b = 0; b < count; b++) {
+      product.row(b, piRow);
+      System.arraycopy(xcChunk, b * n, xc, 0, n);
+      row(rowsData, (from + b) * n);
+    }
+    rows += count;
+  }
+
+  private void row(float[] x, int xOff) {
+    // Gate support: pi_gate > 0.
+    int k = 0;
+    for (int j = 0; j < m; j++) {
+      float v = piRow[j];
+      float pg = v + bGate[j];
+      if (pg > 0) {
+        if (k == idx.length) {
+          grow();
+        }
+        float pm = scale[j] * v + bMag[j];
+        idx[k] = j;
+        piv[k] = v;
+        gv[k] = pg;
+        fv[k] = pm > 0 ? pm : 0f;
+        k++;
+      }
+    }
+    // Decoder products over the support: x_hat = f W_dec + b_dec, x_gate = relu(pi_gate) W_dec + b_dec.
+    System.arraycopy(bDec, 0, xh, 0, n);
+    System.arraycopy(bDec, 0, xg, 0, n);
+    double l1Row = 0;
+    for (int a = 0; a < k; a++) {
+      int off = idx[a] * n;
+      if (fv[a] != 0f) {
+        axpy(fv[a], wDec, off, xh, 0, n);
+        l0++;
+      }
+      axpy(gv[a], wDec, off, xg, 0, n);
+      l1Row += (double) gv[a] * norms[idx[a]];
+    }
+    l1 += lambda * l1Row;
+    float twoAlpha = 2f * alpha;
+    double mseRow = 0;
+    double auxRow = 0;
+    for (int i = 0; i < n; i++) {
+      float r = xh[i] - x[xOff + i];
+      float s = xg[i] - x[xOff + i];
+      mseRow += (double) r * r;
+      auxRow += (double) s * s;
+      dxh[i] = 2f * r;
+      ds[i] = twoAlpha * s;
+      gBDec[i] += detachAux ? dxh[i] : dxh[i] + ds[i];
+    }
+    mse += mseRow;
+    aux += alpha * auxRow;
+    // Backward over the support.
+    for (int a = 0; a < k; a++) {
+      int j = idx[a];
+      int off = j * n;
+      float dm = fv[a] > 0f ? dot(dxh, wDec, off, n) : 0f;          // dL/dpi_mag
+      float dg = dot(ds, wDec, off, n) + lambda * norms[j];         // dL/dpi_gate (gate open)
+      gBMag[j] += dm;
+      gBGate[j] += dg;
+      gPiMagPi[j] += (double) dm * piv[a];
+      float dPi = dm * scale[j] + dg;                               // pi feeds both paths
+      colDPi[j] += dPi;
+      gSum[j] += gv[a];
+      axpy(dPi, xc, 0, gWEncT, off, n);
+      if (fv[a] != 0f) {
+        axpy(fv[a], dxh, 0, gradWDec, off, n);
+      }
+      if (!detachAux) {
+        axpy(gv[a], ds, 0, gradWDec, off, n);
+      }
+    }
+  }
+
+  /**
+   * Adds everything accumulated into {@code flat} (a gradient sum in
+   * {@link SaeParameters#toFlat()} order) and returns the loss sums of the chunks processed.
+   */
+  LossSums finish(float[] flat) {
+    int oWEnc = 0;
+    int oBGate = n * m;
+    int oRMag = oBGate + m;
+    int oBMag = oRMag + m;
+    int oWDec = oBMag + m;
+    int oBDec = oWDec + m * n;
+    // W_enc [n, m] += gWEncT^T, blocked for cache reuse.
+    final int blk = 64;
+    for (int j0 = 0; j0 < m; j0 += blk) {
+      int j1 = Math.min(m, j0 + blk);
+      for (int i0 = 0; i0 < n; i0 += blk) {
+        int i1 = Math.min(n, i0 + blk);
+        for (int j = j0; j < j1; j++) {
+          for (int i = i0; i < i1; i++) {
+            flat[oWEnc + i * m + j] += gWEncT[j * n + i];
+          }
+        }
+      }
+    }
+    for (int j = 0; j < m; j++) {
+      flat[oBGate + j] += (float) gBGate[j];
+      flat[oRMag + j] += (float) (gPiMagPi[j] * scale[j]);
+      flat[oBMag + j] += (float) gBMag[j];
+      // L1 through the decoder norms: lambda * sum_b g_j * w_j / ||w_j||.
+      float c = norms[j] > 0 ? (float) (lambda * gSum[j] / norms[j]) : 0f;
+      int off = j * n;
+      for (int i = 0; i < n; i++) {
+        flat[oWDec + off + i] += gradWDec[off + i] + c * wDec[off + i];
+      }
+    }
+    // x_c = x - b_dec: dL/db_dec gets -(sum_b dL/dpi) W_enc^T.
+    for (int i = 0; i < n; i++) {
+      double s = 0;
+      int row = i * m;
+      for (int j = 0; j < m; j++) {
+        s += wEnc[row + j] * colDPi[j];
+      }
+      flat[oBDec + i] += (float) (gBDec[i] - s);
+    }
+    return new LossSums(mse, l1, aux, l0, rows);
+  }
+
+  private void grow() {
+    int cap = Math.min(m, idx.length * 2);
+    idx = java.util.Arrays.copyOf(idx, cap);
+    piv = java.util.Arrays.copyOf(piv, cap);
+    fv = java.util.Arrays.copyOf(fv, cap);
+    gv = java.util.Arrays.copyOf(gv, cap);
+  }
+
+  /** {@code y[yo..yo+len) += a * x[xo..xo+len)}. */
+  private static void axpy(float a, float[] x, int xo, float[] y, int yo, int len) {
+    for (int i = 0; i < len; i++) {
+      y[yo + i] += a * x[xo + i];
+    }
+  }
+
+  /** {@code v . w[off..off+len)} with four partial sums (the JIT does not reorder float adds). */
+  private static float dot(float[] v, float[] w, int off, int len) {
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int i = 0;
+    for (; i + 3 < len; i += 4) {
+      s0 += v[i] * w[off + i];
+      s1 += v[i + 1] * w[off + i + 1];
+      s2 += v[i + 2] * w[off + i + 2];
+      s3 += v[i + 3] * w[off + i + 3];
+    }
+    for (; i < len; i++) {
+      s0 += v[i] * w[off + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  @Override
+  public void close() {
+    product.close();
+  }
+}

@@ -1,0 +1,80 @@
+package org.gsae.core.tensor;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The one dense product of the gated encoder, {@code pi = x_c W_enc} ([rows, n] @ [n, m]),
+ * with {@code W_enc} resident in native memory for as long as the weights do not change and
+ * the result left in a native buffer that callers read row by row. This avoids copying
+ * {@code W_enc} (n*m floats) per chunk and the [rows, m] result back as a whole, which at
+ * 768 x 24576 would cost more than a third of the GEMM itself.
+ *
+ * <p>Not thread-safe: one instance per thread. Call order: {@link #setWeights} →
+ * ({@link #multiply} → {@link #row}*)* → {@link #close}.
+ */
+public final class EncoderProduct implements AutoCloseable {
+  private final int dIn;
+  private final int dSae;
+  private final INDArray w;
+  private final FloatBuffer wView;
+  private final Map<Integer, INDArray[]> byRows = new HashMap<>();
+  private FloatBuffer result;
+
+  /**
+   * @param dIn  n
+   * @param dSae m
+   */
+  public EncoderProduct(int dIn, int dSae) {
+    this.dIn = dIn;
+    this.dSae = dSae;
+    this.w = Nd4j.createUninitialized(DataType.FLOAT, new long[] {dIn, dSae}, 'c');
+    this.wView = view(w);
+  }
+
+  private static FloatBuffer view(INDArray a) {
+    return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+  }
+
+  /** Copies {@code W_enc} [n, m] (row-major) into native memory. */
+  public void setWeights(float[] wEnc) {
+    if (wEnc.length != dIn * dSae) {
+      throw new IllegalArgumentException("W_enc has " + wEnc.length + " values, expected "
+          + dIn + " x " + dSae);
+    }
+    wView.put(0, wEnc);
+  }
+
+  /**
+   * Computes {@code pi = xc @ W_enc} for {@code rows} rows of {@code xc} ([rows, n] row-major);
+   * read the result with {@link #row}.
+   */
+  public void multiply(float[] xc, int rows) {
+    INDArray[] io = byRows.computeIfAbsent(rows, r -> new INDArray[] {
+        Nd4j.createUninitialized(DataType.FLOAT, new long[] {r, dIn}, 'c'),
+        Nd4j.createUninitialized(DataType.FLOAT, new long[] {r, dSae}, 'c')});
+    view(io[0]).put(0, xc, 0, rows * dIn);
+    Nd4j.gemm(io[0], w, io[1], false, false, 1.0, 0.0);
+    result = view(io[1]);
+  }
+
+  /** Copies row {@code r} of the last product ([m] values) into {@code dst}. */
+  public void row(int r, float[] dst) {
+    result.get(r * dSae, dst, 0, dSae);
+  }
+
+  @Override
+  public void close() {
+    byRows.values().forEach(a -> {
+      a[0].close();
+      a[1].close();
+    });
+    byRows.clear();
+    w.close();
+  }
+}
