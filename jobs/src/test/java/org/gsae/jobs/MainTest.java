@@ -186,10 +186,11 @@ class MainTest {
     assertEquals(10, demo.steps());
     assertTrue(demo.output().isEmpty());
     assertEquals(DemoOptions.defaults().dSae(), demo.dSae());
-    assertEquals(0, run("bench", "--mode", "core", "--d-in", "64"));
+    assertEquals(0, run("bench", "--spark", "local[2]", "--d-in", "64", "--target-l0", "0"));
     BenchOptions bench = (BenchOptions) runners.received.get(3);
-    assertEquals(BenchOptions.Mode.CORE, bench.mode());
+    assertEquals("local[2]", bench.sparkMaster());
     assertEquals(64, bench.dIn());
+    assertEquals(0, bench.targetL0());
     assertEquals("", stderr());
   }
 

@@ -21,24 +21,46 @@ public final class BenchCommand extends JobCommand {
       description = "Dictionary width (default: ${DEFAULT-VALUE}).")
   int dSae;
 
-  @Option(names = "--batch-size", paramLabel = "B",
+  @Option(names = {"--batch", "--batch-size"}, paramLabel = "B",
       defaultValue = "" + BenchOptions.DEFAULT_BATCH_SIZE,
-      description = "Rows per step (default: ${DEFAULT-VALUE}).")
+      description = "Global rows per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--threads", paramLabel = "T", defaultValue = "" + BenchOptions.DEFAULT_THREADS,
+      description = "Worker threads of the core step, one BLAS thread each (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--target-l0", paramLabel = "K", defaultValue = "" + BenchOptions.DEFAULT_TARGET_L0,
+      description = "Calibrate b_gate so the mean L0 is about K; 0 opens every gate (default: ${DEFAULT-VALUE}).")
+  int targetL0;
+
   @Option(names = "--steps", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_STEPS,
-      description = "Timed steps (default: ${DEFAULT-VALUE}).")
+      description = "Timed steps; the median is reported (default: ${DEFAULT-VALUE}).")
   int steps;
 
   @Option(names = "--warmup", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_WARMUP,
       description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--mode", paramLabel = "core|spark|both", defaultValue = "both",
-      converter = WordConverters.BenchModeWord.class,
-      description = "Which step to time: the single-JVM core step, the Spark step, or both"
-          + " (default: both).")
-  BenchOptions.Mode mode;
+  @Option(names = "--chunk-rows", paramLabel = "R", defaultValue = "" + BenchOptions.DEFAULT_CHUNK_ROWS,
+      description = "Rows evaluated at once; bounds the [R, d_sae] intermediates (default: ${DEFAULT-VALUE}).")
+  int chunkRows;
+
+  @Option(names = "--dense-above", paramLabel = "F",
+      defaultValue = "" + org.gsae.core.loss.GatedLoss.DEFAULT_DENSE_ABOVE,
+      description = "Open-gate fraction above which a chunk runs dense (default: ${DEFAULT-VALUE}).")
+  double denseAbove;
+
+  @Option(names = "--spark", paramLabel = "MASTER",
+      description = "Also time the distributed step on this master, e.g. local[2], on the same global batch.")
+  String sparkMaster;
+
+  @Option(names = "--partitions", paramLabel = "P", defaultValue = "" + BenchOptions.DEFAULT_PARTITIONS,
+      description = "Partitions of the Spark step (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--json", description = "Print one JSON object per result.")
+  boolean json;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "" + BenchOptions.DEFAULT_SEED,
       description = "Seed of the data and initialisation (default: ${DEFAULT-VALUE}).")
@@ -46,7 +68,8 @@ public final class BenchCommand extends JobCommand {
 
   @Override
   protected Report execute() {
-    BenchOptions options = new BenchOptions(dIn, dSae, batchSize, steps, warmup, mode, seed);
+    BenchOptions options = new BenchOptions(dIn, dSae, batchSize, threads, targetL0, steps, warmup,
+        chunkRows, denseAbove, sparkMaster, partitions, json, seed);
     return context.runners().bench().run(options);
   }
 }

@@ -3,7 +3,6 @@ package org.gsae.jobs.cli;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.gsae.jobs.config.BenchOptions;
 import org.gsae.spark.store.OnInvalid;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -34,11 +33,4 @@ final class WordConverters {
     }
   }
 
-  /** {@code core}, {@code spark} or {@code both}. */
-  static final class BenchModeWord implements ITypeConverter<BenchOptions.Mode> {
-    @Override
-    public BenchOptions.Mode convert(String value) {
-      return parse(BenchOptions.Mode.class, value);
-    }
-  }
 }

@@ -3,45 +3,53 @@ package org.gsae.jobs.config;
 import org.gsae.core.model.SaeParameters;
 
 /**
- * The {@code bench} command, validated: times the training step on random data and reports
- * tokens/s and achieved GFLOP/s against the dense floor of 2·n·m FLOPs per token (DESIGN §8).
+ * The {@code bench} command, validated: times full training steps and reports tokens/s,
+ * GFLOP/s against the dense floor of 2·B·n·m FLOPs per step (DESIGN §8), the measured L0,
+ * the machine's SGEMM floor on the same shape, and peak memory.
  *
  * @param dIn         input width n ({@code --d-in}), >= 1
  * @param dSae        dictionary width m ({@code --d-sae}), >= 1
- * @param batchSize   rows per step ({@code --batch-size}), >= 1
- * @param steps       timed steps ({@code --steps}), >= 1
+ * @param batchSize   global rows per step ({@code --batch}), >= 1
+ * @param threads     worker threads of the core step, one BLAS thread each ({@code --threads}), >= 1
+ * @param targetL0    b_gate calibrated for this mean L0; 0 = all gates open ({@code --target-l0}), >= 0
+ * @param steps       timed steps, median reported ({@code --steps}), >= 1
  * @param warmupSteps untimed steps first ({@code --warmup}), >= 0
- * @param mode        which step to time ({@code --mode})
- * @param seed        seed of the random data and initialisation ({@code --seed})
+ * @param chunkRows   rows evaluated at once ({@code --chunk-rows}), >= 1
+ * @param denseAbove  open-gate fraction above which a chunk runs dense ({@code --dense-above}), in [0, 1]
+ * @param sparkMaster also time the distributed step on this master, e.g. {@code local[2]}
+ *                    ({@code --spark}), or null for the core step only
+ * @param partitions  partitions of the Spark step ({@code --partitions}), >= 1
+ * @param json        print one JSON object per result instead of text ({@code --json})
+ * @param seed        seed of the data and initialisation ({@code --seed})
  */
-public record BenchOptions(int dIn, int dSae, int batchSize, int steps, int warmupSteps,
-    Mode mode, long seed) {
-
-  /** Which training step {@code bench} times. */
-  public enum Mode {
-    /** The single-JVM step of sae-core. */
-    CORE,
-    /** The distributed step on the current Spark master, same global batch. */
-    SPARK,
-    /** Both, so the report gives their ratio. */
-    BOTH
-  }
+public record BenchOptions(int dIn, int dSae, int batchSize, int threads, int targetL0, int steps,
+    int warmupSteps, int chunkRows, double denseAbove, String sparkMaster, int partitions,
+    boolean json, long seed) {
 
   public static final int DEFAULT_D_IN = 768;
   public static final int DEFAULT_D_SAE = 6144;
   public static final int DEFAULT_BATCH_SIZE = 4096;
-  public static final int DEFAULT_STEPS = 10;
+  public static final int DEFAULT_THREADS = 2;
+  public static final int DEFAULT_TARGET_L0 = 64;
+  public static final int DEFAULT_STEPS = 5;
   public static final int DEFAULT_WARMUP = 2;
+  public static final int DEFAULT_CHUNK_ROWS = 1024;
+  public static final int DEFAULT_PARTITIONS = 2;
   public static final long DEFAULT_SEED = 42;
 
   public BenchOptions {
     OptionProblems p = new OptionProblems("bench");
     p.check(dIn >= 1, "--d-in must be >= 1, got " + dIn);
     p.check(dSae >= 1, "--d-sae must be >= 1, got " + dSae);
-    p.check(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+    p.check(batchSize >= 1, "--batch must be >= 1, got " + batchSize);
+    p.check(threads >= 1, "--threads must be >= 1, got " + threads);
+    p.check(targetL0 >= 0, "--target-l0 must be >= 0 (0 = all gates open), got " + targetL0);
     p.check(steps >= 1, "--steps must be >= 1, got " + steps);
     p.check(warmupSteps >= 0, "--warmup must be >= 0, got " + warmupSteps);
-    p.check(mode != null, "--mode must be one of core, spark, both");
+    p.check(chunkRows >= 1, "--chunk-rows must be >= 1, got " + chunkRows);
+    p.check(denseAbove >= 0 && denseAbove <= 1, "--dense-above must be in [0, 1], got " + denseAbove);
+    p.check(partitions >= 1, "--partitions must be >= 1, got " + partitions);
+    p.check(sparkMaster == null || !sparkMaster.isBlank(), "--spark must name a master such as local[2]");
     p.check(dIn < 1 || dSae < 1
             || SaeParameters.parameterCount(dIn, dSae) <= ModelConfig.MAX_PARAMETERS,
         "--d-in " + dIn + " with --d-sae " + dSae + " gives more parameters than one Java array holds");

@@ -3,8 +3,8 @@ package org.gsae.jobs.run;
 /**
  * The production runners.
  *
- * <p>{@code train} and {@code demo} are wired. <b>{@code analyze}, {@code encode} and
- * {@code bench} are not yet</b>: their factories throw {@code UnsupportedOperationException},
+ * <p>{@code train}, {@code demo} and {@code bench} are wired. <b>{@code analyze} and
+ * {@code encode} are not yet</b>: their factories throw {@code UnsupportedOperationException},
  * so those commands exit with code 1 and say so on stderr.
  */
 public final class Runners {
@@ -35,8 +35,8 @@ public final class Runners {
     throw notWired("encode");
   }
 
-  /** The {@code bench} runner. PLACEHOLDER: throws until wired. */
+  /** The {@code bench} runner: the core step, and the distributed one with --spark. */
   public static BenchRunner bench() {
-    throw notWired("bench");
+    return new SparkBenchRunner();
   }
 }

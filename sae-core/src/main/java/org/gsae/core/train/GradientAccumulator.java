@@ -42,6 +42,17 @@ public final class GradientAccumulator implements java.io.Serializable {
    */
   public GradientAccumulator add(SaeParameters params, GatedLoss lossFn, double lambda,
       float[] rows, int count, int chunkRows) {
+    return add(params, lossFn, lambda, rows, count, chunkRows, 1);
+  }
+
+  /**
+   * As {@link #add(SaeParameters, GatedLoss, double, float[], int, int)}, splitting the rows
+   * into {@code threads} contiguous slices evaluated in parallel, each into its own partial
+   * sum, merged in slice order: the result depends on {@code threads} but never on timing.
+   * Run BLAS with one thread per worker ({@link org.gsae.core.tensor.Backend#setBlasThreads}).
+   */
+  public GradientAccumulator add(SaeParameters params, GatedLoss lossFn, double lambda,
+      float[] rows, int count, int chunkRows, int threads) {
     if (params.dIn() != dIn || params.dSae() != dSae) {
       throw new IllegalArgumentException("parameters are d_in=" + params.dIn() + ", d_sae="
           + params.dSae() + " but the accumulator is d_in=" + dIn + ", d_sae=" + dSae);
@@ -50,10 +61,30 @@ public final class GradientAccumulator implements java.io.Serializable {
       throw new IllegalArgumentException("block holds " + rows.length + " values, " + count
           + " rows of d_in=" + dIn + " need " + (long) count * dIn);
     }
-    if (gradSum == null) {
-      gradSum = new float[Math.toIntExact(SaeParameters.parameterCount(dIn, dSae))];
+    if (threads < 1 || chunkRows < 1) {
+      throw new IllegalArgumentException("threads and chunkRows must be >= 1, got " + threads
+          + " and " + chunkRows);
     }
-    loss = loss.merge(lossFn.accumulate(params, rows, count, chunkRows, lambda, gradSum));
+    int slices = Math.max(1, Math.min(threads, count));
+    if (slices == 1) {
+      if (gradSum == null) {
+        gradSum = new float[Math.toIntExact(SaeParameters.parameterCount(dIn, dSae))];
+      }
+      loss = loss.merge(lossFn.accumulate(params, rows, count, chunkRows, lambda, gradSum));
+      return this;
+    }
+    java.util.List<java.util.concurrent.CompletableFuture<GradientAccumulator>> parts = new java.util.ArrayList<>();
+    for (int s = 0; s < slices; s++) {
+      int from = (int) ((long) s * count / slices);
+      int to = (int) ((long) (s + 1) * count / slices);
+      float[] slice = java.util.Arrays.copyOfRange(rows, from * dIn, to * dIn);
+      parts.add(java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> new GradientAccumulator(dIn, dSae).add(params, lossFn, lambda, slice, to - from, chunkRows),
+          Workers.pool(slices)));
+    }
+    for (var f : parts) {
+      merge(f.join());
+    }
     return this;
   }
 

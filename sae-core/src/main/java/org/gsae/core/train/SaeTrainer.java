@@ -27,6 +27,7 @@ public final class SaeTrainer {
   private final GatedLoss loss;
   private final UpdateRule update;
   private final int chunkRows;
+  private int threads = 1;
   private long step;
 
   /** Default recipe (see {@link TrainConfig#defaults()}) with the given learning rate. */
@@ -40,6 +41,11 @@ public final class SaeTrainer {
   }
 
   public SaeTrainer(GatedSae sae, TrainConfig config, int chunkRows) {
+    this(sae, config, chunkRows, new GatedLoss(config.variant(), config.auxCoefficient()));
+  }
+
+  /** With an explicit loss (for example another dense/sparse switch point); its variant must match. */
+  public SaeTrainer(GatedSae sae, TrainConfig config, int chunkRows, GatedLoss loss) {
     if (sae.dtype() != DType.FLOAT32) {
       throw new IllegalArgumentException("training runs in float32; the model is " + sae.dtype());
     }
@@ -49,7 +55,11 @@ public final class SaeTrainer {
     this.sae = sae;
     this.config = config;
     this.chunkRows = chunkRows;
-    this.loss = new GatedLoss(config.variant(), config.auxCoefficient());
+    if (loss.variant() != config.variant()) {
+      throw new IllegalArgumentException("loss variant " + loss.variant() + " differs from the config's "
+          + config.variant());
+    }
+    this.loss = loss;
     this.update = new UpdateRule(config, new Adam(config.adamBeta1(), config.adamBeta2(), config.adamEps()));
     sae.setLambda(config.sparsityCoefficient());
   }
@@ -68,7 +78,7 @@ public final class SaeTrainer {
     SaeParameters p = sae.parameters();
     double lambda = lambdaAt(step);
     GradientAccumulator acc = new GradientAccumulator(p.dIn(), p.dSae())
-        .add(p, loss, lambda, rows, count, chunkRows);
+        .add(p, loss, lambda, rows, count, chunkRows, threads);
     return applyStep(acc, lambda);
   }
 
@@ -120,6 +130,18 @@ public final class SaeTrainer {
       }
     }
     return h;
+  }
+
+  /**
+   * Evaluates each step's rows in {@code threads} parallel slices (default 1). Results depend
+   * on the thread count through float summation order, never on timing.
+   */
+  public SaeTrainer withThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    this.threads = threads;
+    return this;
   }
 
   /** Steps taken so far (the index of the next step). */

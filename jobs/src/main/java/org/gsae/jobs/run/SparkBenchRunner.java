@@ -1,0 +1,65 @@
+package org.gsae.jobs.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.gsae.core.bench.BenchResult;
+import org.gsae.core.bench.BenchSpec;
+import org.gsae.core.bench.StepBenchmark;
+import org.gsae.jobs.config.BenchOptions;
+import org.gsae.spark.bench.SparkStepBenchmark;
+
+/** The production {@code bench}: the core step, and with {@code --spark} the distributed one. */
+final class SparkBenchRunner implements BenchRunner {
+
+  @Override
+  public Report run(BenchOptions o) {
+    BenchSpec spec = new BenchSpec(o.dIn(), o.dSae(), o.batchSize(), o.threads(), o.targetL0(),
+        o.warmupSteps(), o.steps(), o.chunkRows(), o.denseAbove(), o.seed());
+    BenchResult core = StepBenchmark.run(spec);
+    Report r = Report.of("bench: done").with("core", o.json() ? json(core) : core.render());
+    if (o.sparkMaster() != null) {
+      SparkSession spark = Sessions.create("gsae bench", Optional.of(o.sparkMaster()));
+      try {
+        BenchResult sp = SparkStepBenchmark.run(spark, spec, o.partitions());
+        r = r.with("spark", o.json() ? json(sp) : sp.render())
+            .with("spark/core", String.format("%.3f", sp.tokensPerSecond() / core.tokensPerSecond()));
+      } finally {
+        spark.stop();
+      }
+    }
+    return r;
+  }
+
+  static String json(BenchResult b) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("what", b.what());
+    m.put("d_in", b.spec().dIn());
+    m.put("d_sae", b.spec().dSae());
+    m.put("batch", b.spec().batch());
+    m.put("threads", b.spec().threads());
+    m.put("target_l0", b.spec().targetL0());
+    m.put("chunk_rows", b.spec().chunkRows());
+    m.put("dense_above", b.spec().denseAbove());
+    m.put("median_step_seconds", b.medianSeconds());
+    m.put("tokens_per_second", b.tokensPerSecond());
+    m.put("gflops_dense_floor", b.gflops());
+    m.put("l0", b.l0());
+    if (!Double.isNaN(b.gemmSeconds())) {
+      m.put("sgemm_seconds", b.gemmSeconds());
+      m.put("sgemm_floor_tokens_per_second", b.floorTokensPerSecond());
+      m.put("fraction_of_floor", b.fractionOfFloor());
+    }
+    if (b.peakHeapBytes() >= 0) {
+      m.put("peak_heap_bytes", b.peakHeapBytes());
+      m.put("peak_native_bytes", b.peakNativeBytes());
+    }
+    try {
+      return new ObjectMapper().writeValueAsString(m);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.gsae.spark.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.gsae.core.bench.BenchResult;
+import org.gsae.core.bench.BenchSpec;
+import org.gsae.core.bench.StepBenchmark;
+import org.gsae.core.loss.GatedLoss;
+import org.gsae.core.model.GatedSae;
+import org.gsae.core.model.Variant;
+import org.gsae.core.tensor.Backend;
+import org.gsae.core.train.LrSchedule;
+import org.gsae.core.train.SaeTrainer;
+import org.gsae.core.train.StepMetrics;
+import org.gsae.core.train.TrainConfig;
+import org.gsae.spark.store.RowBlock;
+import org.gsae.spark.train.DistributedTrainer;
+
+/**
+ * Times the distributed training step on the session's master: the core benchmark's batch
+ * split into {@code partitions} cached row blocks, every step over the whole batch (the same
+ * global batch the core step times), one BLAS thread per task.
+ */
+public final class SparkStepBenchmark {
+  private SparkStepBenchmark() {}
+
+  public static BenchResult run(SparkSession spark, BenchSpec s, int partitions) {
+    Backend.setBlasThreads(1);
+    float[] x = StepBenchmark.batch(s);
+    List<RowBlock> blocks = new ArrayList<>();
+    long[] counts = new long[partitions];
+    for (int p = 0; p < partitions; p++) {
+      int from = (int) ((long) p * s.batch() / partitions);
+      int to = (int) ((long) (p + 1) * s.batch() / partitions);
+      long[] ids = new long[to - from];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = from + i;
+      }
+      blocks.add(new RowBlock(ids, Arrays.copyOfRange(x, from * s.dIn(), to * s.dIn()), to - from, s.dIn()));
+      counts[p] = to - from;
+    }
+    JavaSparkContext jsc = new JavaSparkContext(spark.sparkContext());
+    JavaRDD<RowBlock> rdd = jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_ONLY());
+    rdd.count();
+    GatedSae sae = new GatedSae(StepBenchmark.calibrated(s, x), 1.0);
+    TrainConfig cfg = new TrainConfig(Variant.PAPER, Long.MAX_VALUE / 2, s.batch(), 1e-9, 0,
+        LrSchedule.CONSTANT, 0.1, 1e-6, 0, 1.0, 0.0, 0.999, 1e-8, 1.0, s.seed(), false, 0, 1);
+    SaeTrainer trainer = new SaeTrainer(sae, cfg, s.chunkRows(),
+        new GatedLoss(Variant.PAPER, 1.0, s.denseAbove()));
+    DistributedTrainer dist = new DistributedTrainer(jsc, rdd, counts, trainer);
+    try {
+      for (int i = 0; i < s.warmup(); i++) {
+        dist.step();
+      }
+      double[] secs = new double[s.steps()];
+      double l0 = 0;
+      for (int i = 0; i < s.steps(); i++) {
+        long t0 = System.nanoTime();
+        StepMetrics m = dist.step();
+        secs[i] = (System.nanoTime() - t0) / 1e9;
+        l0 += m.l0() / s.steps();
+      }
+      Arrays.sort(secs);
+      double median = secs[secs.length / 2];
+      String what = "spark " + spark.sparkContext().master() + " x" + partitions + " partitions";
+      return new BenchResult(what, s, median, s.batch() / median, s.floorFlops() / median / 1e9, l0,
+          Double.NaN, -1, -1);
+    } finally {
+      rdd.unpersist(false);
+    }
+  }
+}

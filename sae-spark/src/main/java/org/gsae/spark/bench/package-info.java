@@ -1,0 +1,2 @@
+/** Benchmark of the distributed training step against the core step on the same global batch. */
+package org.gsae.spark.bench;
