@@ -54,7 +54,7 @@ final class SparkBenchRunner implements BenchRunner {
     }
     if (b.peakHeapBytes() >= 0) {
       m.put("peak_heap_bytes", b.peakHeapBytes());
-      m.put("peak_native_bytes", b.peakNativeBytes());
+      m.put("peak_rss_bytes", b.peakNativeBytes());
     }
     try {
       return new ObjectMapper().writeValueAsString(m);

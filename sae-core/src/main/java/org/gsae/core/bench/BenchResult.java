@@ -11,7 +11,7 @@ package org.gsae.core.bench;
  * @param l0              measured mean L0 of the timed steps
  * @param gemmSeconds     median time of one plain SGEMM [B, n] @ [n, m] with the same threads (NaN if not measured)
  * @param peakHeapBytes   peak Java heap used during the timed steps
- * @param peakNativeBytes peak native (JavaCPP/ND4J) bytes during the timed steps
+ * @param peakNativeBytes peak resident set size of the process during the timed steps (heap, ND4J's native buffers, code)
  */
 public record BenchResult(String what, BenchSpec spec, double medianSeconds, double tokensPerSecond,
     double gflops, double l0, double gemmSeconds, long peakHeapBytes, long peakNativeBytes) {
@@ -29,10 +29,10 @@ public record BenchResult(String what, BenchSpec spec, double medianSeconds, dou
   public String render() {
     return String.format("%s d_in=%d d_sae=%d batch=%d threads=%d target_l0=%d: %.0f tok/s, "
         + "%.1f GFLOP/s (dense floor 2*B*n*m), step %.3f s, L0 %.1f, %s peak heap %d MiB, "
-        + "peak native %d MiB", what, spec.dIn(), spec.dSae(), spec.batch(), spec.threads(),
+        + "peak RSS %d MiB", what, spec.dIn(), spec.dSae(), spec.batch(), spec.threads(),
         spec.targetL0(), tokensPerSecond, gflops, medianSeconds, l0,
         Double.isNaN(gemmSeconds) ? "" : String.format("SGEMM floor %.0f tok/s (%.1f%% reached),",
             floorTokensPerSecond(), 100 * fractionOfFloor()),
-        peakHeapBytes >> 20, peakNativeBytes >> 20);
+        peakHeapBytes >> 20, peakNativeBytes >> 20).replace(" peak heap -1 MiB, peak RSS -1 MiB", "");
   }
 }

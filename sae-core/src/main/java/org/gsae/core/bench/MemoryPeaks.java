@@ -5,7 +5,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import org.gsae.core.tensor.Backend;
 
-/** Samples heap and native memory in the background and keeps the peaks. */
+/** Samples heap use and the process's resident set size in the background and keeps the peaks. */
 final class MemoryPeaks implements AutoCloseable {
   private final Thread sampler;
   private volatile boolean running = true;
@@ -15,10 +15,10 @@ final class MemoryPeaks implements AutoCloseable {
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
       p.resetPeakUsage();
     }
-    peakNative = Backend.nativeBytes();
+    peakNative = Backend.physicalBytes();
     sampler = new Thread(() -> {
       while (running) {
-        peakNative = Math.max(peakNative, Backend.nativeBytes());
+        peakNative = Math.max(peakNative, Backend.physicalBytes());
         try {
           Thread.sleep(2);
         } catch (InterruptedException e) {
@@ -41,6 +41,7 @@ final class MemoryPeaks implements AutoCloseable {
     return s;
   }
 
+  /** Peak resident set size (heap + native buffers + code) of the process. */
   long peakNative() {
     return peakNative;
   }

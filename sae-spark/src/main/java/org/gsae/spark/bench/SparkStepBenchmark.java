@@ -57,6 +57,7 @@ public final class SparkStepBenchmark {
       for (int i = 0; i < s.warmup(); i++) {
         dist.step();
       }
+      double[] before = dist.phaseSeconds();
       double[] secs = new double[s.steps()];
       double l0 = 0;
       for (int i = 0; i < s.steps(); i++) {
@@ -67,7 +68,14 @@ public final class SparkStepBenchmark {
       }
       Arrays.sort(secs);
       double median = secs[secs.length / 2];
-      String what = "spark " + spark.sparkContext().master() + " x" + partitions + " partitions";
+      double[] after = dist.phaseSeconds();
+      StringBuilder phases = new StringBuilder();
+      for (int i = 0; i < after.length; i++) {
+        phases.append(i == 0 ? " [per step: " : ", ").append(DistributedTrainer.PHASES.get(i)).append(' ')
+            .append(String.format("%.3f s", (after[i] - before[i]) / s.steps()));
+      }
+      String what = "spark " + spark.sparkContext().master() + " x" + partitions + " partitions"
+          + phases + "]";
       return new BenchResult(what, s, median, s.batch() / median, s.floorFlops() / median / 1e9, l0,
           Double.NaN, -1, -1);
     } finally {

@@ -31,6 +31,11 @@ public final class DistributedTrainer {
   private final long[] offsets;
   private final SaeTrainer trainer;
   private final BatchPlan plan;
+  private final double[] phaseSeconds = new double[4];
+
+  /** Phases of a step, for {@link #phaseSeconds()}. */
+  public static final java.util.List<String> PHASES =
+      java.util.List.of("broadcast", "partition tasks + result transfer", "merge", "driver update");
 
   /**
    * @param sc                 Spark context
@@ -67,7 +72,9 @@ public final class DistributedTrainer {
     double lambda = trainer.lambdaAt(t);
     StepTask.Payload payload = new StepTask.Payload(trainer.model().parameters().toFlat(),
         plan.indices(t), lambda);
+    long t0 = System.nanoTime();
     Broadcast<StepTask.Payload> bc = sc.broadcast(payload);
+    long t1 = System.nanoTime();
     try {
       sc.setJobDescription("train step " + (t + 1) + "/" + trainer.config().steps());
       int dIn = trainer.model().dInput();
@@ -80,17 +87,30 @@ public final class DistributedTrainer {
         ids[i] = i;
       }
       List<GradientAccumulator>[] results = parts.collectPartitions(ids);
+      long t2 = System.nanoTime();
       GradientAccumulator total = new GradientAccumulator(dIn, dSae);
       for (List<GradientAccumulator> r : results) {   // fixed order: partition 0, 1, ...
         for (GradientAccumulator a : r) {
           total.merge(a);
         }
       }
-      return trainer.applyStep(total, lambda);
+      long t3 = System.nanoTime();
+      StepMetrics m = trainer.applyStep(total, lambda);
+      long t4 = System.nanoTime();
+      phaseSeconds[0] += (t1 - t0) / 1e9;
+      phaseSeconds[1] += (t2 - t1) / 1e9;
+      phaseSeconds[2] += (t3 - t2) / 1e9;
+      phaseSeconds[3] += (t4 - t3) / 1e9;
+      return m;
     } finally {
       sc.setJobDescription(null);
       bc.destroy();
     }
+  }
+
+  /** Seconds spent in each of {@link #PHASES} over all steps so far (the broadcast destroy is not counted). */
+  public double[] phaseSeconds() {
+    return phaseSeconds.clone();
   }
 
   public SaeTrainer trainer() {
