@@ -21,7 +21,7 @@ public final class GradientAccumulator implements java.io.Serializable {
 
   private final int dIn;
   private final int dSae;
-  private float[] gradSum;   // null until the first add (keeps the zero value cheap to ship)
+  private transient float[] gradSum;   // null until the first add; serialised in bulk below
   private LossSums loss = LossSums.EMPTY;
 
   public GradientAccumulator(int dIn, int dSae) {
@@ -109,6 +109,16 @@ public final class GradientAccumulator implements java.io.Serializable {
     }
     loss = loss.merge(other.loss);
     return this;
+  }
+
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    out.defaultWriteObject();
+    FloatArrays.write(out, gradSum);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    gradSum = FloatArrays.read(in);
   }
 
   public long rows() {

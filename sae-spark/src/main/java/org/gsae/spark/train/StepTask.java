@@ -20,8 +20,50 @@ import org.gsae.spark.store.RowBlock;
 final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<GradientAccumulator>> {
   private static final long serialVersionUID = 1L;
 
-  /** What the driver broadcasts each step: parameters as floats, never an ND4J object. */
-  record Payload(float[] params, int[] batchPositions, double lambda) implements java.io.Serializable {}
+  /**
+   * What the driver broadcasts each step: parameters as floats (never an ND4J object), the
+   * step's sorted global row positions and lambda. The float array is serialised in bulk.
+   */
+  static final class Payload implements java.io.Externalizable {
+    private float[] params;
+    private int[] batchPositions;
+    private double lambda;
+
+    /** For deserialisation only. */
+    public Payload() {}
+
+    Payload(float[] params, int[] batchPositions, double lambda) {
+      this.params = params;
+      this.batchPositions = batchPositions;
+      this.lambda = lambda;
+    }
+
+    float[] params() {
+      return params;
+    }
+
+    int[] batchPositions() {
+      return batchPositions;
+    }
+
+    double lambda() {
+      return lambda;
+    }
+
+    @Override
+    public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
+      org.gsae.core.train.FloatArrays.write(out, params);
+      out.writeObject(batchPositions);
+      out.writeDouble(lambda);
+    }
+
+    @Override
+    public void readExternal(java.io.ObjectInput in) throws java.io.IOException, ClassNotFoundException {
+      params = org.gsae.core.train.FloatArrays.read(in);
+      batchPositions = (int[]) in.readObject();
+      lambda = in.readDouble();
+    }
+  }
 
   private final Broadcast<Payload> payload;
   private final long[] partitionOffsets;   // first global position of each partition
