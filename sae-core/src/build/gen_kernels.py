@@ -193,6 +193,32 @@ final class $KKernels {
     }
   }
 
+  /**
+   * One Adam update in place, in torch.optim.Adam's operation order: m = b1 m + (1-b1) g;
+   * v = b2 v + (1-b2) g^2; p += -stepSize * m / (sqrt(v) * invSqrtBc2 + eps).
+   */
+  static void adam($T[] p, $T[] m, $T[] v, $T[] g, double beta1, double beta2, double stepSize,
+      double invSqrtBc2, double eps) {
+    $T b1 = ($T) beta1;
+    $T c1 = ($T) (1 - beta1);
+    $T b2 = ($T) beta2;
+    $T c2 = ($T) (1 - beta2);
+    $T k = ($T) invSqrtBc2;
+    $T e = ($T) eps;
+    $T lr = ($T) -stepSize;
+    for (int i = 0; i < p.length; i++) {
+      $T gi = g[i];
+      $T mi = m[i] * b1;
+      mi += c1 * gi;
+      $T vi = v[i] * b2;
+      vi += c2 * (gi * gi);
+      m[i] = mi;
+      v[i] = vi;
+      $T denom = ($T) Math.sqrt(vi) * k + e;
+      p[i] += lr * (mi / denom);
+    }
+  }
+
   static void scaleInPlace($T[] a, double s) {
     $T k = ($T) s;
     for (int i = 0; i < a.length; i++) {

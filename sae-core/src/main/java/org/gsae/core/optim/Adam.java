@@ -53,12 +53,8 @@ public final class Adam implements Optimizer {
     double stepSize = lr / bc1;
     double invSqrtBc2 = 1.0 / Math.sqrt(bc2);
     for (int i = 0; i < 6; i++) {
-      Tensor p = params.tensors().get(i);
-      Tensor g = grad.tensors().get(i);
-      Tensor mi = m.tensors().get(i).scaleInPlace(beta1).addScaledInPlace(g, 1 - beta1);
-      Tensor vi = v.tensors().get(i).scaleInPlace(beta2).addScaledInPlace(g.square(), 1 - beta2);
-      Tensor denom = vi.sqrt().scale(invSqrtBc2).addScalar(eps);
-      p.addScaledInPlace(mi.div(denom), -stepSize);
+      Tensor.adamInPlace(params.tensors().get(i), m.tensors().get(i), v.tensors().get(i),
+          grad.tensors().get(i), beta1, beta2, stepSize, invSqrtBc2, eps);
     }
   }
 

@@ -186,6 +186,32 @@ final class DoubleKernels {
     }
   }
 
+  /**
+   * One Adam update in place, in torch.optim.Adam's operation order: m = b1 m + (1-b1) g;
+   * v = b2 v + (1-b2) g^2; p += -stepSize * m / (sqrt(v) * invSqrtBc2 + eps).
+   */
+  static void adam(double[] p, double[] m, double[] v, double[] g, double beta1, double beta2, double stepSize,
+      double invSqrtBc2, double eps) {
+    double b1 = (double) beta1;
+    double c1 = (double) (1 - beta1);
+    double b2 = (double) beta2;
+    double c2 = (double) (1 - beta2);
+    double k = (double) invSqrtBc2;
+    double e = (double) eps;
+    double lr = (double) -stepSize;
+    for (int i = 0; i < p.length; i++) {
+      double gi = g[i];
+      double mi = m[i] * b1;
+      mi += c1 * gi;
+      double vi = v[i] * b2;
+      vi += c2 * (gi * gi);
+      m[i] = mi;
+      v[i] = vi;
+      double denom = (double) Math.sqrt(vi) * k + e;
+      p[i] += lr * (mi / denom);
+    }
+  }
+
   static void scaleInPlace(double[] a, double s) {
     double k = (double) s;
     for (int i = 0; i < a.length; i++) {

@@ -421,6 +421,24 @@ public final class Tensor {
     return this;
   }
 
+  /**
+   * Adam (Kingma and Ba 2015) on {@code param} in place, in one pass, with the moments
+   * {@code m} and {@code v} updated in place: {@code m = b1 m + (1-b1) g},
+   * {@code v = b2 v + (1-b2) g^2}, {@code param -= stepSize * m / (sqrt(v) * invSqrtBc2 + eps)}.
+   * All four tensors must have the same shape and dtype.
+   */
+  public static void adamInPlace(Tensor param, Tensor m, Tensor v, Tensor g, double beta1,
+      double beta2, double stepSize, double invSqrtBc2, double eps) {
+    param.sameShape(m);
+    param.sameShape(v);
+    param.sameShape(g);
+    if (param.f != null) {
+      FloatKernels.adam(param.f, m.f, v.f, g.f, beta1, beta2, stepSize, invSqrtBc2, eps);
+    } else {
+      DoubleKernels.adam(param.d, m.d, v.d, g.d, beta1, beta2, stepSize, invSqrtBc2, eps);
+    }
+  }
+
   /** Overwrites the values with those of {@code o}; returns this. */
   public Tensor assignInPlace(Tensor o) {
     sameShape(o);
