@@ -3,9 +3,9 @@ package org.gsae.jobs.run;
 /**
  * The production runners.
  *
- * <p>{@code train} and {@code demo} are wired. <b>{@code analyze}, {@code encode} and
- * {@code bench} are not yet</b>: their factories throw {@code UnsupportedOperationException},
- * so those commands exit with code 1 and say so on stderr.
+ * <p>{@code train}, {@code demo}, {@code analyze} and {@code encode} are wired. <b>{@code bench}
+ * is not yet</b>: its factory throws {@code UnsupportedOperationException}, so that command
+ * exits with code 1 and says so on stderr.
  */
 public final class Runners {
   private Runners() {}
@@ -25,14 +25,14 @@ public final class Runners {
     return new SparkDemoRunner();
   }
 
-  /** The {@code analyze} runner. PLACEHOLDER: throws until wired. */
+  /** The {@code analyze} runner: the distributed analysis pass on the job's SparkSession. */
   public static AnalyzeRunner analyze() {
-    throw notWired("analyze");
+    return new SparkAnalyzeRunner();
   }
 
-  /** The {@code encode} runner. PLACEHOLDER: throws until wired. */
+  /** The {@code encode} runner: Parquet activations to Parquet codes on the job's SparkSession. */
   public static EncodeRunner encode() {
-    throw notWired("encode");
+    return new SparkEncodeRunner();
   }
 
   /** The {@code bench} runner. PLACEHOLDER: throws until wired. */
