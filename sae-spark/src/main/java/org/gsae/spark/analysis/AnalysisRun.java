@@ -64,6 +64,10 @@ public final class AnalysisRun {
   private final SparkSession spark;
   private final AnalysisSpec spec;
 
+  /**
+   * @param spark the session to run on (not stopped by the run)
+   * @param spec  what to read and write
+   */
   public AnalysisRun(SparkSession spark, AnalysisSpec spec) {
     this.spark = spark;
     this.spec = spec;
@@ -93,7 +97,10 @@ public final class AnalysisRun {
         LOG.info("analysing {} rows (d_in {}) of {} in {} partitions with a d_sae={} model from {}",
             packed.validRows(), p.dIn(), spec.input().path(), packed.numPartitions(), p.dSae(),
             spec.modelPath());
+        long tPass = System.nanoTime();
         metrics = DistributedAnalyzer.analyze(jsc, packed.blocks(), p, spec.topK(), spec.batchSize());
+        LOG.info("analysis pass over {} rows took {} s", packed.validRows(),
+            String.format("%.1f", (System.nanoTime() - tPass) / 1e9));
         skipped = packed.skippedRows();
         partitions = packed.numPartitions();
       }

@@ -62,6 +62,10 @@ public final class EncodeRun {
   private final SparkSession spark;
   private final EncodeSpec spec;
 
+  /**
+   * @param spark the session to run on (not stopped by the run)
+   * @param spec  what to read and write
+   */
   public EncodeRun(SparkSession spark, EncodeSpec spec) {
     this.spark = spark;
     this.spec = spec;
