@@ -3,17 +3,10 @@ package org.gsae.jobs.run;
 /**
  * The production runners.
  *
- * <p>{@code train}, {@code demo} and {@code bench} are wired. <b>{@code analyze} and
- * {@code encode} are not yet</b>: their factories throw {@code UnsupportedOperationException},
- * so those commands exit with code 1 and say so on stderr.
+ * <p>Every command is wired to Spark.
  */
 public final class Runners {
   private Runners() {}
-
-  private static UnsupportedOperationException notWired(String command) {
-    return new UnsupportedOperationException("wired by the lead: the " + command
-        + " runner is not connected to Spark yet (org.gsae.jobs.run.Runners." + command + ")");
-  }
 
   /** The {@code train} runner: distributed training on the job's SparkSession. */
   public static TrainRunner train() {
@@ -25,14 +18,14 @@ public final class Runners {
     return new SparkDemoRunner();
   }
 
-  /** The {@code analyze} runner. PLACEHOLDER: throws until wired. */
+  /** The {@code analyze} runner: the distributed analysis pass on the job's SparkSession. */
   public static AnalyzeRunner analyze() {
-    throw notWired("analyze");
+    return new SparkAnalyzeRunner();
   }
 
-  /** The {@code encode} runner. PLACEHOLDER: throws until wired. */
+  /** The {@code encode} runner: Parquet activations to Parquet codes on the job's SparkSession. */
   public static EncodeRunner encode() {
-    throw notWired("encode");
+    return new SparkEncodeRunner();
   }
 
   /** The {@code bench} runner: the core step, and the distributed one with --spark. */

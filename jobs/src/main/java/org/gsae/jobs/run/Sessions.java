@@ -28,6 +28,54 @@ public final class Sessions {
   }
 
   /**
+   * The session of one command, and whether the command created it. A command stops the
+   * session when it is done only if it created it: run from {@code Main.main} (the CLI,
+   * spark-submit) that is always the case, while a session that already existed (a test's, a
+   * notebook's, an application that calls {@code Main.run}) is left running for its owner.
+   */
+  public static final class JobSession implements AutoCloseable {
+    private final SparkSession spark;
+    private final boolean owned;
+
+    JobSession(SparkSession spark, boolean owned) {
+      this.spark = spark;
+      this.owned = owned;
+    }
+
+    /** The session to run the job on. */
+    public SparkSession spark() {
+      return spark;
+    }
+
+    /** Whether this command created the session (and so stops it). */
+    public boolean owned() {
+      return owned;
+    }
+
+    /** Stops the session if this command created it. */
+    @Override
+    public void close() {
+      if (owned) {
+        spark.stop();
+      }
+    }
+  }
+
+  /**
+   * {@link #create} wrapped with ownership: the returned handle stops the session on close
+   * only when no live session existed before this call.
+   */
+  public static JobSession open(String appName, Optional<String> configuredMaster) {
+    boolean existed = isLive(SparkSession.getActiveSession())
+        || isLive(SparkSession.getDefaultSession());
+    return new JobSession(create(appName, configuredMaster), !existed);
+  }
+
+  private static boolean isLive(scala.Option<SparkSession> s) {
+    return s.isDefined() && !s.get().sparkContext().isStopped();
+  }
+
+  /**
    * {@code conf} (a SparkConf loaded from system properties, as spark-submit passes them)
    * with the master, app name and UI setting added where missing. Returns {@code conf}.
    */

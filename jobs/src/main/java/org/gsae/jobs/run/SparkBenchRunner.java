@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.SparkSession;
 import org.gsae.core.bench.BenchResult;
 import org.gsae.core.bench.BenchSpec;
 import org.gsae.core.bench.StepBenchmark;
@@ -21,13 +20,10 @@ final class SparkBenchRunner implements BenchRunner {
     BenchResult core = StepBenchmark.run(spec);
     Report r = Report.of("bench: done").with("core", o.json() ? json(core) : core.render());
     if (o.sparkMaster() != null) {
-      SparkSession spark = Sessions.create("gsae bench", Optional.of(o.sparkMaster()));
-      try {
-        BenchResult sp = SparkStepBenchmark.run(spark, spec, o.partitions());
+      try (Sessions.JobSession session = Sessions.open("gsae bench", Optional.of(o.sparkMaster()))) {
+        BenchResult sp = SparkStepBenchmark.run(session.spark(), spec, o.partitions());
         r = r.with("spark", o.json() ? json(sp) : sp.render())
             .with("spark/core", String.format("%.3f", sp.tokensPerSecond() / core.tokensPerSecond()));
-      } finally {
-        spark.stop();
       }
     }
     return r;

@@ -3,7 +3,6 @@ package org.gsae.jobs.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
-import org.apache.spark.sql.SparkSession;
 import org.gsae.core.error.Errors;
 import org.gsae.jobs.config.DemoOptions;
 import org.gsae.spark.demo.DemoReport;
@@ -20,9 +19,8 @@ final class SparkDemoRunner implements DemoRunner {
     DemoSpec spec = new DemoSpec(out, o.rows(), o.dIn(), o.features(), d.expectedL0(), d.noise(),
         o.dSae(), d.files(), d.train().withSteps(o.steps()).withBatchSize(o.batchSize())
             .withSeed(o.seed()));
-    SparkSession spark = Sessions.create("gsae demo", Optional.empty());
-    try {
-      DemoReport r = new DemoRun(spark, spec).run();
+    try (Sessions.JobSession session = Sessions.open("gsae demo", Optional.empty())) {
+      DemoReport r = new DemoRun(session.spark(), spec).run();
       return SparkTrainRunner.trainingReport(Report.of("demo: done"), r.training())
           .with("store path", r.storePath())
           .with("L0 (store)", String.format("%.2f active features per row (true %.2f)", r.l0(), r.trueL0()))
@@ -30,8 +28,6 @@ final class SparkDemoRunner implements DemoRunner {
           .with("dead ratio", String.format("%.4f", r.deadFeatureRatio()))
           .with("recovery", String.format("MMCS %.4f (mean best cosine of each true feature with a decoder row)", r.mmcs()))
           .with("wall time", String.format("%.1f s", r.wallSeconds()));
-    } finally {
-      spark.stop();
     }
   }
 

@@ -1,26 +1,58 @@
 package org.gsae.jobs.run;
 
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.gsae.core.io.SparsityFile;
+import org.gsae.jobs.config.AnalyzeSettings;
 import org.gsae.jobs.config.JobConfig;
+import org.gsae.spark.analysis.AnalysisReport;
+import org.gsae.spark.analysis.AnalysisRun;
+import org.gsae.spark.analysis.AnalysisSpec;
 import org.gsae.spark.train.TrainingReport;
 import org.gsae.spark.train.TrainingRun;
 import org.gsae.spark.train.TrainingSpec;
 
-/** The production {@code train}: a {@link TrainingRun} on the job's SparkSession. */
+/**
+ * The production {@code train}: a {@link TrainingRun} on the job's SparkSession, then (with
+ * {@code analyze.after_train}, the default) the analysis of the final model.
+ */
 final class SparkTrainRunner implements TrainRunner {
+
+  /** Where the analysis after training goes, under {@code output.path}. */
+  static final String ANALYSIS_DIR = "analysis";
 
   @Override
   public Report run(JobConfig cfg) {
-    SparkSession spark = Sessions.create("gsae train", cfg.spark().configuredMaster());
-    try {
+    try (Sessions.JobSession session = Sessions.open("gsae train", cfg.spark().configuredMaster())) {
+      SparkSession spark = session.spark();
       TrainingSpec spec = new TrainingSpec(cfg.input(), cfg.output().path(), cfg.model()::dSae,
           cfg.model().initFromPath().orElse(null), cfg.train(), cfg.spark().partitions(),
           cfg.asKeyValues());
       TrainingReport r = new TrainingRun(spark, spec, null).run();
-      return trainingReport(Report.of("train: done"), r);
-    } finally {
-      spark.stop();
+      Report report = trainingReport(Report.of("train: done"), r);
+      if (cfg.analyze().afterTrain()) {
+        report = analyseAfterTraining(spark, cfg, r, report);
+      }
+      return report;
     }
+  }
+
+  /**
+   * {@code analyze.after_train}: the same pass as the {@code analyze} command over the training
+   * store with the final model, into {@code output.path/analysis}; its firing frequencies are
+   * also written into the model directory as {@code sparsity.safetensors}, where SAELens reads
+   * them. Kept out of {@link TrainingRun} so training stays independent of analysis.
+   */
+  private static Report analyseAfterTraining(SparkSession spark, JobConfig cfg, TrainingReport r,
+      Report report) {
+    AnalyzeSettings a = cfg.analyze();
+    String out = new Path(cfg.output().path(), ANALYSIS_DIR).toString();
+    AnalysisReport ar = new AnalysisRun(spark, new AnalysisSpec(r.modelPath(), cfg.input(), out,
+        a.topK(), a.batchSize(), cfg.spark().partitions())).run();
+    SparsityFile.write(new Path(r.modelPath()), ar.frequencies(),
+        spark.sparkContext().hadoopConfiguration());
+    return SparkAnalyzeRunner.analysisReport(report, ar, a.topK(), "analysis ")
+        .with("analysis time", String.format("%.1f s", ar.wallSeconds()));
   }
 
   /** The lines every command that trains prints. */

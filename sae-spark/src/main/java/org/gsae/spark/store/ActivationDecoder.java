@@ -11,9 +11,10 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
  * checked by the caller, which knows the expected {@code d_in}.
  *
  * <p>Not thread-safe: {@link #problem()} describes the last rejected value. Use one instance
- * per task.
+ * per task. Public for the encode job, which reads rows with their metadata rather than
+ * packed blocks.
  */
-final class ActivationDecoder {
+public final class ActivationDecoder {
   private static final int VECTOR_FIELDS = 4;
 
   private final ActivationType type;
@@ -21,7 +22,11 @@ final class ActivationDecoder {
   private final VectorUDT vectorUdt;
   private String problem;
 
-  ActivationDecoder(ActivationType type, String column) {
+  /**
+   * @param type   the Spark type of the activation column
+   * @param column the column's name, for messages
+   */
+  public ActivationDecoder(ActivationType type, String column) {
     this.type = type;
     this.column = column;
     this.vectorUdt = type == ActivationType.ML_VECTOR ? new VectorUDT() : null;
@@ -31,7 +36,7 @@ final class ActivationDecoder {
    * The values at {@code ordinal} as float32 {@code [width]}, or null when invalid (see
    * {@link #problem()}).
    */
-  float[] decode(InternalRow row, int ordinal) {
+  public float[] decode(InternalRow row, int ordinal) {
     if (row.isNullAt(ordinal)) {
       return reject("column '" + column + "' is null");
     }
@@ -43,7 +48,7 @@ final class ActivationDecoder {
   }
 
   /** Why the last {@link #decode} returned null. */
-  String problem() {
+  public String problem() {
     return problem;
   }
 

@@ -217,8 +217,11 @@ public final class TrainingRun {
     }
   }
 
-  /** A stable digest of the store's files (name and row count) and width. */
-  static String fingerprint(FileTable files, int dIn) {
+  /**
+   * A stable digest of the store's files (name and row count) and width; the analysis
+   * records it too, so a summary shows whether a model was analysed on its training data.
+   */
+  public static String fingerprint(FileTable files, int dIn) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(("d_in=" + dIn + "\n").getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,189 @@
+package org.gsae.spark.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.gsae.core.analysis.SaeFeatureAnalyzer;
+import org.gsae.core.data.ActivationDataset;
+import org.gsae.core.data.SyntheticActivations;
+import org.gsae.core.metrics.AnalysisMetrics;
+import org.gsae.core.metrics.FeatureStats;
+import org.gsae.core.metrics.ReconstructionMetrics;
+import org.gsae.core.metrics.TopKExamples;
+import org.gsae.core.model.GatedSae;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.spark.SparkTestSession;
+import org.gsae.spark.store.ActivationStore;
+import org.gsae.spark.store.InputConfig;
+import org.gsae.spark.store.PackOptions;
+import org.gsae.spark.store.PackedStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The distributed pass against hand-worked numbers and against the local
+ * {@link SaeFeatureAnalyzer} on the same rows, with one and several partitions.
+ */
+class DistributedAnalyzerTest {
+  private static final int ROWS = 1200;
+  private static final int D_SAE = 40;
+  private static final int[] DEAD = {3, 17};
+  private static final int TOP_K = 6;
+
+  @TempDir static Path dir;
+  static String handStore;
+  static String synthStore;
+  static SyntheticActivations data;
+  static SaeParameters model;
+
+  @BeforeAll
+  static void stores() {
+    handStore = AnalysisFixtures.writeStore(dir, "hand", AnalysisFixtures.HAND_ROWS, 2, false);
+    data = SyntheticActivations.generate(ROWS, 12, 24, 3.0, 0.05, 11);
+    synthStore = AnalysisFixtures.writeSynthetic(dir, "synth", data, 3);
+    model = AnalysisFixtures.randomModel(data, D_SAE, DEAD);
+  }
+
+  private static AnalysisMetrics distributed(String store, SaeParameters p, int partitions,
+      int blockRows, int batchSize, int topK) {
+    try (ActivationStore s = ActivationStore.open(SparkTestSession.get(), InputConfig.of(store),
+        OptionalInt.of(p.dIn()));
+         PackedStore packed = s.pack(new PackOptions(partitions, blockRows))) {
+      assertEquals(partitions, packed.numPartitions());
+      return DistributedAnalyzer.analyze(
+          JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext()),
+          packed.blocks(), p, topK, batchSize);
+    }
+  }
+
+  /**
+   * FVU by hand (relu model, rows (4,-1), (3,1), (-2,5), (4,-3)): x_hat = relu(x), squared
+   * errors 1, 0, 4, 9 (sum 14); mean x = (2.25, 0.5), sum of squared deviations
+   * 24.75 + 35 = 59.75; FVU = 14 / 59.75. Per 2-row batch the FVUs are 1/2.5 = 0.4 and
+   * 13/50 = 0.26: their mean (0.33) and the ratio of summed per-batch terms (14/52.5) both
+   * differ, so only global sums give the right number.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void givenTheHandWorkedStore_whenAnalysed_thenEveryNumberIsByHand(int partitions) {
+    AnalysisMetrics m = distributed(handStore, AnalysisFixtures.reluModel(), partitions, 2, 2, 2);
+
+    ReconstructionMetrics r = m.reconstruction();
+    assertEquals(4, r.rows());
+    assertEquals(14.0, r.sumSquaredError(), 1e-12);
+    assertEquals(59.75, r.sumSquaredDeviation(), 1e-12);
+    assertEquals(14.0 / 59.75, r.fvu(), 1e-12);
+    assertNotEquals((0.4 + 0.26) / 2, r.fvu(), 1e-3, "mean of per-batch FVUs");
+    assertNotEquals(14.0 / 52.5, r.fvu(), 1e-3, "per-batch denominators");
+    assertEquals(3.5, r.mse(), 1e-12);
+    assertEquals(1.0, r.relativeReconstructionBias(), 1e-12); // x . relu(x) = ||relu(x)||^2
+    double cos = (4 / Math.sqrt(17) + 1 + 5 / Math.sqrt(29) + 0.8) / 4;
+    assertEquals(cos, r.meanCosineSimilarity(), 1e-7);
+
+    FeatureStats f = m.featureStats();
+    assertArrayEquals(new long[] {3, 2, 0}, f.fireCounts());
+    assertArrayEquals(new double[] {11.0 / 3, 3.0, 0}, f.meanActiveActivations(), 1e-12);
+    assertArrayEquals(new float[] {4, 5, 0}, f.maxActivations());
+    assertEquals(1, f.deadCount());
+    assertArrayEquals(new long[] {0, 3, 1, 0}, m.l0Histogram().histogram());
+    assertEquals(1.25, m.l0Histogram().mean(), 1e-12);
+    assertEquals(1.0, m.l0Histogram().median(), 0);
+
+    // Feature 0 ties at 4 on rows 0 and 3: the smaller row id ranks first.
+    assertEquals(List.of(new TopKExamples.Example(0, 4f), new TopKExamples.Example(3, 4f)),
+        m.topKExamples().examples(0));
+    assertEquals(List.of(new TopKExamples.Example(2, 5f), new TopKExamples.Example(1, 1f)),
+        m.topKExamples().examples(1));
+    assertEquals(List.of(), m.topKExamples().examples(2));
+  }
+
+  private static AnalysisMetrics local(int batchSize) {
+    return new SaeFeatureAnalyzer(new GatedSae(model, 1.0), batchSize)
+        .analyze(new ActivationDataset(data.data().data(), data.data().dIn()), TOP_K);
+  }
+
+  /**
+   * Batches of 100 rows line up with the partition boundaries (1200 rows in 1, 2 or 3 equal
+   * ranges), so each batch holds the same rows as the local analyzer's and the feature
+   * activations are bit-identical: counts, maxima, the L0 histogram and the top-k lists must be
+   * equal exactly; double sums differ only by summation order.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void givenAlignedBatches_whenAnalysed_thenTheResultEqualsTheLocalAnalyzer(int partitions) {
+    AnalysisMetrics expected = local(100);
+    AnalysisMetrics actual = distributed(synthStore, model, partitions, 100, 100, TOP_K);
+    assertSameCountsAndTopK(expected, actual);
+    assertSameSums(expected, actual, 1e-12);
+    for (int j : DEAD) {
+      assertTrue(actual.featureStats().dead(j), "feature " + j + " is switched off");
+    }
+    assertTrue(actual.featureStats().deadCount() < D_SAE / 2, "most features fire");
+  }
+
+  /**
+   * Blocks of 256 rows cut into batches of 64 (and partition ranges of 400 rows) do not line
+   * up with the local analyzer's 128-row batches; the per-row arithmetic is the same, so the
+   * same rows fire the same features.
+   */
+  @ParameterizedTest
+  @CsvSource({"1, 256, 64", "3, 256, 64", "2, 7, 5"})
+  void givenOtherBatching_whenAnalysed_thenTheResultStillEqualsTheLocalAnalyzer(int partitions,
+      int blockRows, int batchSize) {
+    AnalysisMetrics expected = local(128);
+    AnalysisMetrics actual = distributed(synthStore, model, partitions, blockRows, batchSize, TOP_K);
+    assertSameCountsAndTopK(expected, actual);
+    assertSameSums(expected, actual, 1e-6);
+  }
+
+  @Test
+  void givenTheSameInput_whenAnalysedTwice_thenTheFloatSumsAreBitIdentical() {
+    AnalysisMetrics a = distributed(synthStore, model, 3, 256, 64, TOP_K);
+    AnalysisMetrics b = distributed(synthStore, model, 3, 256, 64, TOP_K);
+    assertArrayEquals(a.featureStats().activationSums(), b.featureStats().activationSums());
+    assertEquals(a.reconstruction().sumSquaredError(), b.reconstruction().sumSquaredError(), 0);
+    assertEquals(a.reconstruction().sumSquaredDeviation(), b.reconstruction().sumSquaredDeviation(), 0);
+  }
+
+  @Test
+  void givenManyPartitionsAndATinyBudget_whenGrouped_thenEveryGroupIsAtLeastOneAndAtMostAll() {
+    assertEquals(2, DistributedAnalyzer.groupSize(10, 2, Long.MAX_VALUE));
+    assertEquals(10, DistributedAnalyzer.groupSize(10, 2, 1));
+    assertEquals(1, DistributedAnalyzer.groupSize(1, 8, 1));
+    assertEquals(1, DistributedAnalyzer.groupSize(5, 0, Long.MAX_VALUE));
+  }
+
+  private static void assertSameCountsAndTopK(AnalysisMetrics expected, AnalysisMetrics actual) {
+    assertEquals(expected.featureStats().rows(), actual.featureStats().rows());
+    assertArrayEquals(expected.featureStats().fireCounts(), actual.featureStats().fireCounts());
+    assertArrayEquals(expected.featureStats().maxActivations(), actual.featureStats().maxActivations());
+    assertArrayEquals(expected.l0Histogram().histogram(), actual.l0Histogram().histogram());
+    assertEquals(expected.topKExamples().allExamples(), actual.topKExamples().allExamples());
+  }
+
+  private static void assertSameSums(AnalysisMetrics expected, AnalysisMetrics actual, double rel) {
+    double[] e = expected.featureStats().activationSums();
+    double[] a = actual.featureStats().activationSums();
+    for (int j = 0; j < e.length; j++) {
+      assertEquals(e[j], a[j], rel * Math.max(1, Math.abs(e[j])), "activation sum of feature " + j);
+    }
+    ReconstructionMetrics re = expected.reconstruction();
+    ReconstructionMetrics ra = actual.reconstruction();
+    assertEquals(re.rows(), ra.rows());
+    assertEquals(re.sumSquaredError(), ra.sumSquaredError(), rel * re.sumSquaredError());
+    assertEquals(re.sumSquaredDeviation(), ra.sumSquaredDeviation(), rel * re.sumSquaredDeviation());
+    assertEquals(re.fvu(), ra.fvu(), rel * re.fvu());
+    assertEquals(re.relativeReconstructionBias(), ra.relativeReconstructionBias(), rel);
+    assertEquals(re.meanCosineSimilarity(), ra.meanCosineSimilarity(), rel);
+  }
+}
