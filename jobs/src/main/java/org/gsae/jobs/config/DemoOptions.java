@@ -1,5 +1,7 @@
 package org.gsae.jobs.config;
 
+import org.gsae.spark.demo.DemoSpec;
+
 import java.util.Optional;
 import org.gsae.core.model.SaeParameters;
 
@@ -21,13 +23,13 @@ import org.gsae.core.model.SaeParameters;
 public record DemoOptions(String outputPath, int rows, int dIn, int features, int dSae,
     long steps, int batchSize, long seed) {
 
-  public static final int DEFAULT_ROWS = 32_768;
-  public static final int DEFAULT_D_IN = 64;
-  public static final int DEFAULT_FEATURES = 128;
-  public static final int DEFAULT_D_SAE = 256;
-  public static final long DEFAULT_STEPS = 800;
-  public static final int DEFAULT_BATCH_SIZE = 1_024;
-  public static final long DEFAULT_SEED = 42;
+  public static final int DEFAULT_ROWS = DemoSpec.DEFAULT_ROWS;
+  public static final int DEFAULT_D_IN = DemoSpec.DEFAULT_D_IN;
+  public static final int DEFAULT_FEATURES = DemoSpec.DEFAULT_FEATURES;
+  public static final int DEFAULT_D_SAE = DemoSpec.DEFAULT_D_SAE;
+  public static final long DEFAULT_STEPS = DemoSpec.DEFAULT_STEPS;
+  public static final int DEFAULT_BATCH_SIZE = DemoSpec.DEFAULT_BATCH_SIZE;
+  public static final long DEFAULT_SEED = DemoSpec.DEFAULT_SEED;
 
   public DemoOptions {
     OptionProblems p = new OptionProblems("demo");
