@@ -1,0 +1,44 @@
+package org.gsae.jobs.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.gsae.jobs.Main;
+import org.gsae.jobs.run.RunnerProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded default, as {@code bin/sae demo} runs it (production runner, its own local
+ * session): with its default recipe it must recover the synthetic dictionary (MMCS >= 0.9)
+ * and leave a model, metrics and the store where it says.
+ */
+class DemoEndToEndTest {
+  @TempDir Path dir;
+
+  @Test
+  void givenDefaults_whenDemoRuns_thenTheDictionaryIsRecovered() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = new Main(RunnerProvider.DEFAULT, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of())
+        .run("demo", "--output", dir.toUri().toString());
+    String report = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, report + err.toString(StandardCharsets.UTF_8));
+    Matcher m = Pattern.compile("MMCS (\\d+\\.\\d+)").matcher(report);
+    assertTrue(m.find(), report);
+    double mmcs = Double.parseDouble(m.group(1));
+    assertTrue(mmcs >= 0.9, "MMCS " + mmcs + "\n" + report);
+    assertTrue(Files.exists(dir.resolve("run/model/sae_weights.safetensors")), report);
+    assertTrue(Files.isDirectory(dir.resolve("run/metrics.parquet")), report);
+    assertTrue(Files.isDirectory(dir.resolve("store")), report);
+  }
+}
