@@ -1,6 +1,5 @@
 package org.gsae.spark.train;
 
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -9,6 +8,7 @@ import org.gsae.core.train.GradientAccumulator;
 import org.gsae.core.train.SaeTrainer;
 import org.gsae.core.train.StepMetrics;
 import org.gsae.core.train.TrainConfig;
+import org.gsae.spark.OrderedResults;
 import org.gsae.spark.store.RowBlock;
 
 /**
@@ -22,8 +22,8 @@ import org.gsae.spark.store.RowBlock;
  * the same rows; with a fixed partitioning it is bit-identical across runs, task retries and
  * executor losses (a step is a pure function of the parameters and the step's rows).
  *
- * <p>Driver memory: the model, the optimiser state and one gradient per partition while a
- * step's results are merged.
+ * <p>Driver memory: the model, the optimiser state, the merged gradient and at most
+ * {@link OrderedResults#DRIVER_BUDGET_BYTES} of partition gradients at a time.
  */
 public final class DistributedTrainer {
   private final JavaSparkContext sc;
@@ -31,11 +31,11 @@ public final class DistributedTrainer {
   private final long[] offsets;
   private final SaeTrainer trainer;
   private final BatchPlan plan;
-  private final double[] phaseSeconds = new double[4];
+  private final double[] phaseSeconds = new double[3];
 
   /** Phases of a step, for {@link #phaseSeconds()}. */
   public static final java.util.List<String> PHASES =
-      java.util.List.of("broadcast", "partition tasks + result transfer", "merge", "driver update");
+      java.util.List.of("broadcast", "partition tasks + ordered transfer and merge", "driver update");
 
   /**
    * @param sc                 Spark context
@@ -81,26 +81,16 @@ public final class DistributedTrainer {
       int dSae = trainer.model().dHidden();
       JavaRDD<GradientAccumulator> parts = blocks.mapPartitionsWithIndex(
           new StepTask(bc, offsets, dIn, dSae, trainer.loss(), trainer.chunkRows()), true);
-      int n = parts.getNumPartitions();
-      int[] ids = new int[n];
-      for (int i = 0; i < n; i++) {
-        ids[i] = i;
-      }
-      List<GradientAccumulator>[] results = parts.collectPartitions(ids);
-      long t2 = System.nanoTime();
       GradientAccumulator total = new GradientAccumulator(dIn, dSae);
-      for (List<GradientAccumulator> r : results) {   // fixed order: partition 0, 1, ...
-        for (GradientAccumulator a : r) {
-          total.merge(a);
-        }
-      }
-      long t3 = System.nanoTime();
+      long gradientBytes = 4L * org.gsae.core.model.SaeParameters.parameterCount(dIn, dSae) + 1024;
+      OrderedResults.forEachInOrder(parts, gradientBytes, "train step " + (t + 1) + "/"
+          + trainer.config().steps(), total::merge);   // fixed order: partition 0, 1, ...
+      long t2 = System.nanoTime();
       StepMetrics m = trainer.applyStep(total, lambda);
-      long t4 = System.nanoTime();
+      long t3 = System.nanoTime();
       phaseSeconds[0] += (t1 - t0) / 1e9;
       phaseSeconds[1] += (t2 - t1) / 1e9;
       phaseSeconds[2] += (t3 - t2) / 1e9;
-      phaseSeconds[3] += (t4 - t3) / 1e9;
       return m;
     } finally {
       sc.setJobDescription(null);

@@ -155,14 +155,6 @@ class DistributedAnalyzerTest {
     assertEquals(a.reconstruction().sumSquaredDeviation(), b.reconstruction().sumSquaredDeviation(), 0);
   }
 
-  @Test
-  void givenManyPartitionsAndATinyBudget_whenGrouped_thenEveryGroupIsAtLeastOneAndAtMostAll() {
-    assertEquals(2, DistributedAnalyzer.groupSize(10, 2, Long.MAX_VALUE));
-    assertEquals(10, DistributedAnalyzer.groupSize(10, 2, 1));
-    assertEquals(1, DistributedAnalyzer.groupSize(1, 8, 1));
-    assertEquals(1, DistributedAnalyzer.groupSize(5, 0, Long.MAX_VALUE));
-  }
-
   private static void assertSameCountsAndTopK(AnalysisMetrics expected, AnalysisMetrics actual) {
     assertEquals(expected.featureStats().rows(), actual.featureStats().rows());
     assertArrayEquals(expected.featureStats().fireCounts(), actual.featureStats().fireCounts());
