@@ -57,8 +57,8 @@ final class Overrides {
         if (v != null && p.root().size() == 1) {
           return v;
         }
-      } catch (com.typesafe.config.ConfigException e) {
-        // not a HOCON value: fall through to the verbatim string
+      } catch (com.typesafe.config.ConfigException | StackOverflowError e) {
+        // not a HOCON value (or nested too deeply for the parser): fall through to the verbatim string
       }
     }
     return ConfigValueFactory.fromAnyRef(raw);
