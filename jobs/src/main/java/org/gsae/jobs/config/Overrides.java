@@ -38,7 +38,13 @@ final class Overrides {
       }
       ConfigValue v = parseValue(s.substring(eq + 1))
           .withOrigin(ConfigOriginFactory.newSimple("--set " + key));
-      c = c.withValue(key, v);
+      try {
+        c = c.withValue(key, v);
+      } catch (com.typesafe.config.ConfigException.NotResolved e) {
+        // withValue cannot step into an object the file builds from a substitution or +=
+        // (merged only when resolved); an override layered on top wins the same way then.
+        c = v.atPath(key).withFallback(c);
+      }
     }
     return c;
   }

@@ -143,4 +143,19 @@ class BadInputConfigTest {
     assertTrue(msg.contains("train.lr = \"{a:{a:"), msg);
     assertTrue(msg.contains("has the wrong type: expected a number, got a string"), msg);
   }
+
+  /** A valid file that made --set fail with exit 1 (the override could not be applied). */
+  @Test
+  void givenASetIntoAnObjectMergedOntoASubstitution_whenDryRun_thenTheOverrideWins()
+      throws IOException {
+    Path conf = tmp.resolve("merge.conf");
+    Files.writeString(conf, "spark = ${?NOT_SET}\nspark { partitions = 3 }\n", StandardCharsets.UTF_8);
+    Cli.Result r = Cli.run("train", "--conf", conf.toString(), "--set", "input.path=/in",
+        "--set", "output.path=" + out(), "--set", "spark.partitions=5", "--dry-run");
+    assertEquals(0, r.code(), r.stderr());
+    assertTrue(r.stdout().contains("spark.partitions = 5\n"), r.stdout());
+    assertEquals("", r.stderr());
+    assertEquals(0, r.runnersObtained());
+    assertNoOutput(out());
+  }
 }
