@@ -56,18 +56,28 @@ public final class ConfigLoader {
   /** Validates {@code base} (unresolved) with {@code sets} applied and {@code env} for substitutions. */
   public static JobConfig fromConfig(Config base, List<String> sets, Map<String, String> env) {
     List<String> problems = new ArrayList<>();
-    Config c = Overrides.apply(base, sets, problems);
-    Config resolved;
     try {
-      resolved = c.resolveWith(c.withFallback(ConfigValueFactory.fromMap(env).toConfig()),
-          ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
-    } catch (com.typesafe.config.ConfigException e) {
-      problems.add("cannot resolve a substitution: " + e.getMessage()
-          + " (set the variable, use ${?NAME} for optional ones, or give the key with --set)");
-      throw new ConfigException(problems);
+      Config c = Overrides.apply(base, sets, problems);
+      Config resolved;
+      try {
+        resolved = c.resolveWith(c.withFallback(ConfigValueFactory.fromMap(env).toConfig()),
+            ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add("cannot resolve a substitution: " + e.getMessage()
+            + " (set the variable, use ${?NAME} for optional ones, or give the key with --set)");
+        throw new ConfigException(problems);
+      }
+      return new ConfigAssembler(resolved, problems).assemble();
+    } catch (StackOverflowError e) {
+      throw new ConfigException(List.of(TOO_DEEP + " (in the config or a --set value)"));
     }
-    return new ConfigAssembler(resolved, problems).assemble();
   }
+
+  /**
+   * The problem for text nested so deeply that the (recursive) HOCON library runs out of stack:
+   * no job config nests more than a few levels, so this is malformed input, not a bug.
+   */
+  static final String TOO_DEEP = "values are nested too deeply ({, [ or ${ thousands of levels deep)";
 
   /** The unresolved config in {@code file}; the syntax follows the file name's extension. */
   public static Config readFile(String file) {
@@ -85,6 +95,15 @@ public final class ConfigLoader {
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException(List.of("cannot parse " + origin + " as "
           + syntax.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage()));
+    } catch (IllegalArgumentException e) {
+      // java.util.Properties (behind the .properties syntax) reports a bad backslash-u escape
+      // this way instead of with the library's ConfigException.
+      throw new ConfigException(List.of("cannot parse " + origin + " as "
+          + syntax.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage()
+          + (syntax == ConfigSyntax.PROPERTIES ? " (a backslash-u must be followed by four hex"
+              + " digits; write \\\\ for a literal backslash)" : "")));
+    } catch (StackOverflowError e) {
+      throw new ConfigException(List.of("cannot parse " + origin + ": " + TOO_DEEP));
     }
   }
 

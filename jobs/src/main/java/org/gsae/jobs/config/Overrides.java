@@ -38,7 +38,13 @@ final class Overrides {
       }
       ConfigValue v = parseValue(s.substring(eq + 1))
           .withOrigin(ConfigOriginFactory.newSimple("--set " + key));
-      c = c.withValue(key, v);
+      try {
+        c = c.withValue(key, v);
+      } catch (com.typesafe.config.ConfigException.NotResolved e) {
+        // withValue cannot step into an object the file builds from a substitution or +=
+        // (merged only when resolved); an override layered on top wins the same way then.
+        c = v.atPath(key).withFallback(c);
+      }
     }
     return c;
   }
@@ -57,8 +63,8 @@ final class Overrides {
         if (v != null && p.root().size() == 1) {
           return v;
         }
-      } catch (com.typesafe.config.ConfigException e) {
-        // not a HOCON value: fall through to the verbatim string
+      } catch (com.typesafe.config.ConfigException | StackOverflowError e) {
+        // not a HOCON value (or nested too deeply for the parser): fall through to the verbatim string
       }
     }
     return ConfigValueFactory.fromAnyRef(raw);

@@ -71,7 +71,8 @@ public final class AtomicDirectoryWriter {
         throw new IOException("mkdirs returned false");
       }
     } catch (IOException e) {
-      throw Errors.io("creating temporary directory", tmp.toString(), e);
+      // Name the target: the temporary's random name means nothing to the user.
+      throw Errors.io("creating " + dst.getName(), dst.toString(), e);
     }
     try {
       contents.writeInto(fs, tmp);

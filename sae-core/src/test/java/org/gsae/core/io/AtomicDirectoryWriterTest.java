@@ -106,6 +106,23 @@ class AtomicDirectoryWriterTest {
   }
 
   @Test
+  void givenAParentThatIsAFile_whenWritten_thenIoErrorNamesTheTargetAndNothingIsWritten() {
+    Path root = hadoopPath(tmp);
+    Path blocker = new Path(root, "blocker");
+    HadoopFiles.writeBytes(HadoopFiles.fileSystem(blocker, null), blocker, utf8("x"));
+    Path target = new Path(blocker, "run/model");
+    boolean[] called = {false};
+    GsaeException e = assertThrows(GsaeException.class,
+        () -> AtomicDirectoryWriter.write(target, false, null, (fs, dir) -> called[0] = true));
+    // The target, not the temporary's random name, is what the user can act on.
+    assertError(e, ErrorCode.IO, "I/O failure while creating model: ", "blocker");
+    assertTrue(e.where().endsWith("/blocker/run/model"), e.where());
+    assertFalse(called[0]);
+    assertArrayEquals(new String[] {"blocker"}, list(root));
+    assertArrayEquals(utf8("x"), read(blocker));
+  }
+
+  @Test
   void givenSingleFileWriterThatFails_thenTheOldFileIsUntouched() {
     Path root = hadoopPath(tmp);
     Path file = new Path(root, "f.bin");

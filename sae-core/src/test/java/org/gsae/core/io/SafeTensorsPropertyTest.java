@@ -25,6 +25,11 @@ class SafeTensorsPropertyTest {
 
   @Provide
   Arbitrary<Map<String, Spec>> tensorSets() {
+    return tensorSetArbitrary();
+  }
+
+  /** Up to six named tensors of up to four dimensions of size 0..6, F32 or F64 (shared with {@link SafeTensorsFuzzTest}). */
+  static Arbitrary<Map<String, Spec>> tensorSetArbitrary() {
     Arbitrary<long[]> shapes = Arbitraries.longs().between(0, 6).array(long[].class).ofMaxSize(4);
     Arbitrary<Spec> spec = Combinators.combine(shapes, Arbitraries.integers(), Arbitraries.of(false, true))
         .as(Spec::new);

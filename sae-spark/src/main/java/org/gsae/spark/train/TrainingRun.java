@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -68,6 +69,7 @@ public final class TrainingRun {
     Path ckptRoot = new Path(out, "checkpoints");
     Path metricsPath = new Path(out, "metrics.parquet");
     Path modelPath = new Path(out, "model");
+    checkOutputLocation(out, conf);
 
     ActivationStore store = ActivationStore.open(spark, spec.input());
     PackedStore packed = TaskFailures.rethrowing(() -> store.pack(
@@ -144,9 +146,13 @@ public final class TrainingRun {
     if (spec.initFrom() != null) {
       LoadedModel m = ModelDirectory.load(new Path(spec.initFrom()), conf);
       if (m.params().dIn() != dIn || m.params().dSae() != dSae) {
+        // d_in comes from the store, so only another model (or store) can fix a d_in mismatch.
+        String fix = m.params().dIn() != dIn
+            ? "point model.init_from at a model trained on activations of width d_in=" + dIn
+                + " (or input.path at a store of width " + m.params().dIn() + "), or drop model.init_from"
+            : "set model.d_sae (or model.expansion_factor) to match the model, or drop model.init_from";
         throw Errors.usage("model.init_from has d_in=" + m.params().dIn() + ", d_sae=" + m.params().dSae()
-            + " but this run needs d_in=" + dIn + ", d_sae=" + dSae, spec.initFrom(),
-            "set model.d_sae (or model.expansion_factor) to match the model, or drop model.init_from");
+            + " but this run needs d_in=" + dIn + ", d_sae=" + dSae, spec.initFrom(), fix);
       }
       LOG.info("initialised from {}", spec.initFrom());
       return m.params();
@@ -206,6 +212,30 @@ public final class TrainingRun {
       }
     } catch (java.io.IOException e) {
       LOG.warn("could not prune old checkpoints under {}: {}", root, e.toString());
+    }
+  }
+
+  /**
+   * Fails before any Spark work when {@code output.path} can never be created because it, or
+   * its nearest existing ancestor, is a file; otherwise that would surface only at the first
+   * checkpoint. Permissions are left to the first write, the only reliable test of them.
+   */
+  static void checkOutputLocation(Path out, Configuration conf) {
+    FileSystem fs = HadoopFiles.fileSystem(out, conf);
+    for (Path p = fs.makeQualified(out); p != null; p = p.getParent()) {
+      FileStatus st;
+      try {
+        st = fs.getFileStatus(p);
+      } catch (java.io.FileNotFoundException e) {
+        continue;
+      } catch (java.io.IOException e) {
+        throw Errors.io("checking output.path", out.toString(), e);
+      }
+      if (!st.isDirectory()) {
+        throw Errors.io("checking output.path", out.toString(),
+            new ParentNotDirectoryException(p + " is a file, not a directory"));
+      }
+      return;
     }
   }
 
