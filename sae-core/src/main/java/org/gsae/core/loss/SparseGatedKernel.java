@@ -56,6 +56,7 @@ final class SparseGatedKernel implements AutoCloseable {
   private final float[] xg;
   private final float[] dxh;
   private final float[] ds;
+  private final float[] pair = new float[2];
   private int[] idx;
   private float[] piv;
   private float[] fv;
@@ -163,10 +164,11 @@ final class SparseGatedKernel implements AutoCloseable {
     for (int a = 0; a < k; a++) {
       int off = idx[a] * n;
       if (fv[a] != 0f) {
-        axpy(fv[a], wDec, off, xh, 0, n);
+        axpy2(fv[a], gv[a], wDec, off, xh, xg, n);   // both reconstructions, one read of W_dec[j]
         l0++;
+      } else {
+        axpy(gv[a], wDec, off, xg, 0, n);
       }
-      axpy(gv[a], wDec, off, xg, 0, n);
       l1Row += (double) gv[a] * norms[idx[a]];
     }
     l1 += lambda * l1Row;
@@ -188,8 +190,18 @@ final class SparseGatedKernel implements AutoCloseable {
     for (int a = 0; a < k; a++) {
       int j = idx[a];
       int off = j * n;
-      float dm = fv[a] > 0f ? dot(dxh, wDec, off, n) : 0f;          // dL/dpi_mag
-      float dg = dot(ds, wDec, off, n) + lambda * norms[j];         // dL/dpi_gate (gate open)
+      boolean fires = fv[a] > 0f;
+      // dL/dpi_mag = dxh . W_dec[j] (only where f > 0) and dL/dpi_gate = ds . W_dec[j] + lambda ||W_dec[j]||.
+      float dm;
+      float dg;
+      if (fires) {
+        dot2(dxh, ds, wDec, off, n, pair);
+        dm = pair[0];
+        dg = pair[1] + lambda * norms[j];
+      } else {
+        dm = 0f;
+        dg = dot(ds, wDec, off, n) + lambda * norms[j];
+      }
       gBMag[j] += dm;
       gBGate[j] += dg;
       gPiMagPi[j] += (double) dm * piv[a];
@@ -197,11 +209,15 @@ final class SparseGatedKernel implements AutoCloseable {
       colDPi[j] += dPi;
       gSum[j] += gv[a];
       axpy(dPi, xc, 0, gWEncT, off, n);
-      if (fv[a] != 0f) {
-        axpy(fv[a], dxh, 0, gradWDec, off, n);
-      }
-      if (!detachAux) {
-        axpy(gv[a], ds, 0, gradWDec, off, n);
+      // dW_dec[j] += f dxh (MSE path) + g ds (live aux, SAELENS only), in one pass.
+      float fa = fires ? fv[a] : 0f;
+      float ga = detachAux ? 0f : gv[a];
+      if (fa != 0f && ga != 0f) {
+        axpy2into(fa, dxh, ga, ds, gradWDec, off, n);
+      } else if (fa != 0f) {
+        axpy(fa, dxh, 0, gradWDec, off, n);
+      } else if (ga != 0f) {
+        axpy(ga, ds, 0, gradWDec, off, n);
       }
     }
   }
@@ -266,6 +282,45 @@ final class SparseGatedKernel implements AutoCloseable {
     for (int i = 0; i < len; i++) {
       y[yo + i] += a * x[xo + i];
     }
+  }
+
+  /** {@code y1 += a1 * x[xo..]; y2 += a2 * x[xo..]} in one pass over {@code x}. */
+  private static void axpy2(float a1, float a2, float[] x, int xo, float[] y1, float[] y2, int len) {
+    for (int i = 0; i < len; i++) {
+      float w = x[xo + i];
+      y1[i] += a1 * w;
+      y2[i] += a2 * w;
+    }
+  }
+
+  /** {@code y[yo..] += a1 * x1 + a2 * x2} in one pass over {@code y}. */
+  private static void axpy2into(float a1, float[] x1, float a2, float[] x2, float[] y, int yo, int len) {
+    for (int i = 0; i < len; i++) {
+      y[yo + i] += a1 * x1[i] + a2 * x2[i];
+    }
+  }
+
+  /** {@code out = [v1 . w[off..], v2 . w[off..]]} in one pass over {@code w}, two partial sums each. */
+  private static void dot2(float[] v1, float[] v2, float[] w, int off, int len, float[] out) {
+    float a0 = 0;
+    float a1 = 0;
+    float b0 = 0;
+    float b1 = 0;
+    int i = 0;
+    for (; i + 1 < len; i += 2) {
+      float w0 = w[off + i];
+      float w1 = w[off + i + 1];
+      a0 += v1[i] * w0;
+      a1 += v1[i + 1] * w1;
+      b0 += v2[i] * w0;
+      b1 += v2[i + 1] * w1;
+    }
+    for (; i < len; i++) {
+      a0 += v1[i] * w[off + i];
+      b0 += v2[i] * w[off + i];
+    }
+    out[0] = a0 + a1;
+    out[1] = b0 + b1;
   }
 
   /** {@code v . w[off..off+len)} with four partial sums (the JIT does not reorder float adds). */
