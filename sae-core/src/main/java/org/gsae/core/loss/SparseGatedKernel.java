@@ -51,16 +51,19 @@ final class SparseGatedKernel implements AutoCloseable {
 
   // Per-row scratch.
   private final float[] piRow;
-  private final float[] xc;
   private final float[] xh;
   private final float[] xg;
-  private final float[] dxh;
-  private final float[] ds;
   private final float[] pair = new float[2];
-  private int[] idx;
-  private float[] piv;
-  private float[] fv;
-  private float[] gv;
+  private int[] eJ;          // active pairs of the chunk: feature, row, pi, relu(pi_gate), f
+  private int[] eB;
+  private float[] ePi;
+  private float[] eG;
+  private float[] eF;
+  private int[] order;
+  private final int[] featureStart;
+  private final int[] cursor;
+  private float[] dxhC;      // 2 (x_hat - x) for every row of the chunk [count, n]
+  private float[] dsC;       // 2 alpha (x_gate - x) [count, n]
   private float[] xcChunk;
   private int lastActive;
 
@@ -88,15 +91,16 @@ final class SparseGatedKernel implements AutoCloseable {
     gSum = new double[m];
     gBDec = new double[n];
     piRow = new float[m];
-    xc = new float[n];
     xh = new float[n];
     xg = new float[n];
-    dxh = new float[n];
-    ds = new float[n];
-    idx = new int[Math.min(m, 256)];
-    piv = new float[idx.length];
-    fv = new float[idx.length];
-    gv = new float[idx.length];
+    eJ = new int[1024];
+    eB = new int[1024];
+    ePi = new float[1024];
+    eG = new float[1024];
+    eF = new float[1024];
+    order = new int[1024];
+    featureStart = new int[m + 1];
+    cursor = new int[m];
   }
 
   /** Centres the chunk and runs the encoder GEMM; returns nothing, see {@link #activeFraction}. */
@@ -129,47 +133,58 @@ final class SparseGatedKernel implements AutoCloseable {
     return (double) lastActive / ((double) count * m);
   }
 
-  /** Accumulates loss and gradient sums of the chunk last passed to {@link #piForChunk}. */
+  /**
+   * Accumulates loss and gradient sums of the chunk last passed to {@link #piForChunk}, in two
+   * phases. Forward, row by row: the gate support, both reconstructions and the residual
+   * gradients {@code dxh}, {@code ds} of every row. Backward, feature by feature: the chunk's
+   * active pairs are bucketed by feature, so {@code W_dec[j]} and the gradient rows
+   * {@code dW_enc[:, j]}, {@code dW_dec[j]} stay in cache across all rows where feature j is
+   * active (row-major order would touch those three n-long rows once per active pair).
+   */
   void accumulateChunk(float[] rowsData, int from, int count) {
+    if (dxhC == null || dxhC.length < count * n) {
+      dxhC = new float[count * n];
+      dsC = new float[count * n];
+    }
+    int e = 0;
     for (int b = 0; b < count; b++) {
       product.row(b, piRow);
-      System.arraycopy(xcChunk, b * n, xc, 0, n);
-      row(rowsData, (from + b) * n);
+      int first = e;
+      for (int j = 0; j < m; j++) {
+        float v = piRow[j];
+        float pg = v + bGate[j];
+        if (pg > 0) {
+          if (e == eJ.length) {
+            growEntries();
+          }
+          float pm = scale[j] * v + bMag[j];
+          eJ[e] = j;
+          eB[e] = b;
+          ePi[e] = v;
+          eG[e] = pg;
+          eF[e] = pm > 0 ? pm : 0f;
+          e++;
+        }
+      }
+      forwardRow(rowsData, (from + b) * n, b * n, first, e);
     }
+    backwardByFeature(e);
     rows += count;
   }
 
-  private void row(float[] x, int xOff) {
-    // Gate support: pi_gate > 0.
-    int k = 0;
-    for (int j = 0; j < m; j++) {
-      float v = piRow[j];
-      float pg = v + bGate[j];
-      if (pg > 0) {
-        if (k == idx.length) {
-          grow();
-        }
-        float pm = scale[j] * v + bMag[j];
-        idx[k] = j;
-        piv[k] = v;
-        gv[k] = pg;
-        fv[k] = pm > 0 ? pm : 0f;
-        k++;
-      }
-    }
-    // Decoder products over the support: x_hat = f W_dec + b_dec, x_gate = relu(pi_gate) W_dec + b_dec.
+  private void forwardRow(float[] x, int xOff, int bo, int first, int end) {
     System.arraycopy(bDec, 0, xh, 0, n);
     System.arraycopy(bDec, 0, xg, 0, n);
     double l1Row = 0;
-    for (int a = 0; a < k; a++) {
-      int off = idx[a] * n;
-      if (fv[a] != 0f) {
-        axpy2(fv[a], gv[a], wDec, off, xh, xg, n);   // both reconstructions, one read of W_dec[j]
+    for (int a = first; a < end; a++) {
+      int off = eJ[a] * n;
+      if (eF[a] != 0f) {
+        axpy2(eF[a], eG[a], wDec, off, xh, xg, n);   // both reconstructions, one read of W_dec[j]
         l0++;
       } else {
-        axpy(gv[a], wDec, off, xg, 0, n);
+        axpy(eG[a], wDec, off, xg, 0, n);
       }
-      l1Row += (double) gv[a] * norms[idx[a]];
+      l1Row += (double) eG[a] * norms[eJ[a]];
     }
     l1 += lambda * l1Row;
     float twoAlpha = 2f * alpha;
@@ -180,45 +195,82 @@ final class SparseGatedKernel implements AutoCloseable {
       float s = xg[i] - x[xOff + i];
       mseRow += (double) r * r;
       auxRow += (double) s * s;
-      dxh[i] = 2f * r;
-      ds[i] = twoAlpha * s;
-      gBDec[i] += detachAux ? dxh[i] : dxh[i] + ds[i];
+      float d1 = 2f * r;
+      float d2 = twoAlpha * s;
+      dxhC[bo + i] = d1;
+      dsC[bo + i] = d2;
+      gBDec[i] += detachAux ? d1 : d1 + d2;
     }
     mse += mseRow;
     aux += alpha * auxRow;
-    // Backward over the support.
-    for (int a = 0; a < k; a++) {
-      int j = idx[a];
+  }
+
+  private void backwardByFeature(int entries) {
+    // Counting sort of the entries by feature; within a feature, rows stay in order.
+    java.util.Arrays.fill(featureStart, 0);
+    for (int a = 0; a < entries; a++) {
+      featureStart[eJ[a] + 1]++;
+    }
+    for (int j = 0; j < m; j++) {
+      featureStart[j + 1] += featureStart[j];
+    }
+    if (order.length < entries) {
+      order = new int[eJ.length];
+    }
+    System.arraycopy(featureStart, 0, cursor, 0, m);
+    for (int a = 0; a < entries; a++) {
+      order[cursor[eJ[a]]++] = a;
+    }
+    for (int j = 0; j < m; j++) {
+      int lo = featureStart[j];
+      int hi = featureStart[j + 1];
+      if (lo == hi) {
+        continue;
+      }
       int off = j * n;
-      boolean fires = fv[a] > 0f;
-      // dL/dpi_mag = dxh . W_dec[j] (only where f > 0) and dL/dpi_gate = ds . W_dec[j] + lambda ||W_dec[j]||.
-      float dm;
-      float dg;
-      if (fires) {
-        dot2(dxh, ds, wDec, off, n, pair);
-        dm = pair[0];
-        dg = pair[1] + lambda * norms[j];
-      } else {
-        dm = 0f;
-        dg = dot(ds, wDec, off, n) + lambda * norms[j];
+      float ln = lambda * norms[j];
+      double sBMag = 0;
+      double sBGate = 0;
+      double sPiMagPi = 0;
+      double sDPi = 0;
+      double sG = 0;
+      for (int q = lo; q < hi; q++) {
+        int a = order[q];
+        int bo = eB[a] * n;
+        boolean fires = eF[a] > 0f;
+        float dm;
+        float dg;
+        if (fires) {
+          dot2(dxhC, dsC, bo, wDec, off, n, pair);
+          dm = pair[0];
+          dg = pair[1] + ln;
+        } else {
+          dm = 0f;
+          dg = dot(dsC, bo, wDec, off, n) + ln;
+        }
+        sBMag += dm;
+        sBGate += dg;
+        sPiMagPi += (double) dm * ePi[a];
+        float dPi = dm * scale[j] + dg;                             // pi feeds both paths
+        sDPi += dPi;
+        sG += eG[a];
+        axpy(dPi, xcChunk, bo, gWEncT, off, n);
+        // dW_dec[j] += f dxh (MSE path) + g ds (live aux, SAELENS only), in one pass.
+        float fa = fires ? eF[a] : 0f;
+        float ga = detachAux ? 0f : eG[a];
+        if (fa != 0f && ga != 0f) {
+          axpy2into(fa, dxhC, ga, dsC, bo, gradWDec, off, n);
+        } else if (fa != 0f) {
+          axpy(fa, dxhC, bo, gradWDec, off, n);
+        } else if (ga != 0f) {
+          axpy(ga, dsC, bo, gradWDec, off, n);
+        }
       }
-      gBMag[j] += dm;
-      gBGate[j] += dg;
-      gPiMagPi[j] += (double) dm * piv[a];
-      float dPi = dm * scale[j] + dg;                               // pi feeds both paths
-      colDPi[j] += dPi;
-      gSum[j] += gv[a];
-      axpy(dPi, xc, 0, gWEncT, off, n);
-      // dW_dec[j] += f dxh (MSE path) + g ds (live aux, SAELENS only), in one pass.
-      float fa = fires ? fv[a] : 0f;
-      float ga = detachAux ? 0f : gv[a];
-      if (fa != 0f && ga != 0f) {
-        axpy2into(fa, dxh, ga, ds, gradWDec, off, n);
-      } else if (fa != 0f) {
-        axpy(fa, dxh, 0, gradWDec, off, n);
-      } else if (ga != 0f) {
-        axpy(ga, ds, 0, gradWDec, off, n);
-      }
+      gBMag[j] += sBMag;
+      gBGate[j] += sBGate;
+      gPiMagPi[j] += sPiMagPi;
+      colDPi[j] += sDPi;
+      gSum[j] += sG;
     }
   }
 
@@ -269,12 +321,13 @@ final class SparseGatedKernel implements AutoCloseable {
     return new LossSums(mse, l1, aux, l0, rows);
   }
 
-  private void grow() {
-    int cap = Math.min(m, idx.length * 2);
-    idx = java.util.Arrays.copyOf(idx, cap);
-    piv = java.util.Arrays.copyOf(piv, cap);
-    fv = java.util.Arrays.copyOf(fv, cap);
-    gv = java.util.Arrays.copyOf(gv, cap);
+  private void growEntries() {
+    int cap = eJ.length * 2;
+    eJ = java.util.Arrays.copyOf(eJ, cap);
+    eB = java.util.Arrays.copyOf(eB, cap);
+    ePi = java.util.Arrays.copyOf(ePi, cap);
+    eG = java.util.Arrays.copyOf(eG, cap);
+    eF = java.util.Arrays.copyOf(eF, cap);
   }
 
   /** {@code y[yo..yo+len) += a * x[xo..xo+len)}. */
@@ -294,14 +347,15 @@ final class SparseGatedKernel implements AutoCloseable {
   }
 
   /** {@code y[yo..] += a1 * x1 + a2 * x2} in one pass over {@code y}. */
-  private static void axpy2into(float a1, float[] x1, float a2, float[] x2, float[] y, int yo, int len) {
+  private static void axpy2into(float a1, float[] x1, float a2, float[] x2, int xo, float[] y, int yo,
+      int len) {
     for (int i = 0; i < len; i++) {
-      y[yo + i] += a1 * x1[i] + a2 * x2[i];
+      y[yo + i] += a1 * x1[xo + i] + a2 * x2[xo + i];
     }
   }
 
   /** {@code out = [v1 . w[off..], v2 . w[off..]]} in one pass over {@code w}, two partial sums each. */
-  private static void dot2(float[] v1, float[] v2, float[] w, int off, int len, float[] out) {
+  private static void dot2(float[] v1, float[] v2, int vo, float[] w, int off, int len, float[] out) {
     float a0 = 0;
     float a1 = 0;
     float b0 = 0;
@@ -310,34 +364,34 @@ final class SparseGatedKernel implements AutoCloseable {
     for (; i + 1 < len; i += 2) {
       float w0 = w[off + i];
       float w1 = w[off + i + 1];
-      a0 += v1[i] * w0;
-      a1 += v1[i + 1] * w1;
-      b0 += v2[i] * w0;
-      b1 += v2[i + 1] * w1;
+      a0 += v1[vo + i] * w0;
+      a1 += v1[vo + i + 1] * w1;
+      b0 += v2[vo + i] * w0;
+      b1 += v2[vo + i + 1] * w1;
     }
     for (; i < len; i++) {
-      a0 += v1[i] * w[off + i];
-      b0 += v2[i] * w[off + i];
+      a0 += v1[vo + i] * w[off + i];
+      b0 += v2[vo + i] * w[off + i];
     }
     out[0] = a0 + a1;
     out[1] = b0 + b1;
   }
 
   /** {@code v . w[off..off+len)} with four partial sums (the JIT does not reorder float adds). */
-  private static float dot(float[] v, float[] w, int off, int len) {
+  private static float dot(float[] v, int vo, float[] w, int off, int len) {
     float s0 = 0;
     float s1 = 0;
     float s2 = 0;
     float s3 = 0;
     int i = 0;
     for (; i + 3 < len; i += 4) {
-      s0 += v[i] * w[off + i];
-      s1 += v[i + 1] * w[off + i + 1];
-      s2 += v[i + 2] * w[off + i + 2];
-      s3 += v[i + 3] * w[off + i + 3];
+      s0 += v[vo + i] * w[off + i];
+      s1 += v[vo + i + 1] * w[off + i + 1];
+      s2 += v[vo + i + 2] * w[off + i + 2];
+      s3 += v[vo + i + 3] * w[off + i + 3];
     }
     for (; i < len; i++) {
-      s0 += v[i] * w[off + i];
+      s0 += v[vo + i] * w[off + i];
     }
     return (s0 + s1) + (s2 + s3);
   }
