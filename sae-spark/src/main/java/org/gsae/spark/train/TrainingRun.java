@@ -121,16 +121,20 @@ public final class TrainingRun {
         progress.onStep(m);
         boolean ckpt = every > 0 && m.step() % every == 0 && m.step() < spec.train().steps();
         if (ckpt) {
-          checkpoint(trainer, ckptRoot, prov, fingerprint, conf);
+          // Metrics first: a resume keeps only rows up to its checkpoint's step, so metrics
+          // ahead of the newest checkpoint are harmless, while metrics behind it would lose
+          // the steps in between for good if the driver died between the two writes.
           MetricsTable.write(spark, metricsPath, history);
+          checkpoint(trainer, ckptRoot, prov, fingerprint, conf);
         }
         listener.afterStep(m, ckpt);
       }
       double wall = (System.nanoTime() - t0) / 1e9;
-      // The final state is a checkpoint too, so re-running a finished job is a no-op resume.
+      // The final state is a checkpoint too, so re-running a finished job is a no-op resume;
+      // metrics before it, as in the loop.
+      MetricsTable.write(spark, metricsPath, history);
       checkpoint(trainer, ckptRoot, prov, fingerprint, conf);
       ModelDirectory.save(modelPath, sae.parameters(), info(prov, trainer.step()), true, conf);
-      MetricsTable.write(spark, metricsPath, history);
       long stepsRun = trainer.step() - startStep;
       LOG.info("trained {} steps in {} s; model at {}", stepsRun, String.format("%.1f", wall), modelPath);
       return new TrainingReport(dIn, dSae, packed.validRows(), packed.skippedRows(),
@@ -208,7 +212,15 @@ public final class TrainingRun {
       }
       complete.sort((a, b) -> a.getName().compareTo(b.getName()));
       for (int i = 0; i < complete.size() - KEEP_CHECKPOINTS; i++) {
-        fs.delete(complete.get(i), true);
+        // Hidden first (one atomic rename), so a driver that dies mid-delete never leaves a
+        // visible checkpoint directory with files missing.
+        Path old = complete.get(i);
+        Path aside = new Path(root, "." + old.getName() + ".old-" + java.util.UUID.randomUUID());
+        if (fs.rename(old, aside)) {
+          fs.delete(aside, true);
+        } else {
+          LOG.warn("could not move old checkpoint {} aside to delete it", old);
+        }
       }
     } catch (java.io.IOException e) {
       LOG.warn("could not prune old checkpoints under {}: {}", root, e.toString());
