@@ -7,8 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * Process-wide facts and settings of the numeric backend: BLAS thread count, native memory
- * in use, and a probe of the machine's SGEMM throughput (the floor every training step is
+ * Process-wide facts and settings of the numeric backend: BLAS thread count, resident memory,
+ * and a probe of the machine's SGEMM throughput (the floor every training step is
  * measured against, DESIGN §8).
  */
 public final class Backend {
@@ -25,11 +25,6 @@ public final class Backend {
     Nd4j.getBackend();   // NativeOpsHolder fails if touched before ND4J is initialised
     Nd4j.factory().blas().setMaxThreads(threads);
     NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-  }
-
-  /** Bytes of native memory currently allocated through JavaCPP (ND4J buffers). */
-  public static long nativeBytes() {
-    return Pointer.totalBytes();
   }
 
   /** Resident set size of the process as JavaCPP reads it (heap + native + code). */

@@ -1,8 +1,9 @@
 package org.gsae.core.train;
 
 /**
- * Learning-rate and sparsity-coefficient schedules as pure functions of the step index
- * {@code t} (0-based: the step about to be taken), so a resumed run sees the same values.
+ * The learning-rate schedule as a pure function of the step index
+ * {@code t} (0-based: the step about to be taken), so a resumed run sees the same values. The
+ * lambda warm-up is {@link SaeTrainer#lambdaAt}, since it scales the model's own lambda.
  */
 public final class Schedules {
   private Schedules() {}
@@ -23,11 +24,5 @@ public final class Schedules {
     double progress = Math.min(1.0, (double) (t - w) / decaySteps);
     double end = c.lr() * c.lrEndRatio();
     return end + (c.lr() - end) * 0.5 * (1 + Math.cos(Math.PI * progress));
-  }
-
-  /** Linear warm-up of lambda from {@code lambda / W} to {@code lambda} over W steps. */
-  public static double sparsityCoefficient(TrainConfig c, long t) {
-    long w = c.sparsityWarmupSteps();
-    return t < w ? c.sparsityCoefficient() * (t + 1) / w : c.sparsityCoefficient();
   }
 }
