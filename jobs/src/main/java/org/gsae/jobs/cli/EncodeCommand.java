@@ -2,9 +2,8 @@ package org.gsae.jobs.cli;
 
 import org.gsae.jobs.config.EncodeOptions;
 import org.gsae.jobs.run.Report;
-import org.gsae.spark.store.InputConfig;
-import org.gsae.spark.store.OnInvalid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sae encode}: feature codes for every row of a store. */
@@ -16,12 +15,8 @@ import picocli.CommandLine.Option;
         "feature_acts array<float>; every other input column is carried through."})
 public final class EncodeCommand extends JobCommand {
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
-  String model;
-
-  @Option(names = "--input", required = true, paramLabel = "PATH",
-      description = "Activation store: a Parquet file, directory or glob.")
-  String input;
+  @Mixin
+  ModelStoreOptions store;
 
   @Option(names = "--output", required = true, paramLabel = "PATH",
       description = "Parquet output path.")
@@ -33,15 +28,6 @@ public final class EncodeCommand extends JobCommand {
   @Option(names = "--reconstruct", description = "Also write reconstruction array<float>.")
   boolean reconstruct;
 
-  @Option(names = "--column", paramLabel = "NAME", defaultValue = InputConfig.DEFAULT_COLUMN,
-      description = "Activation column (default: ${DEFAULT-VALUE}).")
-  String column;
-
-  @Option(names = "--on-invalid", paramLabel = "fail|skip", defaultValue = "fail",
-      converter = WordConverters.OnInvalidWord.class,
-      description = "Invalid rows (null, NaN, wrong length): fail or skip and count"
-          + " (default: fail).")
-  OnInvalid onInvalid;
 
   @Option(names = "--batch-size", paramLabel = "B",
       defaultValue = "" + EncodeOptions.DEFAULT_BATCH_SIZE,
@@ -50,7 +36,7 @@ public final class EncodeCommand extends JobCommand {
 
   @Override
   protected Report execute() {
-    EncodeOptions options = new EncodeOptions(model, input, column, onInvalid, output, dense,
+    EncodeOptions options = new EncodeOptions(store.model, store.input, store.column, store.onInvalid, output, dense,
         reconstruct, batchSize);
     return context.runners().encode().run(options);
   }

@@ -20,7 +20,8 @@ class ArchitectureTest {
 
   @Test
   void coreNeverImportsSpark() throws IOException {
-    assertEquals(List.of(), offenders(f -> true, "import org.apache.spark", "import scala."));
+    // Prefixes built from parts so this file does not itself match a plain-text search.
+    assertEquals(List.of(), offenders(f -> true, "import org.apache." + "spark", "import " + "scala."));
   }
 
   @Test
