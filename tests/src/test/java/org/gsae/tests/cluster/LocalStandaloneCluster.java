@@ -356,6 +356,16 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the cluster and returns the pids of the processes that ran before and are still
+   * alive afterwards (empty when the shutdown was complete), for tests to assert on.
+   */
+  public List<Long> closeAndListSurvivors() {
+    List<ProcessHandle> running = liveProcesses();
+    close();
+    return running.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+  }
+
   private void closeQuietly() {
     try {
       close();

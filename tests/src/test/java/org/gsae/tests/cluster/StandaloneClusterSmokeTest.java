@@ -54,11 +54,8 @@ class StandaloneClusterSmokeTest {
     if (cluster == null) {
       return;
     }
-    List<ProcessHandle> running = cluster.liveProcesses();
-    cluster.close();
-    List<Long> survivors = running.stream().filter(ProcessHandle::isAlive)
-        .map(ProcessHandle::pid).toList();
-    assertEquals(List.of(), survivors, "processes of the cluster still alive after close()");
+    assertEquals(List.of(), cluster.closeAndListSurvivors(),
+        "processes of the cluster still alive after close()");
     assertEquals(List.of(), cluster.liveProcesses());
   }
 

@@ -86,10 +86,7 @@ class FaultToleranceTest {
   @AfterAll
   void stopCluster() {
     if (cluster != null) {
-      List<ProcessHandle> running = cluster.liveProcesses();
-      cluster.close();
-      assertEquals(List.of(), running.stream().filter(ProcessHandle::isAlive)
-          .map(ProcessHandle::pid).toList(), "cluster processes alive after close()");
+      assertEquals(List.of(), cluster.closeAndListSurvivors(), "cluster processes alive after close()");
     }
   }
 

@@ -72,10 +72,7 @@ class GsaeOnClusterTest {
   @AfterAll
   void stop() {
     if (cluster != null) {
-      List<ProcessHandle> running = cluster.liveProcesses();
-      cluster.close();
-      assertEquals(List.of(), running.stream().filter(ProcessHandle::isAlive)
-          .map(ProcessHandle::pid).toList(), "cluster processes alive after close()");
+      assertEquals(List.of(), cluster.closeAndListSurvivors(), "cluster processes alive after close()");
     }
   }
 
