@@ -160,10 +160,10 @@ final class $KKernels {
     return s;
   }
 
-  static double sumSquares($T[] a) {
+  static double sumSquares($T[] a, int from, int to) {
     double s = 0;
-    for ($T x : a) {
-      s += (double) x * x;
+    for (int i = from; i < to; i++) {
+      s += (double) a[i] * a[i];
     }
     return s;
   }
@@ -198,7 +198,7 @@ final class $KKernels {
    * v = b2 v + (1-b2) g^2; p += -stepSize * m / (sqrt(v) * invSqrtBc2 + eps).
    */
   static void adam($T[] p, $T[] m, $T[] v, $T[] g, double beta1, double beta2, double stepSize,
-      double invSqrtBc2, double eps) {
+      double invSqrtBc2, double eps, int from, int to) {
     $T b1 = ($T) beta1;
     $T c1 = ($T) (1 - beta1);
     $T b2 = ($T) beta2;
@@ -206,7 +206,7 @@ final class $KKernels {
     $T k = ($T) invSqrtBc2;
     $T e = ($T) eps;
     $T lr = ($T) -stepSize;
-    for (int i = 0; i < p.length; i++) {
+    for (int i = from; i < to; i++) {
       $T gi = g[i];
       $T mi = m[i] * b1;
       mi += c1 * gi;
@@ -219,9 +219,50 @@ final class $KKernels {
     }
   }
 
-  static void scaleInPlace($T[] a, double s) {
+  /** L2 norm of row r (squares summed in double), as {@link #sumCols} with norms. */
+  private static $T rowNorm($T[] a, int base, int cols) {
+    double s = 0;
+    for (int c = 0; c < cols; c++) {
+      $T x = a[base + c];
+      s += (double) x * x;
+    }
+    return ($T) Math.sqrt(s);
+  }
+
+  /**
+   * For rows [r0, r1): {@code g_r -= (g_r . u_r) u_r} with {@code u_r = w_r / ||w_r||}, in
+   * the operation order of the allocating expression {@code g - u * sumCols(g * u)}.
+   */
+  static void removeRowComponents($T[] g, $T[] w, int cols, int r0, int r1) {
+    for (int r = r0; r < r1; r++) {
+      int base = r * cols;
+      $T norm = rowNorm(w, base, cols);
+      double s = 0;
+      for (int c = 0; c < cols; c++) {
+        $T prod = g[base + c] * (w[base + c] / norm);
+        s += prod;
+      }
+      $T along = ($T) s;
+      for (int c = 0; c < cols; c++) {
+        g[base + c] = g[base + c] - (w[base + c] / norm) * along;
+      }
+    }
+  }
+
+  /** Rows [r0, r1) of {@code w} divided by their L2 norms, in place. */
+  static void normalizeRows($T[] w, int cols, int r0, int r1) {
+    for (int r = r0; r < r1; r++) {
+      int base = r * cols;
+      $T norm = rowNorm(w, base, cols);
+      for (int c = 0; c < cols; c++) {
+        w[base + c] = w[base + c] / norm;
+      }
+    }
+  }
+
+  static void scaleInPlace($T[] a, double s, int from, int to) {
     $T k = ($T) s;
-    for (int i = 0; i < a.length; i++) {
+    for (int i = from; i < to; i++) {
       a[i] *= k;
     }
   }

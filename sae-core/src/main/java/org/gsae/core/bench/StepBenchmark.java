@@ -76,7 +76,7 @@ public final class StepBenchmark {
 
   /** Runs the benchmark on the core trainer and measures the SGEMM floor with the same threads. */
   public static BenchResult run(BenchSpec s) {
-    Backend.setBlasThreads(1);   // one BLAS thread per worker; workers = s.threads()
+    Backend.setBlasThreads(s.threads());   // the step's GEMMs and its workers share the threads
     float[] x = batch(s);
     GatedSae sae = new GatedSae(calibrated(s, x), 1.0);
     TrainConfig cfg = new TrainConfig(Variant.PAPER, Long.MAX_VALUE / 2, s.batch(), 1e-9, 0,
@@ -101,9 +101,7 @@ public final class StepBenchmark {
       nat = peaks.peakNative();
     }
     double median = median(secs);
-    Backend.setBlasThreads(s.threads());
     double gemm = Backend.sgemmSeconds(s.batch(), s.dIn(), s.dSae(), 1, 3);
-    Backend.setBlasThreads(1);
     return new BenchResult("core", s, median, s.batch() / median, s.floorFlops() / median / 1e9, l0,
         gemm, heap, nat);
   }

@@ -76,38 +76,41 @@ public final class GatedLoss implements java.io.Serializable {
    * The float32 training path: adds the gradient of the summed loss over {@code count} rows
    * into {@code flatGradSum} ({@link SaeParameters#toFlat()} order) and returns the loss sums.
    * Rows are processed in chunks of at most {@code chunkRows}; a chunk whose open-gate
-   * fraction exceeds {@link #denseAbove()} is computed by {@link #evaluate} (dense GEMMs),
-   * any other over the active (row, feature) pairs only. Deterministic for given inputs.
+   * fraction exceeds {@link #denseAbove()} is computed with dense GEMMs, any other over the
+   * active (row, feature) pairs only. Deterministic for given inputs and chunking.
    *
-   * @param p      float32 parameters
-   * @param rows   row-major activations [count, d_in]
-   * @param lambda sparsity coefficient
+   * @param p       float32 parameters
+   * @param rows    row-major activations [count, d_in]
+   * @param lambda  sparsity coefficient
+   * @param threads worker threads inside the step; the result does not depend on it
    */
   public LossSums accumulate(SaeParameters p, float[] rows, int count, int chunkRows, double lambda,
-      float[] flatGradSum) {
+      float[] flatGradSum, int threads) {
     if (p.dtype() != org.gsae.core.tensor.DType.FLOAT32) {
       throw new IllegalArgumentException("the training path runs in float32; parameters are " + p.dtype());
     }
-    int n = p.dIn();
-    LossSums total = LossSums.EMPTY;
-    try (SparseGatedKernel k = new SparseGatedKernel(p, this, lambda)) {
+    if (threads < 1 || chunkRows < 1) {
+      throw new IllegalArgumentException("threads and chunkRows must be >= 1, got " + threads
+          + " and " + chunkRows);
+    }
+    try (SparseGatedKernel k = new SparseGatedKernel(p, this, lambda, threads)) {
       for (int from = 0; from < count; from += chunkRows) {
         int c = Math.min(chunkRows, count - from);
         k.piForChunk(rows, from, c);
         if (k.activeFraction(c) > denseAbove) {
-          float[] chunk = java.util.Arrays.copyOfRange(rows, from * n, (from + c) * n);
-          Result r = evaluate(p, Tensor.of(chunk, c, n), lambda);
-          float[] g = r.gradientSum().toFlat();
-          for (int i = 0; i < g.length; i++) {
-            flatGradSum[i] += g[i];
-          }
-          total = total.merge(r.loss());
+          k.accumulateDense(rows, from, c);
         } else {
           k.accumulateChunk(rows, from, c);
         }
       }
-      return total.merge(k.finish(flatGradSum));
+      return k.finish(flatGradSum);
     }
+  }
+
+  /** {@link #accumulate(SaeParameters, float[], int, int, double, float[], int)} on one thread. */
+  public LossSums accumulate(SaeParameters p, float[] rows, int count, int chunkRows, double lambda,
+      float[] flatGradSum) {
+    return accumulate(p, rows, count, chunkRows, lambda, flatGradSum, 1);
   }
 
   /** Loss sums and the gradient of the summed loss for one batch. */

@@ -160,7 +160,7 @@ public record SaeParameters(Tensor wEnc, Tensor bGate, Tensor rMag, Tensor bMag,
     int off = 0;
     for (int i = 0; i < 6; i++) {
       int len = (int) (shapes[i].length == 1 ? shapes[i][0] : shapes[i][0] * shapes[i][1]);
-      t[i] = Tensor.of(java.util.Arrays.copyOfRange(flat, off, off + len), shapes[i]);
+      t[i] = Tensor.ofRange(flat, off, shapes[i]);
       off += len;
     }
     return fromList(List.of(t));

@@ -18,17 +18,21 @@ public final class DecoderConstraint {
    * @param wDec current decoder [m, n]
    */
   public static SaeParameters removeParallelComponent(SaeParameters grad, Tensor wDec) {
-    Tensor u = wDec.divColumnVector(wDec.rowNorms());
-    Tensor g = grad.wDec();
-    Tensor along = g.mul(u).sumCols();                       // [m]
-    Tensor projected = g.sub(u.mulColumnVector(along));
+    Tensor projected = grad.wDec().copy().removeRowComponentsInPlace(wDec);
     return new SaeParameters(grad.wEnc(), grad.bGate(), grad.rMag(), grad.bMag(), projected,
         grad.bDec());
   }
 
+  /**
+   * As {@link #removeParallelComponent} but overwriting {@code grad}'s {@code W_dec}: for a
+   * gradient the caller owns (the training step's mean gradient), without a [m, n] copy.
+   */
+  public static void removeParallelComponentInPlace(SaeParameters grad, Tensor wDec) {
+    grad.wDec().removeRowComponentsInPlace(wDec);
+  }
+
   /** Scales each decoder row of {@code params} to unit L2 norm, in place. */
   public static void renormalizeRows(SaeParameters params) {
-    Tensor w = params.wDec();
-    w.assignInPlace(w.divColumnVector(w.rowNorms()));
+    params.wDec().normalizeRowsInPlace();
   }
 }

@@ -153,10 +153,10 @@ final class DoubleKernels {
     return s;
   }
 
-  static double sumSquares(double[] a) {
+  static double sumSquares(double[] a, int from, int to) {
     double s = 0;
-    for (double x : a) {
-      s += (double) x * x;
+    for (int i = from; i < to; i++) {
+      s += (double) a[i] * a[i];
     }
     return s;
   }
@@ -191,7 +191,7 @@ final class DoubleKernels {
    * v = b2 v + (1-b2) g^2; p += -stepSize * m / (sqrt(v) * invSqrtBc2 + eps).
    */
   static void adam(double[] p, double[] m, double[] v, double[] g, double beta1, double beta2, double stepSize,
-      double invSqrtBc2, double eps) {
+      double invSqrtBc2, double eps, int from, int to) {
     double b1 = (double) beta1;
     double c1 = (double) (1 - beta1);
     double b2 = (double) beta2;
@@ -199,7 +199,7 @@ final class DoubleKernels {
     double k = (double) invSqrtBc2;
     double e = (double) eps;
     double lr = (double) -stepSize;
-    for (int i = 0; i < p.length; i++) {
+    for (int i = from; i < to; i++) {
       double gi = g[i];
       double mi = m[i] * b1;
       mi += c1 * gi;
@@ -212,9 +212,50 @@ final class DoubleKernels {
     }
   }
 
-  static void scaleInPlace(double[] a, double s) {
+  /** L2 norm of row r (squares summed in double), as {@link #sumCols} with norms. */
+  private static double rowNorm(double[] a, int base, int cols) {
+    double s = 0;
+    for (int c = 0; c < cols; c++) {
+      double x = a[base + c];
+      s += (double) x * x;
+    }
+    return (double) Math.sqrt(s);
+  }
+
+  /**
+   * For rows [r0, r1): {@code g_r -= (g_r . u_r) u_r} with {@code u_r = w_r / ||w_r||}, in
+   * the operation order of the allocating expression {@code g - u * sumCols(g * u)}.
+   */
+  static void removeRowComponents(double[] g, double[] w, int cols, int r0, int r1) {
+    for (int r = r0; r < r1; r++) {
+      int base = r * cols;
+      double norm = rowNorm(w, base, cols);
+      double s = 0;
+      for (int c = 0; c < cols; c++) {
+        double prod = g[base + c] * (w[base + c] / norm);
+        s += prod;
+      }
+      double along = (double) s;
+      for (int c = 0; c < cols; c++) {
+        g[base + c] = g[base + c] - (w[base + c] / norm) * along;
+      }
+    }
+  }
+
+  /** Rows [r0, r1) of {@code w} divided by their L2 norms, in place. */
+  static void normalizeRows(double[] w, int cols, int r0, int r1) {
+    for (int r = r0; r < r1; r++) {
+      int base = r * cols;
+      double norm = rowNorm(w, base, cols);
+      for (int c = 0; c < cols; c++) {
+        w[base + c] = w[base + c] / norm;
+      }
+    }
+  }
+
+  static void scaleInPlace(double[] a, double s, int from, int to) {
     double k = (double) s;
-    for (int i = 0; i < a.length; i++) {
+    for (int i = from; i < to; i++) {
       a[i] *= k;
     }
   }

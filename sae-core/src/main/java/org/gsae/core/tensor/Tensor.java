@@ -70,6 +70,17 @@ public final class Tensor {
     return wrapF(data.clone(), s[0], s[1], s[2]);
   }
 
+  /** Copies {@code data[offset ..]} (row-major, as many values as the shape holds) into a float32 tensor. */
+  public static Tensor ofRange(float[] data, int offset, long... shape) {
+    int[] s = dims(shape);
+    int len = s[1] * s[2];
+    if (offset < 0 || offset + (long) len > data.length) {
+      throw new IllegalArgumentException("range [" + offset + ", " + (offset + (long) len)
+          + ") is outside an array of " + data.length + " values");
+    }
+    return wrapF(java.util.Arrays.copyOfRange(data, offset, offset + len), s[0], s[1], s[2]);
+  }
+
   /** Copies {@code data} (row-major) into a float64 tensor of the given shape. */
   public static Tensor of(double[] data, long... shape) {
     int[] s = dims(shape);
@@ -164,6 +175,18 @@ public final class Tensor {
       throw new IllegalStateException("not a one-element tensor: shape " + Arrays.toString(shape()));
     }
     return get(0);
+  }
+
+  /**
+   * The backing row-major array of a float32 tensor, not a copy: for hot loops that only
+   * read it while nothing else writes the tensor (a training step reading its parameters).
+   * Writing to it changes the tensor.
+   */
+  public float[] floatView() {
+    if (f == null) {
+      throw new IllegalStateException("floatView needs a float32 tensor, this one is float64");
+    }
+    return f;
   }
 
   /** A row-major copy of the values as float32. */
@@ -384,10 +407,30 @@ public final class Tensor {
     return f != null ? FloatKernels.sum(f) : DoubleKernels.sum(d);
   }
 
-  /** Sum of squares of all values (accumulated in double). */
+  /**
+   * Sum of squares of all values, accumulated in double over fixed blocks of
+   * {@value #SUM_BLOCK} values whose sums are added in order, so the result does not depend
+   * on how many threads computed the blocks.
+   */
   public double sumSquares() {
-    return f != null ? FloatKernels.sumSquares(f) : DoubleKernels.sumSquares(d);
+    int n = (int) length();
+    int blocks = (n + SUM_BLOCK - 1) / SUM_BLOCK;
+    double[] partial = new double[blocks];
+    inParts(blocks, 4, (b0, b1) -> {
+      for (int b = b0; b < b1; b++) {
+        int from = b * SUM_BLOCK;
+        int to = Math.min(n, from + SUM_BLOCK);
+        partial[b] = f != null ? FloatKernels.sumSquares(f, from, to) : DoubleKernels.sumSquares(d, from, to);
+      }
+    });
+    double s = 0;
+    for (double x : partial) {
+      s += x;
+    }
+    return s;
   }
+
+  private static final int SUM_BLOCK = 1 << 14;
 
   public double maxAbs() {
     return f != null ? FloatKernels.maxAbs(f) : DoubleKernels.maxAbs(d);
@@ -413,11 +456,13 @@ public final class Tensor {
 
   /** {@code this *= s}, in place; returns this. */
   public Tensor scaleInPlace(double s) {
-    if (f != null) {
-      FloatKernels.scaleInPlace(f, s);
-    } else {
-      DoubleKernels.scaleInPlace(d, s);
-    }
+    inParts((int) length(), 1 << 16, (from, to) -> {
+      if (f != null) {
+        FloatKernels.scaleInPlace(f, s, from, to);
+      } else {
+        DoubleKernels.scaleInPlace(d, s, from, to);
+      }
+    });
     return this;
   }
 
@@ -432,11 +477,64 @@ public final class Tensor {
     param.sameShape(m);
     param.sameShape(v);
     param.sameShape(g);
-    if (param.f != null) {
-      FloatKernels.adam(param.f, m.f, v.f, g.f, beta1, beta2, stepSize, invSqrtBc2, eps);
-    } else {
-      DoubleKernels.adam(param.d, m.d, v.d, g.d, beta1, beta2, stepSize, invSqrtBc2, eps);
+    inParts((int) param.length(), 1 << 16, (from, to) -> {
+      if (param.f != null) {
+        FloatKernels.adam(param.f, m.f, v.f, g.f, beta1, beta2, stepSize, invSqrtBc2, eps, from, to);
+      } else {
+        DoubleKernels.adam(param.d, m.d, v.d, g.d, beta1, beta2, stepSize, invSqrtBc2, eps, from, to);
+      }
+    });
+  }
+
+  /**
+   * For each row j of this matrix (a gradient) and of {@code w} [same shape], in place:
+   * {@code this_j -= (this_j . u_j) u_j} with {@code u_j = w_j / ||w_j||}; the same values as
+   * {@code this.sub(u.mulColumnVector(this.mul(u).sumCols()))}, without the four temporaries.
+   */
+  public Tensor removeRowComponentsInPlace(Tensor w) {
+    requireMatrix();
+    sameShape(w);
+    inParts(rows, Math.max(1, (1 << 16) / Math.max(1, cols)), (from, to) -> {
+      if (f != null) {
+        FloatKernels.removeRowComponents(f, w.f, cols, from, to);
+      } else {
+        DoubleKernels.removeRowComponents(d, w.d, cols, from, to);
+      }
+    });
+    return this;
+  }
+
+  /** Divides each row by its L2 norm, in place ({@code divColumnVector(rowNorms())}); returns this. */
+  public Tensor normalizeRowsInPlace() {
+    requireMatrix();
+    inParts(rows, Math.max(1, (1 << 16) / Math.max(1, cols)), (from, to) -> {
+      if (f != null) {
+        FloatKernels.normalizeRows(f, cols, from, to);
+      } else {
+        DoubleKernels.normalizeRows(d, cols, from, to);
+      }
+    });
+    return this;
+  }
+
+  /** A loop body over the index range [from, to). */
+  private interface RangeBody {
+    void run(int from, int to);
+  }
+
+  /**
+   * Runs {@code body} over [0, total) in contiguous parts of at least {@code grain} indices,
+   * on the common pool. Only for element- or row-wise work, whose result cannot depend on
+   * the split.
+   */
+  private static void inParts(int total, int grain, RangeBody body) {
+    int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), total / grain));
+    if (parts == 1) {
+      body.run(0, total);
+      return;
     }
+    java.util.stream.IntStream.range(0, parts).parallel().forEach(t ->
+        body.run((int) ((long) total * t / parts), (int) ((long) total * (t + 1) / parts)));
   }
 
   /** Overwrites the values with those of {@code o}; returns this. */

@@ -46,10 +46,10 @@ public final class GradientAccumulator implements java.io.Serializable {
   }
 
   /**
-   * As {@link #add(SaeParameters, GatedLoss, double, float[], int, int)}, splitting the rows
-   * into {@code threads} contiguous slices evaluated in parallel, each into its own partial
-   * sum, merged in slice order: the result depends on {@code threads} but never on timing.
-   * Run BLAS with one thread per worker ({@link org.gsae.core.tensor.Backend#setBlasThreads}).
+   * As {@link #add(SaeParameters, GatedLoss, double, float[], int, int)}, with {@code threads}
+   * worker threads inside the step (rows split for the forward pass, features for the
+   * backward pass); the sums do not depend on {@code threads}. Run BLAS with as many threads
+   * ({@link org.gsae.core.tensor.Backend#setBlasThreads}).
    */
   public GradientAccumulator add(SaeParameters params, GatedLoss lossFn, double lambda,
       float[] rows, int count, int chunkRows, int threads) {
@@ -65,26 +65,10 @@ public final class GradientAccumulator implements java.io.Serializable {
       throw new IllegalArgumentException("threads and chunkRows must be >= 1, got " + threads
           + " and " + chunkRows);
     }
-    int slices = Math.max(1, Math.min(threads, count));
-    if (slices == 1) {
-      if (gradSum == null) {
-        gradSum = new float[Math.toIntExact(SaeParameters.parameterCount(dIn, dSae))];
-      }
-      loss = loss.merge(lossFn.accumulate(params, rows, count, chunkRows, lambda, gradSum));
-      return this;
+    if (gradSum == null) {
+      gradSum = new float[Math.toIntExact(SaeParameters.parameterCount(dIn, dSae))];
     }
-    java.util.List<java.util.concurrent.CompletableFuture<GradientAccumulator>> parts = new java.util.ArrayList<>();
-    for (int s = 0; s < slices; s++) {
-      int from = (int) ((long) s * count / slices);
-      int to = (int) ((long) (s + 1) * count / slices);
-      float[] slice = java.util.Arrays.copyOfRange(rows, from * dIn, to * dIn);
-      parts.add(java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> new GradientAccumulator(dIn, dSae).add(params, lossFn, lambda, slice, to - from, chunkRows),
-          Workers.pool(slices)));
-    }
-    for (var f : parts) {
-      merge(f.join());
-    }
+    loss = loss.merge(lossFn.accumulate(params, rows, count, chunkRows, lambda, gradSum, threads));
     return this;
   }
 
@@ -134,11 +118,7 @@ public final class GradientAccumulator implements java.io.Serializable {
     if (loss.rows() == 0 || gradSum == null) {
       throw new IllegalStateException("no rows were added: the global batch was empty");
     }
-    float[] mean = new float[gradSum.length];
-    float inv = 1.0f / loss.rows();
-    for (int i = 0; i < mean.length; i++) {
-      mean[i] = gradSum[i] * inv;
-    }
-    return SaeParameters.fromFlat(mean, dIn, dSae);
+    double inv = 1.0f / loss.rows();   // the float32 reciprocal, as the step has always used
+    return SaeParameters.fromFlat(gradSum, dIn, dSae).map(t -> t.scaleInPlace(inv));
   }
 }

@@ -133,8 +133,8 @@ public final class SaeTrainer {
   }
 
   /**
-   * Evaluates each step's rows in {@code threads} parallel slices (default 1). Results depend
-   * on the thread count through float summation order, never on timing.
+   * Runs each step on {@code threads} worker threads (default 1); results do not depend on
+   * the thread count. Set as many BLAS threads ({@link org.gsae.core.tensor.Backend#setBlasThreads}).
    */
   public SaeTrainer withThreads(int threads) {
     if (threads < 1) {

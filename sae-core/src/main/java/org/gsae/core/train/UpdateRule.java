@@ -21,7 +21,8 @@ public final class UpdateRule {
   }
 
   /**
-   * Updates {@code params} in place for step index {@code t} (0-based).
+   * Updates {@code params} in place for step index {@code t} (0-based). {@code meanGrad}
+   * belongs to the rule from here on: its {@code W_dec} is projected in place.
    *
    * @return global norm of {@code meanGrad} before clipping
    */
@@ -30,7 +31,7 @@ public final class UpdateRule {
     SaeParameters g = c.grad();
     boolean unit = config.variant().unitNormDecoder();
     if (unit) {
-      g = DecoderConstraint.removeParallelComponent(g, params.wDec());
+      DecoderConstraint.removeParallelComponentInPlace(g, params.wDec());
     }
     optimizer.step(params, g, Schedules.learningRate(config, t));
     if (unit) {

@@ -1,6 +1,7 @@
 package org.gsae.core.loss;
 
 import static org.gsae.core.testing.Assertions2.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.gsae.core.data.SyntheticActivations;
@@ -12,15 +13,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The sparse training path equals the dense one (GEMMs over all pairs) to float32 rounding,
- * at several gate densities, for both variants, with uneven chunks.
+ * Both chunk paths of the training step (sparse pairs, dense GEMMs) equal the reference
+ * {@link GatedLoss#evaluate} to float32 rounding, at several gate densities, for both
+ * variants, with uneven chunks; and neither depends on the thread count.
  */
 class SparseDenseEquivalenceTest {
 
-  @ParameterizedTest(name = "{0} gate bias {1}")
-  @CsvSource({"PAPER, -0.3", "PAPER, 0.0", "PAPER, 0.5", "SAELENS, -0.3", "SAELENS, 0.5"})
-  void givenAnyDensity_whenAccumulatedSparsely_thenDenseResultWithinRounding(Variant v, double gateBias) {
-    SyntheticActivations s = SyntheticActivations.generate(257, 24, 40, 4, 0.05, 9);
+  private static SaeParameters params(double gateBias, SyntheticActivations s) {
     SaeParameters base = SaeInit.initialize(24, 96, 4, s.data().mean());
     float[] bg = new float[96];
     float[] rm = new float[96];
@@ -30,16 +29,30 @@ class SparseDenseEquivalenceTest {
       rm[j] = (float) (0.3 * Math.cos(j));
       bm[j] = (float) (0.1 * Math.sin(3 * j));
     }
-    SaeParameters p = new SaeParameters(base.wEnc(), Tensor.of(bg, 96), Tensor.of(rm, 96),
+    return new SaeParameters(base.wEnc(), Tensor.of(bg, 96), Tensor.of(rm, 96),
         Tensor.of(bm, 96), base.wDec(), base.bDec());
+  }
+
+  /**
+   * The training path (sparse when {@code denseAbove} = 1, GEMM-based dense when 0) equals
+   * {@link GatedLoss#evaluate} within float32 rounding; chunks of 100 rows leave a short last
+   * chunk, chunks of 300 split into a full and a zero-padded dense block.
+   */
+  @ParameterizedTest(name = "{0} gate bias {1} dense above {2} chunk {3}")
+  @CsvSource({"PAPER, -0.3, 1.0, 100", "PAPER, 0.0, 1.0, 100", "PAPER, 0.5, 1.0, 100",
+      "SAELENS, -0.3, 1.0, 100", "SAELENS, 0.5, 1.0, 100",
+      "PAPER, -0.3, 0.0, 100", "PAPER, 0.5, 0.0, 300", "SAELENS, 0.0, 0.0, 300",
+      "SAELENS, 0.5, 0.0, 100"})
+  void givenAnyDensity_whenAccumulated_thenEvaluateResultWithinRounding(Variant v, double gateBias,
+      double denseAbove, int chunk) {
+    SyntheticActivations s = SyntheticActivations.generate(257, 24, 40, 4, 0.05, 9);
+    SaeParameters p = params(gateBias, s);
     float[] x = s.data().data();
     double lambda = 0.7;
 
-    GatedLoss dense = new GatedLoss(v, 0.8, 0.0);
-    GatedLoss sparse = new GatedLoss(v, 0.8, 1.0);
-    GatedLoss.Result ref = dense.evaluate(p, Tensor.of(x, 257, 24), lambda);
+    GatedLoss.Result ref = new GatedLoss(v, 0.8, 0.0).evaluate(p, Tensor.of(x, 257, 24), lambda);
     float[] flat = new float[(int) p.size()];
-    LossSums ls = sparse.accumulate(p, x, 257, 100, lambda, flat);
+    LossSums ls = new GatedLoss(v, 0.8, denseAbove).accumulate(p, x, 257, chunk, lambda, flat);
 
     assertEquals(257, ls.rows());
     assertEquals(ref.loss().l0(), ls.l0(), "L0 counts are exact");
@@ -49,6 +62,27 @@ class SparseDenseEquivalenceTest {
     SaeParameters g = SaeParameters.fromFlat(flat, 24, 96);
     for (String name : SaeParameters.NAMES) {
       assertClose(name, ref.gradientSum().get(name).toDoubleArray(), g.get(name).toDoubleArray(), 1e-5);
+    }
+  }
+
+  /** Threads split rows (forward) and features (backward) but never change a sum's order. */
+  @ParameterizedTest(name = "dense above {0}")
+  @CsvSource({"1.0", "0.0", "0.3"})
+  void givenMoreThreads_whenAccumulated_thenBitIdentical(double denseAbove) {
+    SyntheticActivations s = SyntheticActivations.generate(257, 24, 40, 4, 0.05, 9);
+    float[] x = s.data().data();
+    GatedLoss loss = new GatedLoss(Variant.SAELENS, 0.8, denseAbove);
+    float[][] flats = new float[4][];
+    LossSums[] sums = new LossSums[4];
+    for (int threads = 1; threads <= 3; threads++) {
+      // Gate biases that vary by chunk so the 0.3 threshold mixes sparse and dense chunks.
+      SaeParameters p = params(0.1, s);
+      flats[threads] = new float[(int) p.size()];
+      sums[threads] = loss.accumulate(p, x, 257, 64, 0.7, flats[threads], threads);
+    }
+    for (int threads = 2; threads <= 3; threads++) {
+      assertEquals(sums[1], sums[threads], threads + " threads");
+      assertArrayEquals(flats[1], flats[threads], threads + " threads");
     }
   }
 }

@@ -1,0 +1,51 @@
+package org.gsae.core.loss;
+
+/**
+ * Loss and gradient sums of one step, accumulated chunk by chunk by the sparse and the dense
+ * path, turned into a flat gradient once by {@link SparseGatedKernel#finish}.
+ */
+final class StepSums {
+  final float[] gWEncT;     // dL/dW_enc transposed: [m, n], row j = feature j
+  final float[] gradWDec;   // dL/dW_dec from the MSE (and live aux) path [m, n]
+  final double[] gBGate;    // [m]
+  final double[] gPiMagPi;  // sum_b dpi_mag * pi [m], times exp(r_mag) at the end
+  final double[] gBMag;     // [m]
+  final double[] colDPi;    // sum_b dL/dpi [m], for the b_dec term through x_c
+  final double[] gSum;      // sum_b relu(pi_gate) [m], for the L1 norm gradient
+  final double[] gBDec;     // [n]
+  double mse;
+  double l1;
+  double aux;
+  double l0;
+  long rows;
+
+  StepSums(int n, int m) {
+    gWEncT = new float[m * n];
+    gradWDec = new float[m * n];
+    gBGate = new double[m];
+    gPiMagPi = new double[m];
+    gBMag = new double[m];
+    colDPi = new double[m];
+    gSum = new double[m];
+    gBDec = new double[n];
+  }
+
+  /**
+   * Adds the per-row terms of a chunk in row order (so the sums do not depend on how the rows
+   * were split among threads) and the b_dec gradient {@code sum_b dxh (+ ds)}.
+   */
+  void addRows(int count, double[] rowMse, double[] rowAux, double[] rowL1, int[] rowL0,
+      float[] dxh, float[] ds, boolean detachAux, float alpha, float lambda, int n) {
+    for (int b = 0; b < count; b++) {
+      mse += rowMse[b];
+      aux += alpha * rowAux[b];
+      l1 += lambda * rowL1[b];
+      l0 += rowL0[b];
+      int bo = b * n;
+      for (int i = 0; i < n; i++) {
+        gBDec[i] += detachAux ? dxh[bo + i] : dxh[bo + i] + ds[bo + i];
+      }
+    }
+    rows += count;
+  }
+}

@@ -1,0 +1,154 @@
+package org.gsae.core.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link VectorOps} on 256-bit vectors (8 float lanes: AVX2 and wider). Loaded only when
+ * {@code jdk.incubator.vector} is in the boot layer; the species is fixed, not the platform's
+ * preferred one, so the summation layout (and with it every result) is the same everywhere.
+ */
+final class SimdOps implements VectorOps.Impl {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final int L = VectorOps.LANES;
+
+  /** False where 256-bit vectors would be emulated (narrower hardware vectors). */
+  boolean usable() {
+    return S.length() == L && FloatVector.SPECIES_PREFERRED.vectorBitSize() >= S.vectorBitSize();
+  }
+
+  @Override
+  public float dot(float[] v, int vo, float[] w, int wo, int len) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    int i = 0;
+    for (; i + 4 * L <= len; i += 4 * L) {
+      a0 = FloatVector.fromArray(S, v, vo + i).fma(FloatVector.fromArray(S, w, wo + i), a0);
+      a1 = FloatVector.fromArray(S, v, vo + i + L).fma(FloatVector.fromArray(S, w, wo + i + L), a1);
+      a2 = FloatVector.fromArray(S, v, vo + i + 2 * L).fma(FloatVector.fromArray(S, w, wo + i + 2 * L), a2);
+      a3 = FloatVector.fromArray(S, v, vo + i + 3 * L).fma(FloatVector.fromArray(S, w, wo + i + 3 * L), a3);
+    }
+    for (; i + L <= len; i += L) {
+      a0 = FloatVector.fromArray(S, v, vo + i).fma(FloatVector.fromArray(S, w, wo + i), a0);
+    }
+    float s = reduce(a0.add(a1).add(a2.add(a3)));
+    for (; i < len; i++) {
+      s = Math.fma(v[vo + i], w[wo + i], s);
+    }
+    return s;
+  }
+
+  @Override
+  public void dot2(float[] v1, float[] v2, int vo, float[] w, int wo, int len, float[] out) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    FloatVector b0 = FloatVector.zero(S);
+    FloatVector b1 = FloatVector.zero(S);
+    FloatVector b2 = FloatVector.zero(S);
+    FloatVector b3 = FloatVector.zero(S);
+    int i = 0;
+    for (; i + 4 * L <= len; i += 4 * L) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wo + i);
+      FloatVector w1 = FloatVector.fromArray(S, w, wo + i + L);
+      FloatVector w2 = FloatVector.fromArray(S, w, wo + i + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(S, w, wo + i + 3 * L);
+      a0 = FloatVector.fromArray(S, v1, vo + i).fma(w0, a0);
+      a1 = FloatVector.fromArray(S, v1, vo + i + L).fma(w1, a1);
+      a2 = FloatVector.fromArray(S, v1, vo + i + 2 * L).fma(w2, a2);
+      a3 = FloatVector.fromArray(S, v1, vo + i + 3 * L).fma(w3, a3);
+      b0 = FloatVector.fromArray(S, v2, vo + i).fma(w0, b0);
+      b1 = FloatVector.fromArray(S, v2, vo + i + L).fma(w1, b1);
+      b2 = FloatVector.fromArray(S, v2, vo + i + 2 * L).fma(w2, b2);
+      b3 = FloatVector.fromArray(S, v2, vo + i + 3 * L).fma(w3, b3);
+    }
+    for (; i + L <= len; i += L) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wo + i);
+      a0 = FloatVector.fromArray(S, v1, vo + i).fma(w0, a0);
+      b0 = FloatVector.fromArray(S, v2, vo + i).fma(w0, b0);
+    }
+    float s = reduce(a0.add(a1).add(a2.add(a3)));
+    float t = reduce(b0.add(b1).add(b2.add(b3)));
+    for (; i < len; i++) {
+      s = Math.fma(v1[vo + i], w[wo + i], s);
+      t = Math.fma(v2[vo + i], w[wo + i], t);
+    }
+    out[0] = s;
+    out[1] = t;
+  }
+
+  private static float reduce(FloatVector t) {
+    return VectorOps.lanes(t.lane(0), t.lane(1), t.lane(2), t.lane(3), t.lane(4), t.lane(5),
+        t.lane(6), t.lane(7));
+  }
+
+  @Override
+  public void axpy(float a, float[] x, int xo, float[] y, int yo, int len) {
+    FloatVector av = FloatVector.broadcast(S, a);
+    int i = 0;
+    for (; i + L <= len; i += L) {
+      FloatVector.fromArray(S, x, xo + i).fma(av, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+    }
+    for (; i < len; i++) {
+      y[yo + i] = Math.fma(a, x[xo + i], y[yo + i]);
+    }
+  }
+
+  @Override
+  public void axpy2(float a1, float a2, float[] x, int xo, float[] y1, float[] y2, int len) {
+    FloatVector v1 = FloatVector.broadcast(S, a1);
+    FloatVector v2 = FloatVector.broadcast(S, a2);
+    int i = 0;
+    for (; i + L <= len; i += L) {
+      FloatVector w = FloatVector.fromArray(S, x, xo + i);
+      w.fma(v1, FloatVector.fromArray(S, y1, i)).intoArray(y1, i);
+      w.fma(v2, FloatVector.fromArray(S, y2, i)).intoArray(y2, i);
+    }
+    for (; i < len; i++) {
+      float w = x[xo + i];
+      y1[i] = Math.fma(a1, w, y1[i]);
+      y2[i] = Math.fma(a2, w, y2[i]);
+    }
+  }
+
+  @Override
+  public void axpy2into(float a1, float[] x1, float a2, float[] x2, int xo, float[] y, int yo, int len) {
+    FloatVector v1 = FloatVector.broadcast(S, a1);
+    FloatVector v2 = FloatVector.broadcast(S, a2);
+    int i = 0;
+    for (; i + L <= len; i += L) {
+      FloatVector acc = FloatVector.fromArray(S, x1, xo + i).fma(v1, FloatVector.fromArray(S, y, yo + i));
+      FloatVector.fromArray(S, x2, xo + i).fma(v2, acc).intoArray(y, yo + i);
+    }
+    for (; i < len; i++) {
+      y[yo + i] = Math.fma(a2, x2[xo + i], Math.fma(a1, x1[xo + i], y[yo + i]));
+    }
+  }
+
+  @Override
+  public int openGates(float[] pi, float[] bias, int len, int[] out) {
+    int k = 0;
+    int j = 0;
+    for (; j + L <= len; j += L) {
+      // Most blocks of a sparse code are all closed: one compare skips them.
+      if (FloatVector.fromArray(S, pi, j).add(FloatVector.fromArray(S, bias, j))
+          .compare(VectorOperators.GT, 0f).anyTrue()) {
+        for (int q = j; q < j + L; q++) {
+          if (pi[q] + bias[q] > 0) {
+            out[k++] = q;
+          }
+        }
+      }
+    }
+    for (; j < len; j++) {
+      if (pi[j] + bias[j] > 0) {
+        out[k++] = j;
+      }
+    }
+    return k;
+  }
+}

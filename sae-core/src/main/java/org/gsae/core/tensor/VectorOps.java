@@ -1,0 +1,185 @@
+package org.gsae.core.tensor;
+
+/**
+ * The inner loops of the sparse training step (dot products and axpy over one n-long row),
+ * on SIMD registers when the JVM runs with {@code --add-modules=jdk.incubator.vector}
+ * ({@code bin/sae}, the test JVMs and the README's spark-submit line set it), in plain Java
+ * otherwise. JDK 17's JIT runs neither the float reductions nor these offset loops over
+ * possibly aliasing arrays as vector code, and they are most of the sparse step's time.
+ *
+ * <p>Both implementations compute bit-identical results: every multiply-add is fused
+ * ({@link Math#fma}), and a dot product always accumulates in the same fixed layout
+ * (4 accumulators of 8 lanes, combined in a fixed tree, see {@link #dot}), so a model trained
+ * with or without the flag, or on executors that differ in it, gets the same numbers.
+ *
+ * <p>Arrays are row-major; offsets are element indices. The SIMD path does not allocate.
+ */
+public final class VectorOps {
+  /** Lanes per accumulator and accumulators per dot: the fixed summation layout. */
+  static final int LANES = 8;
+  static final int ACCS = 4;
+
+  interface Impl {
+    float dot(float[] v, int vo, float[] w, int wo, int len);
+
+    void dot2(float[] v1, float[] v2, int vo, float[] w, int wo, int len, float[] out);
+
+    void axpy(float a, float[] x, int xo, float[] y, int yo, int len);
+
+    void axpy2(float a1, float a2, float[] x, int xo, float[] y1, float[] y2, int len);
+
+    void axpy2into(float a1, float[] x1, float a2, float[] x2, int xo, float[] y, int yo, int len);
+
+    int openGates(float[] pi, float[] bias, int len, int[] out);
+  }
+
+  private static final Impl IMPL = select();
+
+  private VectorOps() {}
+
+  private static Impl select() {
+    if (!Boolean.parseBoolean(System.getProperty("gsae.simd", "true"))
+        || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return new ScalarOps();
+    }
+    try {
+      Impl simd = (Impl) Class.forName("org.gsae.core.tensor.SimdOps")
+          .getDeclaredConstructor().newInstance();
+      return ((SimdOps) simd).usable() ? simd : new ScalarOps();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return new ScalarOps();
+    }
+  }
+
+  /**
+   * Which implementation this JVM runs: {@code "simd"} or {@code "scalar"} (no
+   * {@code --add-modules=jdk.incubator.vector}, {@code -Dgsae.simd=false}, or vectors
+   * narrower than 256 bits).
+   */
+  public static String implementation() {
+    return IMPL instanceof ScalarOps ? "scalar" : "simd";
+  }
+
+  /**
+   * {@code v[vo..vo+len) . w[wo..wo+len)}: element i goes to accumulator {@code (i / 8) % 4},
+   * lane {@code i % 8} while whole 32-blocks remain, then to accumulator 0 in 8-blocks; the
+   * accumulators are combined {@code (a0 + a1) + (a2 + a3)} lane-wise, the lanes in a
+   * pairwise tree, and the last {@code len % 8} elements fused on in order.
+   */
+  public static float dot(float[] v, int vo, float[] w, int wo, int len) {
+    return IMPL.dot(v, vo, w, wo, len);
+  }
+
+  /** {@code out = [v1 . w, v2 . w]} (each exactly as {@link #dot}) in one pass over {@code w}. */
+  public static void dot2(float[] v1, float[] v2, int vo, float[] w, int wo, int len, float[] out) {
+    IMPL.dot2(v1, v2, vo, w, wo, len, out);
+  }
+
+  /** {@code y[yo+i] = fma(a, x[xo+i], y[yo+i])} for i in [0, len). */
+  public static void axpy(float a, float[] x, int xo, float[] y, int yo, int len) {
+    IMPL.axpy(a, x, xo, y, yo, len);
+  }
+
+  /** {@code y1[i] = fma(a1, x[xo+i], y1[i]); y2[i] = fma(a2, x[xo+i], y2[i])} in one pass over x. */
+  public static void axpy2(float a1, float a2, float[] x, int xo, float[] y1, float[] y2, int len) {
+    IMPL.axpy2(a1, a2, x, xo, y1, y2, len);
+  }
+
+  /** {@code y[yo+i] = fma(a2, x2[xo+i], fma(a1, x1[xo+i], y[yo+i]))} in one pass over y. */
+  public static void axpy2into(float a1, float[] x1, float a2, float[] x2, int xo, float[] y, int yo,
+      int len) {
+    IMPL.axpy2into(a1, x1, a2, x2, xo, y, yo, len);
+  }
+
+  /**
+   * Writes, in ascending order, every j in [0, len) with {@code pi[j] + bias[j] > 0} (the open
+   * gates of one row) into {@code out} and returns how many there are; {@code out} needs
+   * room for {@code len}.
+   */
+  public static int openGates(float[] pi, float[] bias, int len, int[] out) {
+    return IMPL.openGates(pi, bias, len, out);
+  }
+
+  /** The reference semantics in plain Java (and the fallback). */
+  static final class ScalarOps implements Impl {
+    @Override
+    public float dot(float[] v, int vo, float[] w, int wo, int len) {
+      float[] acc = new float[ACCS * LANES];
+      int i = blockedDot(v, vo, w, wo, len, acc);
+      return finishDot(acc, v, vo, w, wo, i, len);
+    }
+
+    @Override
+    public void dot2(float[] v1, float[] v2, int vo, float[] w, int wo, int len, float[] out) {
+      out[0] = dot(v1, vo, w, wo, len);
+      out[1] = dot(v2, vo, w, wo, len);
+    }
+
+    private static int blockedDot(float[] v, int vo, float[] w, int wo, int len, float[] acc) {
+      int i = 0;
+      for (; i + ACCS * LANES <= len; i += ACCS * LANES) {
+        for (int k = 0; k < ACCS * LANES; k++) {
+          acc[k] = Math.fma(v[vo + i + k], w[wo + i + k], acc[k]);
+        }
+      }
+      for (; i + LANES <= len; i += LANES) {
+        for (int k = 0; k < LANES; k++) {
+          acc[k] = Math.fma(v[vo + i + k], w[wo + i + k], acc[k]);
+        }
+      }
+      return i;
+    }
+
+    private static float finishDot(float[] acc, float[] v, int vo, float[] w, int wo, int i, int len) {
+      float[] t = new float[LANES];
+      for (int l = 0; l < LANES; l++) {
+        t[l] = (acc[l] + acc[LANES + l]) + (acc[2 * LANES + l] + acc[3 * LANES + l]);
+      }
+      float s = lanes(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
+      for (; i < len; i++) {
+        s = Math.fma(v[vo + i], w[wo + i], s);
+      }
+      return s;
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xo, float[] y, int yo, int len) {
+      for (int i = 0; i < len; i++) {
+        y[yo + i] = Math.fma(a, x[xo + i], y[yo + i]);
+      }
+    }
+
+    @Override
+    public void axpy2(float a1, float a2, float[] x, int xo, float[] y1, float[] y2, int len) {
+      for (int i = 0; i < len; i++) {
+        float w = x[xo + i];
+        y1[i] = Math.fma(a1, w, y1[i]);
+        y2[i] = Math.fma(a2, w, y2[i]);
+      }
+    }
+
+    @Override
+    public void axpy2into(float a1, float[] x1, float a2, float[] x2, int xo, float[] y, int yo,
+        int len) {
+      for (int i = 0; i < len; i++) {
+        y[yo + i] = Math.fma(a2, x2[xo + i], Math.fma(a1, x1[xo + i], y[yo + i]));
+      }
+    }
+
+    @Override
+    public int openGates(float[] pi, float[] bias, int len, int[] out) {
+      int k = 0;
+      for (int j = 0; j < len; j++) {
+        if (pi[j] + bias[j] > 0) {
+          out[k++] = j;
+        }
+      }
+      return k;
+    }
+  }
+
+  /** The fixed lane-combining tree of {@link #dot}. */
+  static float lanes(float t0, float t1, float t2, float t3, float t4, float t5, float t6, float t7) {
+    return ((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7));
+  }
+}

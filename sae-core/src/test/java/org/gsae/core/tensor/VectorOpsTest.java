@@ -1,0 +1,133 @@
+package org.gsae.core.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SIMD loops and the plain-Java fallback give bit-identical results (so a run does not
+ * depend on whether the JVM had the Vector API), and both equal a float64 computation to
+ * float32 rounding. Lengths cover empty, tails of every size and the d_in of real models.
+ */
+class VectorOpsTest {
+  private static final int[] LENGTHS = {0, 1, 7, 8, 9, 31, 32, 33, 40, 63, 64, 100, 512, 768, 777};
+  private final SimdOps simd = new SimdOps();
+  private final VectorOps.ScalarOps scalar = new VectorOps.ScalarOps();
+
+  private static float[] random(Random r, int len) {
+    float[] v = new float[len];
+    for (int i = 0; i < len; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
+    return v;
+  }
+
+  @Test
+  void givenTheTestJvm_thenTheSimdPathIsInUse() {
+    // surefire passes --add-modules=jdk.incubator.vector (simd.jvm.flags in the parent pom).
+    assertEquals("simd", VectorOps.implementation());
+  }
+
+  @Test
+  void givenAnyLengthAndOffset_whenDotted_thenSimdEqualsScalarBitForBitAndFloat64WithinRounding() {
+    Random r = new Random(3);
+    for (int len : LENGTHS) {
+      for (int off : new int[] {0, 3, 16}) {
+        float[] v = random(r, len + off + 5);
+        float[] v2 = random(r, len + off + 5);
+        float[] w = random(r, len + 2 * off);
+        float a = simd.dot(v, off, w, 2 * off, len);
+        assertEquals(Float.floatToIntBits(scalar.dot(v, off, w, 2 * off, len)), Float.floatToIntBits(a),
+            "len " + len + " off " + off);
+        double exact = 0;
+        double mag = 0;
+        for (int i = 0; i < len; i++) {
+          exact += (double) v[off + i] * w[2 * off + i];
+          mag += Math.abs((double) v[off + i] * w[2 * off + i]);
+        }
+        assertEquals(exact, a, 1e-6 * (mag + 1), "len " + len);
+        float[] s2 = new float[2];
+        float[] c2 = new float[2];
+        simd.dot2(v, v2, off, w, 2 * off, len, s2);
+        scalar.dot2(v, v2, off, w, 2 * off, len, c2);
+        assertArrayEquals(c2, s2, 0f);
+        assertEquals(Float.floatToIntBits(a), Float.floatToIntBits(s2[0]), "dot2 = two dots");
+        assertEquals(Float.floatToIntBits(simd.dot(v2, off, w, 2 * off, len)), Float.floatToIntBits(s2[1]));
+      }
+    }
+  }
+
+  @Test
+  void givenAnyLengthAndOffset_whenAxpyVariants_thenSimdEqualsScalarAndTheFusedFormula() {
+    Random r = new Random(4);
+    for (int len : LENGTHS) {
+      int off = 5;
+      float[] x = random(r, len + off);
+      float[] x2 = random(r, len + off);
+      float[] y = random(r, len + 2 * off);
+      float a1 = (float) r.nextGaussian();
+      float a2 = (float) r.nextGaussian();
+
+      float[] ys = y.clone();
+      float[] yc = y.clone();
+      simd.axpy(a1, x, off, ys, 2 * off, len);
+      scalar.axpy(a1, x, off, yc, 2 * off, len);
+      assertArrayEquals(yc, ys, 0f, "axpy len " + len);
+      for (int i = 0; i < len; i++) {
+        assertEquals(Math.fma(a1, x[off + i], y[2 * off + i]), ys[2 * off + i], 0f);
+      }
+      assertEquals(y[0], ys[0], 0f, "outside the range is untouched");
+
+      float[] y1s = random(r, len);
+      float[] y2s = random(r, len);
+      float[] y1c = y1s.clone();
+      float[] y2c = y2s.clone();
+      simd.axpy2(a1, a2, x, off, y1s, y2s, len);
+      scalar.axpy2(a1, a2, x, off, y1c, y2c, len);
+      assertArrayEquals(y1c, y1s, 0f, "axpy2 y1 len " + len);
+      assertArrayEquals(y2c, y2s, 0f, "axpy2 y2 len " + len);
+
+      ys = y.clone();
+      yc = y.clone();
+      simd.axpy2into(a1, x, a2, x2, off, ys, 2 * off, len);
+      scalar.axpy2into(a1, x, a2, x2, off, yc, 2 * off, len);
+      assertArrayEquals(yc, ys, 0f, "axpy2into len " + len);
+      for (int i = 0; i < len; i++) {
+        double exact = y[2 * off + i] + (double) a1 * x[off + i] + (double) a2 * x2[off + i];
+        assertEquals(exact, ys[2 * off + i], 1e-5 * (1 + Math.abs(exact)));
+      }
+    }
+  }
+
+  @Test
+  void givenRowsOfAnySparsity_whenScanningGates_thenExactlyTheOpenOnesInOrder() {
+    Random r = new Random(5);
+    for (int len : LENGTHS) {
+      for (double shift : new double[] {-3.0, -1.0, 0.0, 5.0}) {   // ~0.1%, 16%, 50%, 100% open
+        float[] pi = random(r, len);
+        float[] bias = new float[len];
+        for (int j = 0; j < len; j++) {
+          bias[j] = (float) shift;
+        }
+        if (len > 9) {
+          bias[9] = -pi[9];   // pi + bias == 0 exactly: closed
+        }
+        int[] expected = new int[len];
+        int k = 0;
+        for (int j = 0; j < len; j++) {
+          if ((double) pi[j] + bias[j] > 0 && pi[j] + bias[j] != 0f) {
+            expected[k++] = j;
+          }
+        }
+        int[] s = new int[len];
+        int[] c = new int[len];
+        assertEquals(k, simd.openGates(pi, bias, len, s), "len " + len + " shift " + shift);
+        assertEquals(k, scalar.openGates(pi, bias, len, c));
+        assertArrayEquals(java.util.Arrays.copyOf(expected, k), java.util.Arrays.copyOf(s, k));
+        assertArrayEquals(java.util.Arrays.copyOf(expected, k), java.util.Arrays.copyOf(c, k));
+      }
+    }
+  }
+}
