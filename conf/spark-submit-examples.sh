@@ -27,6 +27,11 @@
 # --conf spark.executorEnv.OMP_NUM_THREADS=1 there. It is harmless where it is redundant.
 #
 # What you may still want:
+#  * the SIMD loops of the sparse step: --add-modules=jdk.incubator.vector in
+#    spark.executor.extraJavaOptions (where the steps run) and --driver-java-options (local
+#    masters). Without it the same loops run in plain Java, with bit-identical results, about
+#    5x slower in that part of the step; JDK 17 prints "WARNING: Using incubator modules"
+#    once per JVM when it is on.
 #  * OMP_NUM_THREADS=1 in the shell that runs spark-submit when the master is local[...]:
 #    the driver JVM is then the only executor, and executorEnv does not reach it.
 #  * spark.driver.memory / spark.executor.memory: ND4J works off-heap; leave room in the

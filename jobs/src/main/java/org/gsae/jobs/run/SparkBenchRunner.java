@@ -43,6 +43,7 @@ final class SparkBenchRunner implements BenchRunner {
     m.put("tokens_per_second", b.tokensPerSecond());
     m.put("gflops_dense_floor", b.gflops());
     m.put("l0", b.l0());
+    m.put("loops", org.gsae.core.tensor.VectorOps.implementation());
     if (!Double.isNaN(b.gemmSeconds())) {
       m.put("sgemm_seconds", b.gemmSeconds());
       m.put("sgemm_floor_tokens_per_second", b.floorTokensPerSecond());

@@ -29,10 +29,11 @@ public record BenchResult(String what, BenchSpec spec, double medianSeconds, dou
   public String render() {
     return String.format("%s d_in=%d d_sae=%d batch=%d threads=%d target_l0=%d: %.0f tok/s, "
         + "%.1f GFLOP/s (dense floor 2*B*n*m), step %.3f s, L0 %.1f, %s peak heap %d MiB, "
-        + "peak RSS %d MiB", what, spec.dIn(), spec.dSae(), spec.batch(), spec.threads(),
+        + "peak RSS %d MiB, %s loops", what, spec.dIn(), spec.dSae(), spec.batch(), spec.threads(),
         spec.targetL0(), tokensPerSecond, gflops, medianSeconds, l0,
         Double.isNaN(gemmSeconds) ? "" : String.format("SGEMM floor %.0f tok/s (%.1f%% reached),",
             floorTokensPerSecond(), 100 * fractionOfFloor()),
-        peakHeapBytes >> 20, peakNativeBytes >> 20).replace(" peak heap -1 MiB, peak RSS -1 MiB", "");
+        peakHeapBytes >> 20, peakNativeBytes >> 20, org.gsae.core.tensor.VectorOps.implementation())
+        .replace(" peak heap -1 MiB, peak RSS -1 MiB,", "");
   }
 }
