@@ -45,10 +45,7 @@ final class DenseGatedChunk implements AutoCloseable {
   private final float[] dGH;
   private final float[] xhH;
   private final float[] xgH;
-  private final double[] rowMse;
-  private final double[] rowAux;
-  private final double[] rowL1;
-  private final int[] rowL0;
+  private final RowTerms rows;
 
   DenseGatedChunk(StepParams p, StepSums sums, int threads) {
     this.p = p;
@@ -76,10 +73,7 @@ final class DenseGatedChunk implements AutoCloseable {
     dGH = new float[b * m];
     xhH = new float[b * n];
     xgH = new float[b * n];
-    rowMse = new double[b];
-    rowAux = new double[b];
-    rowL1 = new double[b];
-    rowL0 = new int[b];
+    rows = new RowTerms(b);
   }
 
   /**
@@ -116,7 +110,7 @@ final class DenseGatedChunk implements AutoCloseable {
     Parallel.run(parts, t -> residuals(x, from + r0, Parallel.split(rb, parts, t), Parallel.split(rb, parts, t + 1)));
     Arrays.fill(xhH, rb * n, b * n, 0f);
     Arrays.fill(xgH, rb * n, b * n, 0f);
-    sums.addRows(rb, rowMse, rowAux, rowL1, rowL0, xhH, xgH, p.detachAux, p.alpha, p.lambda, n);
+    sums.addRows(rb, rows, xhH, xgH, p.detachAux, p.alpha, p.lambda, n);
     xh.put(xhH, 0, b);   // now dX_hat
     xg.put(xgH, 0, b);   // now dX_gate
 
@@ -162,8 +156,8 @@ final class DenseGatedChunk implements AutoCloseable {
         fH[o + j] = fv;
         gH[o + j] = gv;
       }
-      rowL1[b] = l1Row;
-      rowL0[b] = l0Row;
+      rows.l1[b] = l1Row;
+      rows.l0[b] = l0Row;
     }
   }
 
@@ -184,8 +178,8 @@ final class DenseGatedChunk implements AutoCloseable {
         xhH[o + i] = 2f * r;
         xgH[o + i] = twoAlpha * s;
       }
-      rowMse[b] = mseRow;
-      rowAux[b] = auxRow;
+      rows.mse[b] = mseRow;
+      rows.aux[b] = auxRow;
     }
   }
 

@@ -27,9 +27,11 @@ public final class GatedLoss implements java.io.Serializable {
 
   /**
    * Above this fraction of open gates in a chunk, {@link #accumulate} uses the dense GEMM path
-   * (BLAS beats the per-pair loops when most gates are open, as early in training).
+   * (BLAS beats the per-pair loops when many gates are open, as early in training). Measured
+   * with {@code bench --d-in 768 --d-sae 6144 --batch 4096 --threads 2 --dense-above 1|0}: at
+   * 7% open the sparse step took 2.58 s, the dense one about 2.75 s; at 10% 3.69 s vs 2.75 s.
    */
-  public static final double DEFAULT_DENSE_ABOVE = 0.10;
+  public static final double DEFAULT_DENSE_ABOVE = 0.075;
 
   private final Variant variant;
   private final double auxCoefficient;

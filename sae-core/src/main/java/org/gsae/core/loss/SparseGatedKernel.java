@@ -41,10 +41,7 @@ final class SparseGatedKernel implements AutoCloseable {
   private float[] xcChunk;   // x - b_dec [count, n]
   private float[] dxhC;      // 2 (x_hat - x) [count, n]
   private float[] dsC;       // 2 alpha (x_gate - x) [count, n]
-  private double[] rowMse;
-  private double[] rowAux;
-  private double[] rowL1;
-  private int[] rowL0;
+  private RowTerms rowTerms;
   private long lastActive;
 
   // The chunk's active pairs in row order (feature, row, pi, relu(pi_gate), f), bucketed by feature.
@@ -122,10 +119,7 @@ final class SparseGatedKernel implements AutoCloseable {
       xcChunk = new float[count * n];
       dxhC = new float[count * n];
       dsC = new float[count * n];
-      rowMse = new double[count];
-      rowAux = new double[count];
-      rowL1 = new double[count];
-      rowL0 = new int[count];
+      rowTerms = new RowTerms(count);
     }
     for (int b = 0; b < count; b++) {
       int src = (from + b) * n;
@@ -206,7 +200,7 @@ final class SparseGatedKernel implements AutoCloseable {
     bucketByFeature(entries);
     int[] bounds = featureBounds(entries);
     Parallel.run(threads, t -> backward(workers[t], bounds[t], bounds[t + 1]));
-    sums.addRows(count, rowMse, rowAux, rowL1, rowL0, dxhC, dsC, p.detachAux, p.alpha, p.lambda, p.n);
+    sums.addRows(count, rowTerms, dxhC, dsC, p.detachAux, p.alpha, p.lambda, p.n);
   }
 
   private void forwardRows(Worker w, float[] x, int from, int b0, int b1) {
@@ -245,10 +239,10 @@ final class SparseGatedKernel implements AutoCloseable {
       dxhC[bo + i] = 2f * r;
       dsC[bo + i] = twoAlpha * s;
     }
-    rowMse[b] = mseRow;
-    rowAux[b] = auxRow;
-    rowL1[b] = l1Row;
-    rowL0[b] = l0Row;
+    rowTerms.mse[b] = mseRow;
+    rowTerms.aux[b] = auxRow;
+    rowTerms.l1[b] = l1Row;
+    rowTerms.l0[b] = l0Row;
   }
 
   /** Concatenates the workers' pairs in worker (= row) order; returns their number. */

@@ -34,13 +34,13 @@ final class StepSums {
    * Adds the per-row terms of a chunk in row order (so the sums do not depend on how the rows
    * were split among threads) and the b_dec gradient {@code sum_b dxh (+ ds)}.
    */
-  void addRows(int count, double[] rowMse, double[] rowAux, double[] rowL1, int[] rowL0,
-      float[] dxh, float[] ds, boolean detachAux, float alpha, float lambda, int n) {
+  void addRows(int count, RowTerms t, float[] dxh, float[] ds, boolean detachAux, float alpha,
+      float lambda, int n) {
     for (int b = 0; b < count; b++) {
-      mse += rowMse[b];
-      aux += alpha * rowAux[b];
-      l1 += lambda * rowL1[b];
-      l0 += rowL0[b];
+      mse += t.mse[b];
+      aux += alpha * t.aux[b];
+      l1 += lambda * t.l1[b];
+      l0 += t.l0[b];
       int bo = b * n;
       for (int i = 0; i < n; i++) {
         gBDec[i] += detachAux ? dxh[bo + i] : dxh[bo + i] + ds[bo + i];
