@@ -27,7 +27,6 @@ final class DenseGatedChunk implements AutoCloseable {
   private final StepParams p;
   private final StepSums sums;
   private final int threads;
-  private final int rowsPerBlock;
   private final NativeMatrix wDec;
   private final NativeMatrix f;
   private final NativeMatrix g;
@@ -54,7 +53,6 @@ final class DenseGatedChunk implements AutoCloseable {
     int b = BLOCK;
     int n = p.n;
     int m = p.m;
-    this.rowsPerBlock = b;
     wDec = new NativeMatrix(m, n);
     wDec.put(p.wDec, 0, m);
     f = new NativeMatrix(b, m);
@@ -81,15 +79,15 @@ final class DenseGatedChunk implements AutoCloseable {
    * centred values are {@code xcChunk} [count, n]; {@code x} holds the rows from {@code from}.
    */
   void accumulate(EncoderProduct product, float[] xcChunk, float[] x, int from, int count) {
-    for (int r0 = 0; r0 < count; r0 += rowsPerBlock) {
-      block(product, xcChunk, x, from, r0, Math.min(rowsPerBlock, count - r0));
+    for (int r0 = 0; r0 < count; r0 += BLOCK) {
+      block(product, xcChunk, x, from, r0, Math.min(BLOCK, count - r0));
     }
   }
 
   private void block(EncoderProduct product, float[] xcChunk, float[] x, int from, int r0, int rb) {
     int n = p.n;
     int m = p.m;
-    int b = rowsPerBlock;
+    int b = BLOCK;
     // Rows past rb are zero: they add nothing to the accumulating GEMMs.
     int parts = Math.min(threads, rb);
     Parallel.run(parts, t -> gates(product, r0, Parallel.split(rb, parts, t), Parallel.split(rb, parts, t + 1)));

@@ -61,10 +61,6 @@ public final class GradientAccumulator implements java.io.Serializable {
       throw new IllegalArgumentException("block holds " + rows.length + " values, " + count
           + " rows of d_in=" + dIn + " need " + (long) count * dIn);
     }
-    if (threads < 1 || chunkRows < 1) {
-      throw new IllegalArgumentException("threads and chunkRows must be >= 1, got " + threads
-          + " and " + chunkRows);
-    }
     if (gradSum == null) {
       gradSum = new float[Math.toIntExact(SaeParameters.parameterCount(dIn, dSae))];
     }
