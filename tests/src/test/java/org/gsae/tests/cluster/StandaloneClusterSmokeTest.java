@@ -154,9 +154,12 @@ class StandaloneClusterSmokeTest {
         .withLabel(label)
         .withDriverHeap("512m")
         .withConf("spark.executor.memory", "512m")
-        // With cores.max known, the scheduler waits for (80% of) all executors before the
-        // first task, so tasks land on every Worker instead of the first executor up.
+        // The standalone scheduler starts tasks as soon as one executor registers (its default
+        // ratio is 0, unlike YARN's 0.8): with ratio 1.0 and cores.max = all cores, the first
+        // task waits (up to 60 s) for every Worker's executor, so tasks land on every Worker.
         .withConf("spark.cores.max", Integer.toString(c.workers() * c.coresPerWorker()))
+        .withConf("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+        .withConf("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s")
         .withTimeout(SUBMIT_TIMEOUT);
   }
 

@@ -28,6 +28,7 @@ final class ClusterJobs {
         .withConf("spark.executor.memory", "512m")
         .withConf("spark.cores.max", Integer.toString(cores))
         .withConf("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+        .withConf("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s")
         .withTimeout(SUBMIT_TIMEOUT);
   }
 
