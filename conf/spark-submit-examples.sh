@@ -38,6 +38,11 @@
 #    container for it (spark.executor.memoryOverhead on YARN and Kubernetes).
 #  * the log4j2 config: --driver-java-options "-Dlog4j2.configurationFile=conf/log4j2.properties"
 #    (client mode) for quiet Spark logs and gsae progress lines.
+#  * nothing for the per-step gradient traffic: unless you set them, gsae sets
+#    spark.task.maxDirectResultSize=512m with spark.rpc.message.maxSize=512 (a task's gradient
+#    comes back with its status message, not through a second block-manager fetch) and
+#    spark.broadcast.compress=false (the broadcast parameters do not compress); see the
+#    README's "Performance" section for what each saved.
 #  * a JavaCPP cache directory: ND4J unpacks ~400 MB of native code on first use per host
 #    into ~/.javacpp/cache; move it with -Dorg.bytedeco.javacpp.cachedir=DIR in
 #    spark.executor.extraJavaOptions if home directories are small.

@@ -4,6 +4,7 @@ loops of org.gsae.core.tensor exist once. Run from the repo root after editing t
     python3 sae-core/src/build/gen_kernels.py
 """
 import pathlib
+import re
 
 TEMPLATE = r'''package org.gsae.core.tensor;
 
@@ -160,6 +161,7 @@ final class $KKernels {
     return s;
   }
 
+  //<double-only> float32 uses FloatRows (SIMD) for these reductions of the update.
   static double sumSquares($T[] a, int from, int to) {
     double s = 0;
     for (int i = from; i < to; i++) {
@@ -167,6 +169,7 @@ final class $KKernels {
     }
     return s;
   }
+  //</double-only>
 
   static double maxAbs($T[] a) {
     double m = 0;
@@ -219,6 +222,7 @@ final class $KKernels {
     }
   }
 
+  //<double-only>
   /** L2 norm of row r (squares summed in double), as {@link #sumCols} with norms. */
   private static $T rowNorm($T[] a, int base, int cols) {
     double s = 0;
@@ -259,6 +263,7 @@ final class $KKernels {
       }
     }
   }
+  //</double-only>
 
   static void scaleInPlace($T[] a, double s, int from, int to) {
     $T k = ($T) s;
@@ -269,7 +274,17 @@ final class $KKernels {
 }
 '''
 
+DOUBLE_ONLY = re.compile(r"^  //<double-only>.*?^  //</double-only>\n", re.S | re.M)
+
+
+def specialise(t):
+    """The template for one type: double-only sections kept (markers dropped) or removed."""
+    if t == "double":
+        return re.sub(r"^  //</?double-only>.*\n", "", TEMPLATE, flags=re.M)
+    return DOUBLE_ONLY.sub("", TEMPLATE)
+
+
 out = pathlib.Path(__file__).resolve().parents[1] / "main/java/org/gsae/core/tensor"
 for t, k, b in (("float", "Float", "Float"), ("double", "Double", "Double")):
-    (out / f"{k}Kernels.java").write_text(TEMPLATE.replace("$T", t).replace("$K", k).replace("$B", b))
+    (out / f"{k}Kernels.java").write_text(specialise(t).replace("$T", t).replace("$K", k).replace("$B", b))
 print("wrote", out)

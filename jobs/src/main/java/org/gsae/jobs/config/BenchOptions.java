@@ -33,7 +33,8 @@ public record BenchOptions(int dIn, int dSae, int batchSize, int threads, int ta
   public static final int DEFAULT_TARGET_L0 = 64;
   public static final int DEFAULT_STEPS = 5;
   public static final int DEFAULT_WARMUP = 2;
-  public static final int DEFAULT_CHUNK_ROWS = 1024;
+  /** The training job's chunk, so the benchmark times the step that {@code train} runs. */
+  public static final int DEFAULT_CHUNK_ROWS = org.gsae.core.train.SaeTrainer.DEFAULT_CHUNK_ROWS;
   public static final int DEFAULT_PARTITIONS = 2;
   public static final long DEFAULT_SEED = 42;
 

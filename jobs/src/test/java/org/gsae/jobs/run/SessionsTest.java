@@ -24,6 +24,23 @@ class SessionsTest {
   }
 
   @Test
+  void givenNoTransferSettings_whenFilled_thenGradientsComeBackDirectAndBroadcastsUncompressed() {
+    SparkConf c = Sessions.fillGaps(new SparkConf(false), "gsae train", Optional.empty());
+    assertEquals("512m", c.get("spark.task.maxDirectResultSize"));
+    assertEquals("512", c.get("spark.rpc.message.maxSize"));
+    assertEquals("false", c.get("spark.broadcast.compress"));
+  }
+
+  @Test
+  void givenSubmittedTransferSettings_whenFilled_thenTheyAreKept() {
+    SparkConf submitted = new SparkConf(false).set("spark.task.maxDirectResultSize", "4m")
+        .set("spark.broadcast.compress", "true");
+    SparkConf c = Sessions.fillGaps(submitted, "gsae train", Optional.empty());
+    assertEquals("4m", c.get("spark.task.maxDirectResultSize"));
+    assertEquals("true", c.get("spark.broadcast.compress"));
+  }
+
+  @Test
   void givenSparkSubmitSettings_whenFilled_thenTheyWinOverTheConfig() {
     SparkConf submitted = new SparkConf(false).setMaster("spark://h:7077")
         .set("spark.ui.enabled", "true").setAppName("from --name");

@@ -76,7 +76,7 @@ public final class GatedLoss implements java.io.Serializable {
 
   /**
    * The float32 training path: adds the gradient of the summed loss over {@code count} rows
-   * into {@code flatGradSum} ({@link SaeParameters#toFlat()} order) and returns the loss sums.
+   * into {@code gradSum} (in place) and returns the loss sums.
    * Rows are processed in chunks of at most {@code chunkRows}; a chunk whose open-gate
    * fraction exceeds {@link #denseAbove()} is computed with dense GEMMs, any other over the
    * active (row, feature) pairs only. Deterministic for given inputs and chunking.
@@ -84,18 +84,24 @@ public final class GatedLoss implements java.io.Serializable {
    * @param p       float32 parameters
    * @param rows    row-major activations [count, d_in]
    * @param lambda  sparsity coefficient
+   * @param gradSum float32, shaped like {@code p}: the gradient sum to add into
    * @param threads worker threads inside the step; the result does not depend on it
    */
   public LossSums accumulate(SaeParameters p, float[] rows, int count, int chunkRows, double lambda,
-      float[] flatGradSum, int threads) {
-    if (p.dtype() != org.gsae.core.tensor.DType.FLOAT32) {
-      throw new IllegalArgumentException("the training path runs in float32; parameters are " + p.dtype());
+      SaeParameters gradSum, int threads) {
+    if (p.dtype() != org.gsae.core.tensor.DType.FLOAT32 || gradSum.dtype() != p.dtype()) {
+      throw new IllegalArgumentException("the training path runs in float32; parameters are "
+          + p.dtype() + ", the gradient sum " + gradSum.dtype());
+    }
+    if (gradSum.dIn() != p.dIn() || gradSum.dSae() != p.dSae()) {
+      throw new IllegalArgumentException("gradient sum is d_in=" + gradSum.dIn() + ", d_sae="
+          + gradSum.dSae() + " for parameters of d_in=" + p.dIn() + ", d_sae=" + p.dSae());
     }
     if (threads < 1 || chunkRows < 1) {
       throw new IllegalArgumentException("threads and chunkRows must be >= 1, got " + threads
           + " and " + chunkRows);
     }
-    try (SparseGatedKernel k = new SparseGatedKernel(p, this, lambda, threads)) {
+    try (SparseGatedKernel k = new SparseGatedKernel(p, this, lambda, threads, gradSum)) {
       for (int from = 0; from < count; from += chunkRows) {
         int c = Math.min(chunkRows, count - from);
         k.piForChunk(rows, from, c);
@@ -105,14 +111,14 @@ public final class GatedLoss implements java.io.Serializable {
           k.accumulateChunk(rows, from, c);
         }
       }
-      return k.finish(flatGradSum);
+      return k.finish();
     }
   }
 
-  /** {@link #accumulate(SaeParameters, float[], int, int, double, float[], int)} on one thread. */
+  /** {@link #accumulate(SaeParameters, float[], int, int, double, SaeParameters, int)} on one thread. */
   public LossSums accumulate(SaeParameters p, float[] rows, int count, int chunkRows, double lambda,
-      float[] flatGradSum) {
-    return accumulate(p, rows, count, chunkRows, lambda, flatGradSum, 1);
+      SaeParameters gradSum) {
+    return accumulate(p, rows, count, chunkRows, lambda, gradSum, 1);
   }
 
   /** Loss sums and the gradient of the summed loss for one batch. */

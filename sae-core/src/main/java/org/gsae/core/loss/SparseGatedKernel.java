@@ -16,7 +16,7 @@ import org.gsae.core.tensor.VectorOps;
  *
  * <p>Same math as {@link GatedLoss#evaluate} (the reference implementation, which also runs
  * in float64 for the checks); results agree to float32 rounding. Sums (not means) are
- * accumulated into a flat gradient in {@link SaeParameters#toFlat()} order.
+ * added into the caller's gradient sum, in place.
  *
  * <p>Parallel inside a step without duplicating any [m, n] accumulator: the forward pass
  * splits the chunk's rows among threads, the backward pass splits the features (each
@@ -30,112 +30,49 @@ import org.gsae.core.tensor.VectorOps;
  */
 final class SparseGatedKernel implements AutoCloseable {
   private final StepParams p;
+  private final SaeParameters gradSum;
   private final StepSums sums;
   private final int threads;
   private final double denseAbove;
   private final EncoderProduct product;
-  private final Worker[] workers;
+  private final SparseScratch s;
   private DenseGatedChunk dense;
-
-  // The current chunk.
-  private float[] xcChunk;   // x - b_dec [count, n]
-  private float[] dxhC;      // 2 (x_hat - x) [count, n]
-  private float[] dsC;       // 2 alpha (x_gate - x) [count, n]
-  private RowTerms rowTerms;
   private long lastActive;
 
-  // The chunk's active pairs in row order (feature, row, pi, relu(pi_gate), f), bucketed by feature.
-  private int[] eJ = new int[0];
-  private int[] eB = new int[0];
-  private float[] ePi = new float[0];
-  private float[] eG = new float[0];
-  private float[] eF = new float[0];
-  private int[] order = new int[0];
-  private final int[] featureStart;
-  private final int[] cursor;
-
-  /** Per-thread scratch and the active pairs that thread collected. */
-  private static final class Worker {
-    final float[] piRow;
-    final float[] xh;
-    final float[] xg;
-    final float[] pair = new float[2];
-    final int[] open;          // open gates of one row
-    int[] rowStart = new int[0];   // first pair of each row of this worker's slice, and the end
-    int[] eJ = new int[1024];
-    int[] eB = new int[1024];
-    float[] ePi = new float[1024];
-    float[] eG = new float[1024];
-    float[] eF = new float[1024];
-    int e;
-    long openCount;
-    boolean overBudget;
-
-    Worker(int n, int m) {
-      piRow = new float[m];
-      open = new int[m];
-      xh = new float[n];
-      xg = new float[n];
-    }
-
-    void add(int j, int b, float pi, float g, float f) {
-      if (e == eJ.length) {
-        int cap = eJ.length * 2;
-        eJ = Arrays.copyOf(eJ, cap);
-        eB = Arrays.copyOf(eB, cap);
-        ePi = Arrays.copyOf(ePi, cap);
-        eG = Arrays.copyOf(eG, cap);
-        eF = Arrays.copyOf(eF, cap);
-      }
-      eJ[e] = j;
-      eB[e] = b;
-      ePi[e] = pi;
-      eG[e] = g;
-      eF[e] = f;
-      e++;
-    }
-  }
-
-  SparseGatedKernel(SaeParameters params, GatedLoss loss, double lambda, int threads) {
+  /** @param gradSum float32, shaped like {@code params}: {@link #finish} adds into it */
+  SparseGatedKernel(SaeParameters params, GatedLoss loss, double lambda, int threads,
+      SaeParameters gradSum) {
     this.p = new StepParams(params, loss, lambda);
-    this.sums = new StepSums(p.n, p.m);
+    this.gradSum = gradSum;
     this.threads = threads;
     this.denseAbove = loss.denseAbove();
+    this.s = SparseScratch.acquire(p.n, p.m, threads);
+    this.sums = new StepSums(p.n, p.m, s.gWEncT, gradSum.wDec().floatView());
     this.product = EncoderProduct.acquire(p.n, p.m);
     product.setWeights(p.wEnc);
-    this.workers = new Worker[threads];
-    for (int t = 0; t < threads; t++) {
-      workers[t] = new Worker(p.n, p.m);
-    }
-    featureStart = new int[p.m + 1];
-    cursor = new int[p.m];
   }
 
   /** Centres the chunk, runs the encoder GEMM and counts its open gates ({@link #activeFraction}). */
   void piForChunk(float[] rowsData, int from, int count) {
     int n = p.n;
     int m = p.m;
-    if (xcChunk == null || xcChunk.length < count * n) {
-      xcChunk = new float[count * n];
-      dxhC = new float[count * n];
-      dsC = new float[count * n];
-      rowTerms = new RowTerms(count);
-    }
+    s.ensureChunk(count);
+    float[] xc = s.xc;
     for (int b = 0; b < count; b++) {
       int src = (from + b) * n;
       int dst = b * n;
       for (int i = 0; i < n; i++) {
-        xcChunk[dst + i] = rowsData[src + i] - p.bDec[i];
+        xc[dst + i] = rowsData[src + i] - p.bDec[i];
       }
     }
-    product.multiply(xcChunk, count);
+    product.multiply(xc, count);
     long budget = (long) (denseAbove * count * (double) p.m);
     int parts = Math.min(threads, count);
-    Parallel.run(parts, t -> scanRows(workers[t], Parallel.split(count, parts, t),
+    Parallel.run(parts, t -> scanRows(s.workers[t], Parallel.split(count, parts, t),
         Parallel.split(count, parts, t + 1), budget));
     lastActive = 0;
     for (int t = 0; t < parts; t++) {
-      lastActive += workers[t].openCount;
+      lastActive += s.workers[t].openCount;
     }
   }
 
@@ -144,20 +81,21 @@ final class SparseGatedKernel implements AutoCloseable {
    * active pairs, unless this slice alone passes the dense budget (then the chunk goes dense
    * and the pairs are not needed: the total passes it too; if the total does not, no slice did).
    */
-  private void scanRows(Worker w, int b0, int b1, long budget) {
+  private void scanRows(SparseScratch.Worker w, int b0, int b1, long budget) {
     int m = p.m;
     if (w.rowStart.length < b1 - b0 + 1) {
       w.rowStart = new int[b1 - b0 + 1];
     }
-    w.e = 0;
+    PairList pairs = w.pairs;
+    pairs.size = 0;
     w.openCount = 0;
     w.overBudget = false;
     for (int b = b0; b < b1; b++) {
       product.row(b, w.piRow);
       int k = VectorOps.openGates(w.piRow, p.bGate, m, w.open);
       w.openCount += k;
-      w.rowStart[b - b0] = w.e;
-      if (w.overBudget || w.e + (long) k > budget) {
+      w.rowStart[b - b0] = pairs.size;
+      if (w.overBudget || pairs.size + (long) k > budget) {
         w.overBudget = true;
         continue;
       }
@@ -165,10 +103,10 @@ final class SparseGatedKernel implements AutoCloseable {
         int j = w.open[q];
         float v = w.piRow[j];
         float pm = p.scale[j] * v + p.bMag[j];
-        w.add(j, b, v, v + p.bGate[j], pm > 0 ? pm : 0f);
+        pairs.add(j, b, v, v + p.bGate[j], pm > 0 ? pm : 0f);
       }
     }
-    w.rowStart[b1 - b0] = w.e;
+    w.rowStart[b1 - b0] = pairs.size;
   }
 
   /** Fraction of open gates in the chunk last passed to {@link #piForChunk}. */
@@ -181,121 +119,122 @@ final class SparseGatedKernel implements AutoCloseable {
     if (dense == null) {
       dense = new DenseGatedChunk(p, sums, threads);
     }
-    dense.accumulate(product, xcChunk, rowsData, from, count);
+    dense.accumulate(product, s.xc, rowsData, from, count);
   }
 
   /**
    * Accumulates loss and gradient sums of the chunk last passed to {@link #piForChunk}, in two
-   * phases. Forward, rows split among threads: the gate support, both reconstructions and the
-   * residual gradients {@code dxh}, {@code ds} of every row. Backward, features split among
-   * threads: the chunk's active pairs are bucketed by feature, so {@code W_dec[j]} and the
-   * gradient rows {@code dW_enc[:, j]}, {@code dW_dec[j]} stay in cache across all rows where
-   * feature j is active (row-major order would touch those three n-long rows once per pair).
+   * phases. Forward, rows split among threads: the gate support, both reconstructions, the
+   * residual gradients {@code dxh}, {@code ds} of every row and then, while they are in cache,
+   * the pre-activation gradients of the row's pairs ({@code dxh . W_dec[j]},
+   * {@code ds . W_dec[j]}). Backward, features split among threads: the chunk's active pairs
+   * are bucketed by feature, so the gradient rows {@code dW_enc[:, j]}, {@code dW_dec[j]} stay
+   * in cache across all rows where feature j is active (row-major order would touch them once
+   * per pair).
    */
   void accumulateChunk(float[] rowsData, int from, int count) {
     int parts = Math.min(threads, count);
-    Parallel.run(parts, t -> forwardRows(workers[t], rowsData, from,
+    Parallel.run(parts, t -> forwardRows(s.workers[t], rowsData, from,
         Parallel.split(count, parts, t), Parallel.split(count, parts, t + 1)));
-    int entries = gatherEntries(parts);
-    bucketByFeature(entries);
-    int[] bounds = featureBounds(entries);
-    Parallel.run(threads, t -> backward(workers[t], bounds[t], bounds[t + 1]));
-    sums.addRows(count, rowTerms, dxhC, dsC, p.detachAux, p.alpha, p.lambda, p.n);
+    PairList[] lists = new PairList[parts];
+    for (int t = 0; t < parts; t++) {
+      lists[t] = s.workers[t].pairs;
+    }
+    s.pairs.concat(lists, parts);   // worker order = row order
+    bucketByFeature();
+    int[] bounds = featureBounds();
+    Parallel.run(threads, t -> backward(bounds[t], bounds[t + 1]));
+    sums.addRows(count, s.rowTerms, s.dxh, s.ds, p.detachAux, p.alpha, p.lambda, p.n);
   }
 
-  private void forwardRows(Worker w, float[] x, int from, int b0, int b1) {
+  private void forwardRows(SparseScratch.Worker w, float[] x, int from, int b0, int b1) {
     for (int b = b0; b < b1; b++) {
       forwardRow(w, x, (from + b) * p.n, b, w.rowStart[b - b0], w.rowStart[b - b0 + 1]);
     }
   }
 
-  private void forwardRow(Worker w, float[] x, int xOff, int b, int first, int end) {
+  private void forwardRow(SparseScratch.Worker w, float[] x, int xOff, int b, int first, int end) {
     int n = p.n;
     float[] xh = w.xh;
     float[] xg = w.xg;
+    PairList e = w.pairs;
     System.arraycopy(p.bDec, 0, xh, 0, n);
     System.arraycopy(p.bDec, 0, xg, 0, n);
     double l1Row = 0;
     int l0Row = 0;
     for (int a = first; a < end; a++) {
-      int off = w.eJ[a] * n;
-      if (w.eF[a] != 0f) {
-        VectorOps.axpy2(w.eF[a], w.eG[a], p.wDec, off, xh, xg, n);   // both reconstructions, one read
+      int off = e.feature[a] * n;
+      if (e.f[a] != 0f) {
+        VectorOps.axpy2(e.f[a], e.g[a], p.wDec, off, xh, xg, n);   // both reconstructions, one read
         l0Row++;
       } else {
-        VectorOps.axpy(w.eG[a], p.wDec, off, xg, 0, n);
+        VectorOps.axpy(e.g[a], p.wDec, off, xg, 0, n);
       }
-      l1Row += (double) w.eG[a] * p.norms[w.eJ[a]];
+      l1Row += (double) e.g[a] * p.norms[e.feature[a]];
     }
     float twoAlpha = 2f * p.alpha;
     double mseRow = 0;
     double auxRow = 0;
     int bo = b * n;
+    float[] dxh = s.dxh;
+    float[] ds = s.ds;
     for (int i = 0; i < n; i++) {
       float r = xh[i] - x[xOff + i];
-      float s = xg[i] - x[xOff + i];
+      float q = xg[i] - x[xOff + i];
       mseRow += (double) r * r;
-      auxRow += (double) s * s;
-      dxhC[bo + i] = 2f * r;
-      dsC[bo + i] = twoAlpha * s;
+      auxRow += (double) q * q;
+      dxh[bo + i] = 2f * r;
+      ds[bo + i] = twoAlpha * q;
     }
-    rowTerms.mse[b] = mseRow;
-    rowTerms.aux[b] = auxRow;
-    rowTerms.l1[b] = l1Row;
-    rowTerms.l0[b] = l0Row;
+    RowTerms terms = s.rowTerms;
+    terms.mse[b] = mseRow;
+    terms.aux[b] = auxRow;
+    terms.l1[b] = l1Row;
+    terms.l0[b] = l0Row;
+    // The pre-activation gradients of the row's pairs, while its residual gradients are in L1
+    // and the W_dec rows just read for the reconstructions are still in L2.
+    float[] pair = w.pair;
+    for (int a = first; a < end; a++) {
+      int j = e.feature[a];
+      float ln = p.lambda * p.norms[j];
+      if (e.f[a] > 0f) {
+        VectorOps.dot2(dxh, ds, bo, p.wDec, j * n, n, pair);
+        e.dm[a] = pair[0];
+        e.dg[a] = pair[1] + ln;
+      } else {
+        e.dm[a] = 0f;
+        e.dg[a] = VectorOps.dot(ds, bo, p.wDec, j * n, n) + ln;
+      }
+    }
   }
 
-  /** Concatenates the workers' pairs in worker (= row) order; returns their number. */
-  private int gatherEntries(int parts) {
-    int entries = 0;
-    for (int t = 0; t < parts; t++) {
-      entries += workers[t].e;
-    }
-    if (eJ.length < entries) {
-      int cap = Math.max(entries, eJ.length * 2);
-      eJ = new int[cap];
-      eB = new int[cap];
-      ePi = new float[cap];
-      eG = new float[cap];
-      eF = new float[cap];
-      order = new int[cap];
-    }
-    int at = 0;
-    for (int t = 0; t < parts; t++) {
-      Worker w = workers[t];
-      System.arraycopy(w.eJ, 0, eJ, at, w.e);
-      System.arraycopy(w.eB, 0, eB, at, w.e);
-      System.arraycopy(w.ePi, 0, ePi, at, w.e);
-      System.arraycopy(w.eG, 0, eG, at, w.e);
-      System.arraycopy(w.eF, 0, eF, at, w.e);
-      at += w.e;
-    }
-    return entries;
-  }
-
-  /** Counting sort of the pairs by feature; within a feature, rows stay in order. */
-  private void bucketByFeature(int entries) {
+  /** Counting sort of the chunk's pairs by feature into {@code s.order}; within a feature, rows stay in order. */
+  private void bucketByFeature() {
     int m = p.m;
-    Arrays.fill(featureStart, 0);
+    int entries = s.pairs.size;
+    int[] feature = s.pairs.feature;
+    int[] start = s.featureStart;
+    s.ensureOrder(entries);
+    Arrays.fill(start, 0);
     for (int a = 0; a < entries; a++) {
-      featureStart[eJ[a] + 1]++;
+      start[feature[a] + 1]++;
     }
     for (int j = 0; j < m; j++) {
-      featureStart[j + 1] += featureStart[j];
+      start[j + 1] += start[j];
     }
-    System.arraycopy(featureStart, 0, cursor, 0, m);
+    System.arraycopy(start, 0, s.cursor, 0, m);
     for (int a = 0; a < entries; a++) {
-      order[cursor[eJ[a]]++] = a;
+      s.order[s.cursor[feature[a]]++] = a;
     }
   }
 
   /** Feature ranges with about equal numbers of pairs, one per thread: [bounds[t], bounds[t+1]). */
-  private int[] featureBounds(int entries) {
+  private int[] featureBounds() {
     int[] bounds = new int[threads + 1];
     int j = 0;
     for (int t = 1; t < threads; t++) {
-      long target = (long) entries * t / threads;
-      while (j < p.m && featureStart[j] < target) {
+      long target = (long) s.pairs.size * t / threads;
+      while (j < p.m && s.featureStart[j] < target) {
         j++;
       }
       bounds[t] = j;
@@ -304,52 +243,46 @@ final class SparseGatedKernel implements AutoCloseable {
     return bounds;
   }
 
-  private void backward(Worker w, int j0, int j1) {
+  private void backward(int j0, int j1) {
     int n = p.n;
-    float[] pair = w.pair;
+    PairList e = s.pairs;
+    float[] xc = s.xc;
+    float[] dxh = s.dxh;
+    float[] ds = s.ds;
     for (int j = j0; j < j1; j++) {
-      int lo = featureStart[j];
-      int hi = featureStart[j + 1];
+      int lo = s.featureStart[j];
+      int hi = s.featureStart[j + 1];
       if (lo == hi) {
         continue;
       }
       int off = j * n;
-      float ln = p.lambda * p.norms[j];
       double sBMag = 0;
       double sBGate = 0;
       double sPiMagPi = 0;
       double sDPi = 0;
       double sG = 0;
       for (int q = lo; q < hi; q++) {
-        int a = order[q];
-        int bo = eB[a] * n;
-        boolean fires = eF[a] > 0f;
-        float dm;
-        float dg;
-        if (fires) {
-          VectorOps.dot2(dxhC, dsC, bo, p.wDec, off, n, pair);
-          dm = pair[0];
-          dg = pair[1] + ln;
-        } else {
-          dm = 0f;
-          dg = VectorOps.dot(dsC, bo, p.wDec, off, n) + ln;
-        }
+        int a = s.order[q];
+        int bo = e.row[a] * n;
+        boolean fires = e.f[a] > 0f;
+        float dm = e.dm[a];
+        float dg = e.dg[a];
         sBMag += dm;
         sBGate += dg;
-        sPiMagPi += (double) dm * ePi[a];
+        sPiMagPi += (double) dm * e.pi[a];
         float dPi = dm * p.scale[j] + dg;                           // pi feeds both paths
         sDPi += dPi;
-        sG += eG[a];
-        VectorOps.axpy(dPi, xcChunk, bo, sums.gWEncT, off, n);
+        sG += e.g[a];
+        VectorOps.axpy(dPi, xc, bo, sums.gWEncT, off, n);
         // dW_dec[j] += f dxh (MSE path) + g ds (live aux, SAELENS only), in one pass.
-        float fa = fires ? eF[a] : 0f;
-        float ga = p.detachAux ? 0f : eG[a];
+        float fa = fires ? e.f[a] : 0f;
+        float ga = p.detachAux ? 0f : e.g[a];
         if (fa != 0f && ga != 0f) {
-          VectorOps.axpy2into(fa, dxhC, ga, dsC, bo, sums.gradWDec, off, n);
+          VectorOps.axpy2into(fa, dxh, ga, ds, bo, sums.gradWDec, off, n);
         } else if (fa != 0f) {
-          VectorOps.axpy(fa, dxhC, bo, sums.gradWDec, off, n);
+          VectorOps.axpy(fa, dxh, bo, sums.gradWDec, off, n);
         } else if (ga != 0f) {
-          VectorOps.axpy(ga, dsC, bo, sums.gradWDec, off, n);
+          VectorOps.axpy(ga, ds, bo, sums.gradWDec, off, n);
         }
       }
       sums.gBMag[j] += sBMag;
@@ -361,21 +294,21 @@ final class SparseGatedKernel implements AutoCloseable {
   }
 
   /**
-   * Adds everything accumulated into {@code flat} (a gradient sum in
-   * {@link SaeParameters#toFlat()} order) and returns the loss sums of the chunks processed.
+   * Adds everything accumulated into the gradient sum (the W_dec sums are already there) and
+   * returns the loss sums of the chunks processed.
    */
-  LossSums finish(float[] flat) {
+  LossSums finish() {
     int n = p.n;
     int m = p.m;
     if (dense != null) {
       dense.addInto(sums);
     }
-    int oWEnc = 0;
-    int oBGate = n * m;
-    int oRMag = oBGate + m;
-    int oBMag = oRMag + m;
-    int oWDec = oBMag + m;
-    int oBDec = oWDec + m * n;
+    float[] wEncG = gradSum.wEnc().floatView();
+    float[] bGateG = gradSum.bGate().floatView();
+    float[] rMagG = gradSum.rMag().floatView();
+    float[] bMagG = gradSum.bMag().floatView();
+    float[] wDecG = gradSum.wDec().floatView();
+    float[] bDecG = gradSum.bDec().floatView();
     final int blk = 64;
     int blocks = (m + blk - 1) / blk;
     Parallel.run(threads, t -> {
@@ -388,20 +321,20 @@ final class SparseGatedKernel implements AutoCloseable {
           int i1 = Math.min(n, i0 + blk);
           for (int j = j0; j < j1; j++) {
             for (int i = i0; i < i1; i++) {
-              flat[oWEnc + i * m + j] += sums.gWEncT[j * n + i];
+              wEncG[i * m + j] += sums.gWEncT[j * n + i];
             }
           }
         }
       }
       for (int j = jb0; j < jb1; j++) {
-        flat[oBGate + j] += (float) sums.gBGate[j];
-        flat[oRMag + j] += (float) (sums.gPiMagPi[j] * p.scale[j]);
-        flat[oBMag + j] += (float) sums.gBMag[j];
+        bGateG[j] += (float) sums.gBGate[j];
+        rMagG[j] += (float) (sums.gPiMagPi[j] * p.scale[j]);
+        bMagG[j] += (float) sums.gBMag[j];
         // L1 through the decoder norms: lambda * sum_b g_j * w_j / ||w_j||.
         float c = p.norms[j] > 0 ? (float) (p.lambda * sums.gSum[j] / p.norms[j]) : 0f;
         int off = j * n;
         for (int i = 0; i < n; i++) {
-          flat[oWDec + off + i] += sums.gradWDec[off + i] + c * p.wDec[off + i];
+          wDecG[off + i] += c * p.wDec[off + i];
         }
       }
     });
@@ -413,7 +346,7 @@ final class SparseGatedKernel implements AutoCloseable {
         for (int j = 0; j < m; j++) {
           s += p.wEnc[row + j] * sums.colDPi[j];
         }
-        flat[oBDec + i] += (float) (sums.gBDec[i] - s);
+        bDecG[i] += (float) (sums.gBDec[i] - s);
       }
     });
     return new LossSums(sums.mse, sums.l1, sums.aux, sums.l0, sums.rows);
@@ -422,6 +355,7 @@ final class SparseGatedKernel implements AutoCloseable {
   @Override
   public void close() {
     product.release();
+    s.release();
     if (dense != null) {
       dense.close();
     }

@@ -2,11 +2,12 @@ package org.gsae.core.loss;
 
 /**
  * Loss and gradient sums of one step, accumulated chunk by chunk by the sparse and the dense
- * path, turned into a flat gradient once by {@link SparseGatedKernel#finish}.
+ * path, added into the caller's gradient sum once by {@link SparseGatedKernel#finish} (the
+ * W_dec sums go straight into the caller's array: same layout, no copy).
  */
 final class StepSums {
-  final float[] gWEncT;     // dL/dW_enc transposed: [m, n], row j = feature j
-  final float[] gradWDec;   // dL/dW_dec from the MSE (and live aux) path [m, n]
+  final float[] gWEncT;     // dL/dW_enc transposed: [m, n], row j = feature j (zeroed scratch)
+  final float[] gradWDec;   // dL/dW_dec [m, n]: the caller's gradient sum, added into in place
   final double[] gBGate;    // [m]
   final double[] gPiMagPi;  // sum_b dpi_mag * pi [m], times exp(r_mag) at the end
   final double[] gBMag;     // [m]
@@ -19,9 +20,9 @@ final class StepSums {
   double l0;
   long rows;
 
-  StepSums(int n, int m) {
-    gWEncT = new float[m * n];
-    gradWDec = new float[m * n];
+  StepSums(int n, int m, float[] gWEncTZeroed, float[] gradWDecSum) {
+    gWEncT = gWEncTZeroed;
+    gradWDec = gradWDecSum;
     gBGate = new double[m];
     gPiMagPi = new double[m];
     gBMag = new double[m];

@@ -17,11 +17,22 @@ public final class GradientClipping {
    * @param maxNorm threshold; 0 disables clipping (the norm is still measured)
    */
   public static Clipped clip(SaeParameters grad, double maxNorm) {
+    SaeParameters copy = grad.copy();
+    return new Clipped(copy, clipInPlace(copy, maxNorm));
+  }
+
+  /**
+   * As {@link #clip}, scaling {@code grad} in place (for a gradient the caller owns, such as
+   * the training step's mean gradient: no copy of every parameter).
+   *
+   * @return the global norm before clipping
+   */
+  public static double clipInPlace(SaeParameters grad, double maxNorm) {
     double norm = Math.sqrt(grad.sumSquares());
-    if (maxNorm <= 0) {
-      return new Clipped(grad, norm);
-    }
     double coef = maxNorm / (norm + 1e-6);
-    return new Clipped(coef < 1.0 ? grad.map(t -> t.scale(coef)) : grad, norm);
+    if (maxNorm > 0 && coef < 1.0) {
+      grad.tensors().forEach(t -> t.scaleInPlace(coef));
+    }
+    return norm;
   }
 }

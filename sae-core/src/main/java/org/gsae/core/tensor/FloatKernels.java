@@ -153,13 +153,6 @@ final class FloatKernels {
     return s;
   }
 
-  static double sumSquares(float[] a, int from, int to) {
-    double s = 0;
-    for (int i = from; i < to; i++) {
-      s += (double) a[i] * a[i];
-    }
-    return s;
-  }
 
   static double maxAbs(float[] a) {
     double m = 0;
@@ -212,46 +205,6 @@ final class FloatKernels {
     }
   }
 
-  /** L2 norm of row r (squares summed in double), as {@link #sumCols} with norms. */
-  private static float rowNorm(float[] a, int base, int cols) {
-    double s = 0;
-    for (int c = 0; c < cols; c++) {
-      float x = a[base + c];
-      s += (double) x * x;
-    }
-    return (float) Math.sqrt(s);
-  }
-
-  /**
-   * For rows [r0, r1): {@code g_r -= (g_r . u_r) u_r} with {@code u_r = w_r / ||w_r||}, in
-   * the operation order of the allocating expression {@code g - u * sumCols(g * u)}.
-   */
-  static void removeRowComponents(float[] g, float[] w, int cols, int r0, int r1) {
-    for (int r = r0; r < r1; r++) {
-      int base = r * cols;
-      float norm = rowNorm(w, base, cols);
-      double s = 0;
-      for (int c = 0; c < cols; c++) {
-        float prod = g[base + c] * (w[base + c] / norm);
-        s += prod;
-      }
-      float along = (float) s;
-      for (int c = 0; c < cols; c++) {
-        g[base + c] = g[base + c] - (w[base + c] / norm) * along;
-      }
-    }
-  }
-
-  /** Rows [r0, r1) of {@code w} divided by their L2 norms, in place. */
-  static void normalizeRows(float[] w, int cols, int r0, int r1) {
-    for (int r = r0; r < r1; r++) {
-      int base = r * cols;
-      float norm = rowNorm(w, base, cols);
-      for (int c = 0; c < cols; c++) {
-        w[base + c] = w[base + c] / norm;
-      }
-    }
-  }
 
   static void scaleInPlace(float[] a, double s, int from, int to) {
     float k = (float) s;

@@ -395,11 +395,16 @@ public final class Tensor {
         : wrapD(DoubleKernels.sumCols(d, rows, cols, false), 1, rows, 1);
   }
 
-  /** Euclidean norm of each row: {@code [rows, cols] -> [rows]}. */
+  /** Euclidean norm of each row: {@code [rows, cols] -> [rows]} (float32: {@link FloatRows}). */
   public Tensor rowNorms() {
     requireMatrix();
-    return f != null ? wrapF(FloatKernels.sumCols(f, rows, cols, true), 1, rows, 1)
-        : wrapD(DoubleKernels.sumCols(d, rows, cols, true), 1, rows, 1);
+    if (f == null) {
+      return wrapD(DoubleKernels.sumCols(d, rows, cols, true), 1, rows, 1);
+    }
+    float[] out = new float[rows];
+    inParts(rows, Math.max(1, (1 << 16) / Math.max(1, cols)),
+        (from, to) -> FloatRows.rowNorms(f, cols, out, from, to));
+    return wrapF(out, 1, rows, 1);
   }
 
   /** Sum of all values (accumulated in double). */
@@ -408,9 +413,9 @@ public final class Tensor {
   }
 
   /**
-   * Sum of squares of all values, accumulated in double over fixed blocks of
-   * {@value #SUM_BLOCK} values whose sums are added in order, so the result does not depend
-   * on how many threads computed the blocks.
+   * Sum of squares of all values over fixed blocks of {@value #SUM_BLOCK} values (float32:
+   * in SIMD lanes, {@link FloatRows}; float64: in double) whose sums are added in double in
+   * order, so the result does not depend on how many threads computed the blocks.
    */
   public double sumSquares() {
     int n = (int) length();
@@ -420,7 +425,7 @@ public final class Tensor {
       for (int b = b0; b < b1; b++) {
         int from = b * SUM_BLOCK;
         int to = Math.min(n, from + SUM_BLOCK);
-        partial[b] = f != null ? FloatKernels.sumSquares(f, from, to) : DoubleKernels.sumSquares(d, from, to);
+        partial[b] = f != null ? FloatRows.sumSquares(f, from, to) : DoubleKernels.sumSquares(d, from, to);
       }
     });
     double s = 0;
@@ -451,6 +456,23 @@ public final class Tensor {
     } else {
       DoubleKernels.addScaledInPlace(d, o.d, s);
     }
+    return this;
+  }
+
+  /** {@code this += o} element by element, in place; returns this. */
+  public Tensor addInPlace(Tensor o) {
+    sameShape(o);
+    inParts((int) length(), 1 << 16, (from, to) -> {
+      if (f != null) {
+        for (int i = from; i < to; i++) {
+          f[i] += o.f[i];
+        }
+      } else {
+        for (int i = from; i < to; i++) {
+          d[i] += o.d[i];
+        }
+      }
+    });
     return this;
   }
 
@@ -488,15 +510,16 @@ public final class Tensor {
 
   /**
    * For each row j of this matrix (a gradient) and of {@code w} [same shape], in place:
-   * {@code this_j -= (this_j . u_j) u_j} with {@code u_j = w_j / ||w_j||}; the same values as
-   * {@code this.sub(u.mulColumnVector(this.mul(u).sumCols()))}, without the four temporaries.
+   * {@code this_j -= (this_j . u_j) u_j} with {@code u_j = w_j / ||w_j||}, without the
+   * temporaries of {@code this.sub(u.mulColumnVector(this.mul(u).sumCols()))} (float64: in
+   * that operation order; float32: {@link FloatRows}, equal to rounding).
    */
   public Tensor removeRowComponentsInPlace(Tensor w) {
     requireMatrix();
     sameShape(w);
     inParts(rows, Math.max(1, (1 << 16) / Math.max(1, cols)), (from, to) -> {
       if (f != null) {
-        FloatKernels.removeRowComponents(f, w.f, cols, from, to);
+        FloatRows.removeRowComponents(f, w.f, cols, from, to);
       } else {
         DoubleKernels.removeRowComponents(d, w.d, cols, from, to);
       }
@@ -509,7 +532,7 @@ public final class Tensor {
     requireMatrix();
     inParts(rows, Math.max(1, (1 << 16) / Math.max(1, cols)), (from, to) -> {
       if (f != null) {
-        FloatKernels.normalizeRows(f, cols, from, to);
+        FloatRows.normalizeRows(f, cols, from, to);
       } else {
         DoubleKernels.normalizeRows(d, cols, from, to);
       }

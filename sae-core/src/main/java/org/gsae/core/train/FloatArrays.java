@@ -40,6 +40,22 @@ public final class FloatArrays {
       return null;
     }
     float[] a = new float[len];
+    readValues(in, a);
+    return a;
+  }
+
+  /** Reads what {@link #write} wrote into {@code dst}, which must have the written length. */
+  public static void readInto(ObjectInput in, float[] dst) throws IOException {
+    int len = in.readInt();
+    if (len != dst.length) {
+      throw new java.io.InvalidObjectException("expected " + dst.length + " floats, the stream holds "
+          + len);
+    }
+    readValues(in, dst);
+  }
+
+  private static void readValues(ObjectInput in, float[] a) throws IOException {
+    int len = a.length;
     byte[] buf = new byte[Math.min(len, CHUNK) * 4];
     ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
     for (int off = 0; off < len; off += CHUNK) {
@@ -48,6 +64,5 @@ public final class FloatArrays {
       bb.clear();
       bb.asFloatBuffer().get(a, off, n);
     }
-    return a;
   }
 }

@@ -3,25 +3,29 @@ package org.gsae.core.train;
 import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.loss.LossSums;
 import org.gsae.core.model.SaeParameters;
+import org.gsae.core.tensor.DType;
+import org.gsae.core.tensor.Tensor;
 
 /**
  * The per-partition work of one data-parallel training step as a mergeable aggregator
  * (after Spark MLlib's {@code DifferentiableLossAggregator}): {@link #add} blocks of rows,
- * {@link #merge} partial results, then divide by {@link #rows()} once on the driver.
+ * {@link #merge} partial results, then {@link #takeMeanGradient} once on the driver.
  *
- * <p>Gradients are kept as one flat float32 vector in {@link SaeParameters#toFlat()} order,
- * the wire format Spark ships, never an ND4J object. Rows are processed in chunks of at most
- * {@code chunkRows} so the [chunk, d_sae] intermediates stay bounded; the chunking is a
- * deterministic function of the block, so the same rows give bit-identical sums.
+ * <p>The gradient sum is six float32 arrays shaped like the parameters (never an ND4J
+ * object); Java serialisation writes them in bulk, in {@link SaeParameters#NAMES} order.
+ * Rows are processed in chunks of at most {@code chunkRows} so the [chunk, d_sae]
+ * intermediates stay bounded; the chunking is a deterministic function of the block, so the
+ * same rows give bit-identical sums.
  *
  * <p>Not thread-safe; one instance per task.
  */
 public final class GradientAccumulator implements java.io.Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final int dIn;
   private final int dSae;
-  private transient float[] gradSum;   // null until the first add; serialised in bulk below
+  private transient SaeParameters gradSum;   // null until the first add; serialised in bulk below
+  private transient boolean taken;
   private LossSums loss = LossSums.EMPTY;
 
   public GradientAccumulator(int dIn, int dSae) {
@@ -53,6 +57,7 @@ public final class GradientAccumulator implements java.io.Serializable {
    */
   public GradientAccumulator add(SaeParameters params, GatedLoss lossFn, double lambda,
       float[] rows, int count, int chunkRows, int threads) {
+    requireNotTaken();
     if (params.dIn() != dIn || params.dSae() != dSae) {
       throw new IllegalArgumentException("parameters are d_in=" + params.dIn() + ", d_sae="
           + params.dSae() + " but the accumulator is d_in=" + dIn + ", d_sae=" + dSae);
@@ -62,43 +67,52 @@ public final class GradientAccumulator implements java.io.Serializable {
           + " rows of d_in=" + dIn + " need " + (long) count * dIn);
     }
     if (gradSum == null) {
-      gradSum = new float[Math.toIntExact(SaeParameters.parameterCount(dIn, dSae))];
+      gradSum = SaeParameters.zeros(dIn, dSae, DType.FLOAT32);
     }
     loss = loss.merge(lossFn.accumulate(params, rows, count, chunkRows, lambda, gradSum, threads));
     return this;
   }
 
-  private void addFlat(float[] g) {
-    if (gradSum == null) {
-      gradSum = g;
-    } else {
-      for (int i = 0; i < g.length; i++) {
-        gradSum[i] += g[i];
-      }
-    }
-  }
-
   /** Adds {@code other}'s sums into this one; returns this. Merge order is the caller's to fix. */
   public GradientAccumulator merge(GradientAccumulator other) {
+    requireNotTaken();
+    other.requireNotTaken();
     if (other.dIn != dIn || other.dSae != dSae) {
       throw new IllegalArgumentException("cannot merge accumulators of d_in=" + other.dIn
           + ", d_sae=" + other.dSae + " into d_in=" + dIn + ", d_sae=" + dSae);
     }
     if (other.gradSum != null) {
-      addFlat(gradSum == null ? other.gradSum.clone() : other.gradSum);
+      if (gradSum == null) {
+        gradSum = other.gradSum.map(Tensor::copy);
+      } else {
+        for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
+          gradSum.tensors().get(i).addInPlace(other.gradSum.tensors().get(i));
+        }
+      }
     }
     loss = loss.merge(other.loss);
     return this;
   }
 
   private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    requireNotTaken();
     out.defaultWriteObject();
-    FloatArrays.write(out, gradSum);
+    out.writeBoolean(gradSum != null);
+    if (gradSum != null) {
+      for (Tensor t : gradSum.tensors()) {
+        FloatArrays.write(out, t.floatView());
+      }
+    }
   }
 
   private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
     in.defaultReadObject();
-    gradSum = FloatArrays.read(in);
+    if (in.readBoolean()) {
+      gradSum = SaeParameters.zeros(dIn, dSae, DType.FLOAT32);
+      for (Tensor t : gradSum.tensors()) {
+        FloatArrays.readInto(in, t.floatView());
+      }
+    }
   }
 
   public long rows() {
@@ -109,12 +123,26 @@ public final class GradientAccumulator implements java.io.Serializable {
     return loss;
   }
 
-  /** The mean gradient (sum / rows) as parameters; requires at least one row. */
-  public SaeParameters meanGradient() {
+  /**
+   * The mean gradient (sum / rows), made by dividing the sums in place and handing them
+   * over: no copy of the 4 x (2 n m + 3 m + n) bytes, but the accumulator cannot be used after
+   * this call. Requires at least one row.
+   */
+  public SaeParameters takeMeanGradient() {
+    requireNotTaken();
     if (loss.rows() == 0 || gradSum == null) {
       throw new IllegalStateException("no rows were added: the global batch was empty");
     }
     double inv = 1.0f / loss.rows();   // the float32 reciprocal, as the step has always used
-    return SaeParameters.fromFlat(gradSum, dIn, dSae).map(t -> t.scaleInPlace(inv));
+    SaeParameters mean = gradSum.map(t -> t.scaleInPlace(inv));
+    gradSum = null;
+    taken = true;
+    return mean;
+  }
+
+  private void requireNotTaken() {
+    if (taken) {
+      throw new IllegalStateException("the mean gradient was already taken from this accumulator");
+    }
   }
 }

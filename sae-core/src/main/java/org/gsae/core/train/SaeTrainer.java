@@ -88,7 +88,7 @@ public final class SaeTrainer {
    */
   public StepMetrics applyStep(GradientAccumulator acc, double lambda) {
     double lr = Schedules.learningRate(config, step);
-    double gradNorm = update.apply(sae.parameters(), acc.meanGradient(), step);
+    double gradNorm = update.apply(sae.parameters(), acc.takeMeanGradient(), step);
     step++;
     return StepMetrics.of(step, acc.loss(), lr, lambda, gradNorm);
   }

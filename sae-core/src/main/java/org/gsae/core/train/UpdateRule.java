@@ -22,22 +22,21 @@ public final class UpdateRule {
 
   /**
    * Updates {@code params} in place for step index {@code t} (0-based). {@code meanGrad}
-   * belongs to the rule from here on: its {@code W_dec} is projected in place.
+   * belongs to the rule from here on: it is clipped and its {@code W_dec} projected in place.
    *
    * @return global norm of {@code meanGrad} before clipping
    */
   public double apply(SaeParameters params, SaeParameters meanGrad, long t) {
-    GradientClipping.Clipped c = GradientClipping.clip(meanGrad, config.clipGradNorm());
-    SaeParameters g = c.grad();
+    double normBefore = GradientClipping.clipInPlace(meanGrad, config.clipGradNorm());
     boolean unit = config.variant().unitNormDecoder();
     if (unit) {
-      DecoderConstraint.removeParallelComponentInPlace(g, params.wDec());
+      DecoderConstraint.removeParallelComponentInPlace(meanGrad, params.wDec());
     }
-    optimizer.step(params, g, Schedules.learningRate(config, t));
+    optimizer.step(params, meanGrad, Schedules.learningRate(config, t));
     if (unit) {
       DecoderConstraint.renormalizeRows(params);
     }
-    return c.normBefore();
+    return normBefore;
   }
 
   public Optimizer optimizer() {

@@ -101,12 +101,11 @@ class ReferenceVectorsTest {
     double lambda = c.config().get("l1_coefficient").asDouble();
     for (String key : List.of("detach", "saelens")) {
       Variant v = key.equals("detach") ? Variant.PAPER : Variant.SAELENS;
-      float[] flat = new float[(int) p.size()];
-      LossSums s = new GatedLoss(v, 1.0, 1.0).accumulate(p, x, rows, 5, lambda, flat);
+      SaeParameters g = SaeParameters.zeros(p.dIn(), p.dSae(), org.gsae.core.tensor.DType.FLOAT32);
+      LossSums s = new GatedLoss(v, 1.0, 1.0).accumulate(p, x, rows, 5, lambda, g);
       assertClose(key + " sparse mse_loss", c.data("mse_loss"), new double[] {s.meanMse()}, 1e-6);
       assertClose(key + " sparse aux_loss", c.data("aux_loss"), new double[] {s.meanAux()}, 1e-6);
       assertClose(key + " sparse l1_loss", c.data("l1_loss"), new double[] {s.meanL1()}, 1e-6);
-      SaeParameters g = SaeParameters.fromFlat(flat, p.dIn(), p.dSae());
       for (String name : SaeParameters.NAMES) {
         assertClose("sparse grad." + key + "." + name, c.data("grad." + key + "." + name),
             g.get(name).scale(1.0 / rows).toDoubleArray(), 1e-6);

@@ -8,6 +8,7 @@ import org.gsae.core.data.SyntheticActivations;
 import org.gsae.core.model.SaeInit;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.model.Variant;
+import org.gsae.core.tensor.DType;
 import org.gsae.core.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,15 +52,14 @@ class SparseDenseEquivalenceTest {
     double lambda = 0.7;
 
     GatedLoss.Result ref = new GatedLoss(v, 0.8, 0.0).evaluate(p, Tensor.of(x, 257, 24), lambda);
-    float[] flat = new float[(int) p.size()];
-    LossSums ls = new GatedLoss(v, 0.8, denseAbove).accumulate(p, x, 257, chunk, lambda, flat);
+    SaeParameters g = SaeParameters.zeros(24, 96, DType.FLOAT32);
+    LossSums ls = new GatedLoss(v, 0.8, denseAbove).accumulate(p, x, 257, chunk, lambda, g);
 
     assertEquals(257, ls.rows());
     assertEquals(ref.loss().l0(), ls.l0(), "L0 counts are exact");
     assertClose("mse", new double[] {ref.loss().mse()}, new double[] {ls.mse()}, 1e-5);
     assertClose("l1", new double[] {ref.loss().l1()}, new double[] {ls.l1()}, 1e-5);
     assertClose("aux", new double[] {ref.loss().aux()}, new double[] {ls.aux()}, 1e-5);
-    SaeParameters g = SaeParameters.fromFlat(flat, 24, 96);
     for (String name : SaeParameters.NAMES) {
       assertClose(name, ref.gradientSum().get(name).toDoubleArray(), g.get(name).toDoubleArray(), 1e-5);
     }
@@ -77,8 +77,9 @@ class SparseDenseEquivalenceTest {
     for (int threads = 1; threads <= 3; threads++) {
       // Gate biases that vary by chunk so the 0.3 threshold mixes sparse and dense chunks.
       SaeParameters p = params(0.1, s);
-      flats[threads] = new float[(int) p.size()];
-      sums[threads] = loss.accumulate(p, x, 257, 64, 0.7, flats[threads], threads);
+      SaeParameters g = SaeParameters.zeros(24, 96, DType.FLOAT32);
+      sums[threads] = loss.accumulate(p, x, 257, 64, 0.7, g, threads);
+      flats[threads] = g.toFlat();
     }
     for (int threads = 2; threads <= 3; threads++) {
       assertEquals(sums[1], sums[threads], threads + " threads");

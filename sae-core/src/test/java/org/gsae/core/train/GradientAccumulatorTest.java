@@ -39,7 +39,7 @@ class GradientAccumulatorTest {
     assertEquals(r.loss().l1(), acc.loss().l1(), 1e-6 * r.loss().l1());
     assertEquals(r.loss().aux(), acc.loss().aux(), 1e-6 * r.loss().aux());
     float[] expected = r.gradientSum().map(t -> t.scale(1.0 / 300)).toFlat();
-    float[] actual = acc.meanGradient().toFlat();
+    float[] actual = acc.takeMeanGradient().toFlat();
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i], actual[i], 1e-6 * Math.max(1, Math.abs(expected[i])), "index " + i);
     }
@@ -47,7 +47,7 @@ class GradientAccumulatorTest {
 
   @Test
   void givenPartsInAnySplit_whenMerged_thenEqualToWholeWithinRounding() {
-    float[] whole = over(0, 300, 1000).meanGradient().toFlat();
+    float[] whole = over(0, 300, 1000).takeMeanGradient().toFlat();
     for (int[] cuts : new int[][] {{0, 1, 300}, {0, 100, 200, 300}, {0, 299, 300}, {0, 150, 150, 300}}) {
       GradientAccumulator acc = new GradientAccumulator(8, 24);
       for (int i = 0; i + 1 < cuts.length; i++) {
@@ -58,7 +58,7 @@ class GradientAccumulatorTest {
         }
       }
       assertEquals(300, acc.rows());
-      float[] merged = acc.meanGradient().toFlat();
+      float[] merged = acc.takeMeanGradient().toFlat();
       for (int i = 0; i < whole.length; i++) {
         assertEquals(whole[i], merged[i], 1e-5 * Math.max(1, Math.abs(whole[i])),
             "cuts " + Arrays.toString(cuts) + " index " + i);
@@ -70,7 +70,7 @@ class GradientAccumulatorTest {
   void givenSameParts_whenMergedInSameOrder_thenBitIdentical() {
     GradientAccumulator a = over(0, 120, 50).merge(over(120, 300, 50));
     GradientAccumulator b = over(0, 120, 50).merge(over(120, 300, 50));
-    assertArrayEquals(a.meanGradient().toFlat(), b.meanGradient().toFlat());
+    assertArrayEquals(a.takeMeanGradient().toFlat(), b.takeMeanGradient().toFlat());
   }
 
   @Test
@@ -85,7 +85,7 @@ class GradientAccumulatorTest {
       b = (GradientAccumulator) in.readObject();
     }
     assertEquals(a.loss(), b.loss());
-    assertArrayEquals(a.meanGradient().toFlat(), b.meanGradient().toFlat());
+    assertArrayEquals(a.takeMeanGradient().toFlat(), b.takeMeanGradient().toFlat());
   }
 
   @Test
@@ -97,7 +97,33 @@ class GradientAccumulatorTest {
 
   @Test
   void givenNoRows_whenAskedForTheMean_thenFails() {
-    assertThrows(IllegalStateException.class, () -> new GradientAccumulator(8, 24).meanGradient());
+    assertThrows(IllegalStateException.class, () -> new GradientAccumulator(8, 24).takeMeanGradient());
+  }
+
+  /** The mean is the sums divided in place: the accumulator refuses any use after it. */
+  @Test
+  void givenTheMeanTaken_whenUsedAgain_thenFails() {
+    GradientAccumulator a = over(0, 50, 64);
+    a.takeMeanGradient();
+    assertThrows(IllegalStateException.class, a::takeMeanGradient);
+    assertThrows(IllegalStateException.class, () -> a.merge(over(50, 60, 64)));
+    assertThrows(IllegalStateException.class, () -> over(50, 60, 64).merge(a));
+  }
+
+  /** An accumulator of a partition that held none of the batch ships no gradient. */
+  @Test
+  void givenAnEmptyAccumulator_whenSerializedAndMerged_thenAddsNothing() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(new GradientAccumulator(8, 24));
+    }
+    GradientAccumulator empty;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      empty = (GradientAccumulator) in.readObject();
+    }
+    float[] alone = over(0, 50, 64).takeMeanGradient().toFlat();
+    float[] merged = empty.merge(over(0, 50, 64)).takeMeanGradient().toFlat();
+    assertArrayEquals(alone, merged);
   }
 
 }

@@ -24,28 +24,42 @@ import org.gsae.spark.train.DistributedTrainer;
 /**
  * Times the distributed training step on the session's master: the core benchmark's batch
  * split into {@code partitions} cached row blocks, every step over the whole batch (the same
- * global batch the core step times), one BLAS thread per task.
+ * global batch the core step times), one BLAS thread per task. The blocks are generated on
+ * the executors (from the seed), as a store's blocks are read there: shipping them from the
+ * driver would put 4 B n rows into every task of every step.
  */
 public final class SparkStepBenchmark {
   private SparkStepBenchmark() {}
 
+  private static int rowsFrom(BenchSpec s, int partitions, int p) {
+    return (int) ((long) p * s.batch() / partitions);
+  }
+
+  /** Partition p's rows of the benchmark batch. */
+  private static RowBlock block(BenchSpec s, int partitions, int p) {
+    int from = rowsFrom(s, partitions, p);
+    int to = rowsFrom(s, partitions, p + 1);
+    long[] ids = new long[to - from];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = from + i;
+    }
+    float[] x = StepBenchmark.batch(s);
+    return new RowBlock(ids, Arrays.copyOfRange(x, from * s.dIn(), to * s.dIn()), to - from, s.dIn());
+  }
+
   public static BenchResult run(SparkSession spark, BenchSpec s, int partitions) {
     Backend.setBlasThreads(1);
     float[] x = StepBenchmark.batch(s);
-    List<RowBlock> blocks = new ArrayList<>();
     long[] counts = new long[partitions];
+    List<Integer> ids = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      int from = (int) ((long) p * s.batch() / partitions);
-      int to = (int) ((long) (p + 1) * s.batch() / partitions);
-      long[] ids = new long[to - from];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = from + i;
-      }
-      blocks.add(new RowBlock(ids, Arrays.copyOfRange(x, from * s.dIn(), to * s.dIn()), to - from, s.dIn()));
-      counts[p] = to - from;
+      counts[p] = rowsFrom(s, partitions, p + 1) - rowsFrom(s, partitions, p);
+      ids.add(p);
     }
     JavaSparkContext jsc = new JavaSparkContext(spark.sparkContext());
-    JavaRDD<RowBlock> rdd = jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<RowBlock> rdd = jsc.parallelize(ids, partitions)
+        .map(p -> block(s, partitions, p))
+        .persist(StorageLevel.MEMORY_ONLY());
     rdd.count();
     GatedSae sae = new GatedSae(StepBenchmark.calibrated(s, x), 1.0);
     TrainConfig cfg = new TrainConfig(Variant.PAPER, Long.MAX_VALUE / 2, s.batch(), 1e-9, 0,

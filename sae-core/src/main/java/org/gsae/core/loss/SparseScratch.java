@@ -1,0 +1,108 @@
+package org.gsae.core.loss;
+
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The sparse step's working arrays, kept from step to step in a small JVM-wide pool (at most
+ * two idle per shape and thread count, like {@link org.gsae.core.tensor.EncoderProduct}).
+ * Allocated afresh each step they were G1 humongous allocations (the [m, n] transposed
+ * W_enc gradient, the [chunk, n] row buffers, the pair lists), each starting a concurrent
+ * marking cycle that took CPU from the step on a 2-core machine.
+ */
+final class SparseScratch {
+  final int n;
+  final int m;
+  final int threads;
+  final Worker[] workers;
+  final float[] gWEncT;        // dL/dW_enc transposed [m, n]; zeroed by acquire
+  final PairList pairs = new PairList(1024);
+  int[] order = new int[0];    // pair indices bucketed by feature
+  final int[] featureStart;    // [m + 1]
+  final int[] cursor;          // [m]
+  // The current chunk.
+  float[] xc = new float[0];   // x - b_dec [count, n]
+  float[] dxh = new float[0];  // 2 (x_hat - x) [count, n]
+  float[] ds = new float[0];   // 2 alpha (x_gate - x) [count, n]
+  RowTerms rowTerms = new RowTerms(0);
+
+  /** Per-thread scratch and the active pairs that thread collected. */
+  static final class Worker {
+    final float[] piRow;
+    final float[] xh;
+    final float[] xg;
+    final float[] pair = new float[2];
+    final int[] open;              // open gates of one row
+    final PairList pairs = new PairList(1024);
+    int[] rowStart = new int[0];   // first pair of each row of this worker's slice, and the end
+    long openCount;
+    boolean overBudget;
+
+    Worker(int n, int m) {
+      piRow = new float[m];
+      open = new int[m];
+      xh = new float[n];
+      xg = new float[n];
+    }
+  }
+
+  private SparseScratch(int n, int m, int threads) {
+    this.n = n;
+    this.m = m;
+    this.threads = threads;
+    workers = new Worker[threads];
+    for (int t = 0; t < threads; t++) {
+      workers[t] = new Worker(n, m);
+    }
+    gWEncT = new float[m * n];
+    featureStart = new int[m + 1];
+    cursor = new int[m];
+  }
+
+  /** Row buffers for a chunk of {@code count} rows. */
+  void ensureChunk(int count) {
+    if (xc.length < count * n) {
+      xc = new float[count * n];
+      dxh = new float[count * n];
+      ds = new float[count * n];
+      rowTerms = new RowTerms(count);
+    }
+  }
+
+  /** Room for {@code entries} bucketed pair indices. */
+  void ensureOrder(int entries) {
+    if (order.length < entries) {
+      order = new int[Math.max(entries, order.length * 2)];
+    }
+  }
+
+  /** A scratch for the shape, from the pool or new, with {@link #gWEncT} zeroed. */
+  static SparseScratch acquire(int n, int m, int threads) {
+    Deque<SparseScratch> idle = POOL.computeIfAbsent(key(n, m, threads), k -> new ConcurrentLinkedDeque<>());
+    SparseScratch s = idle.pollFirst();
+    if (s == null) {
+      return new SparseScratch(n, m, threads);
+    }
+    Parallel.run(threads, t -> Arrays.fill(s.gWEncT, Parallel.split(s.gWEncT.length, threads, t),
+        Parallel.split(s.gWEncT.length, threads, t + 1), 0f));
+    return s;
+  }
+
+  /** Gives the scratch back to the pool (dropped if two of its shape are idle already). */
+  void release() {
+    Deque<SparseScratch> idle = POOL.get(key(n, m, threads));
+    if (idle != null && idle.size() < POOL_SIZE) {
+      idle.addFirst(this);
+    }
+  }
+
+  private static final int POOL_SIZE = 2;
+  private static final ConcurrentMap<String, Deque<SparseScratch>> POOL = new ConcurrentHashMap<>();
+
+  private static String key(int n, int m, int threads) {
+    return n + "x" + m + "/" + threads;
+  }
+}
