@@ -15,21 +15,47 @@ import org.gsae.spark.store.TaskFailures;
  * an executor is recomputed from lineage, deterministically.
  */
 public final class OrderedResults {
-  /** Partial results held on the driver at once (and so also below spark.driver.maxResultSize). */
-  public static final long DRIVER_BUDGET_BYTES = 256L << 20;
-
   private OrderedResults() {}
+
+  /**
+   * Bytes of partial results the driver may hold at once: a quarter of its heap, and at most
+   * 90% of {@code spark.driver.maxResultSize} (a job whose results pass that limit fails;
+   * 0 = no limit). With a 4 GiB driver heap and the default 1 GiB limit: 0.9 GiB, so the two
+   * 151 MB gradients of a 768 x 24576 step arrive in one job; with Spark's default 1 GiB
+   * driver heap: about 256 MiB.
+   */
+  public static long driverBudgetBytes(long maxHeapBytes, long maxResultSizeBytes) {
+    long budget = maxHeapBytes / 4;
+    if (maxResultSizeBytes > 0) {
+      budget = Math.min(budget, maxResultSizeBytes / 10 * 9);
+    }
+    return Math.max(1, budget);
+  }
+
+  /**
+   * {@link #forEachInOrder(JavaRDD, long, long, String, Consumer)} with the budget of
+   * {@link #driverBudgetBytes} for this driver (its max heap, the context's
+   * {@code spark.driver.maxResultSize}).
+   */
+  public static <T> void forEachInOrder(JavaRDD<T> perPartition, long bytesPerPartition,
+      String description, Consumer<T> sink) {
+    long maxResult = perPartition.context().getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+    forEachInOrder(perPartition, bytesPerPartition,
+        driverBudgetBytes(Runtime.getRuntime().maxMemory(), maxResult), description, sink);
+  }
 
   /**
    * @param perPartition      exactly one result per partition (more are handed over in order too)
    * @param bytesPerPartition approximate serialised size of one partition's results
+   * @param budgetBytes       partial results the driver may hold at once: more partitions than
+   *                          fit are computed in one job, cached, and fetched in groups that fit
    * @param description       Spark job description prefix
    * @param sink              receives the results, partition 0 first
    */
   public static <T> void forEachInOrder(JavaRDD<T> perPartition, long bytesPerPartition,
-      String description, Consumer<T> sink) {
+      long budgetBytes, String description, Consumer<T> sink) {
     int n = perPartition.getNumPartitions();
-    int group = (int) Math.max(1, Math.min(n, DRIVER_BUDGET_BYTES / Math.max(1, bytesPerPartition)));
+    int group = (int) Math.max(1, Math.min(n, budgetBytes / Math.max(1, bytesPerPartition)));
     boolean cached = group < n;
     if (cached) {
       perPartition.persist(StorageLevel.MEMORY_AND_DISK());

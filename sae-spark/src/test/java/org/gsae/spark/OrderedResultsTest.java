@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,8 +25,17 @@ class OrderedResultsTest {
           return List.of(p).iterator();
         }, true);
     List<Integer> seen = new ArrayList<>();
-    OrderedResults.forEachInOrder(rdd, bytesPerPartition, "ordered-results test", seen::add);
+    OrderedResults.forEachInOrder(rdd, bytesPerPartition, 256L << 20, "ordered-results test", seen::add);
     assertEquals(List.of(0, 1, 2, 3, 4), seen);
     assertEquals(0, sc.sc().getPersistentRDDs().size(), "the cached partials are released");
+  }
+
+  @Test
+  void driverBudgetIsAQuarterOfTheHeapAndBelowTheResultSizeLimit() {
+    long gib = 1L << 30;
+    assertEquals(gib / 10 * 9, OrderedResults.driverBudgetBytes(4 * gib, gib), "4 GiB heap, 1 GiB limit");
+    assertEquals(256L << 20, OrderedResults.driverBudgetBytes(gib, gib), "Spark's default driver");
+    assertEquals(2 * gib, OrderedResults.driverBudgetBytes(8 * gib, 0), "no result-size limit");
+    assertEquals(1, OrderedResults.driverBudgetBytes(0, gib), "never zero");
   }
 }

@@ -21,9 +21,11 @@ final class SparkBenchRunner implements BenchRunner {
     Report r = Report.of("bench: done").with("core", o.json() ? json(core) : core.render());
     if (o.sparkMaster() != null) {
       try (Sessions.JobSession session = Sessions.open("gsae bench", Optional.of(o.sparkMaster()))) {
-        BenchResult sp = SparkStepBenchmark.run(session.spark(), spec, o.partitions());
-        r = r.with("spark", o.json() ? json(sp) : sp.render())
-            .with("spark/core", String.format("%.3f", sp.tokensPerSecond() / core.tokensPerSecond()));
+        SparkStepBenchmark.Comparison c = SparkStepBenchmark.run(session.spark(), spec, o.partitions());
+        r = r.with("core, interleaved", o.json() ? json(c.core()) : c.core().render())
+            .with("spark", o.json() ? json(c.spark()) : c.spark().render())
+            .with("spark/core", String.format("%.3f (median over rounds of a core and a spark step"
+                + " timed back to back)", c.ratio()));
       }
     }
     return r;

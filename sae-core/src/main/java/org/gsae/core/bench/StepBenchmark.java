@@ -74,39 +74,112 @@ public final class StepBenchmark {
         p.wDec(), p.bDec());
   }
 
-  /** Runs the benchmark on the core trainer and measures the SGEMM floor with the same threads. */
-  public static BenchResult run(BenchSpec s) {
-    Backend.setBlasThreads(s.threads());   // the step's GEMMs and its workers share the threads
-    float[] x = batch(s);
-    GatedSae sae = new GatedSae(calibrated(s, x), 1.0);
+  /**
+   * A trainer (one thread) on {@link #calibrated} parameters for batch {@code x}, with a
+   * learning rate of 1e-9 so L0 stays where the calibration put it while steps are timed.
+   */
+  public static SaeTrainer trainer(BenchSpec s, float[] x) {
     TrainConfig cfg = new TrainConfig(Variant.PAPER, Long.MAX_VALUE / 2, s.batch(), 1e-9, 0,
         LrSchedule.CONSTANT, 0.1, 1e-6, 0, 1.0, 0.0, 0.999, 1e-8, 1.0, s.seed(), false, 0, 1);
-    SaeTrainer t = new SaeTrainer(sae, cfg, s.chunkRows(),
-        new org.gsae.core.loss.GatedLoss(Variant.PAPER, 1.0, s.denseAbove())).withThreads(s.threads());
+    return new SaeTrainer(new GatedSae(calibrated(s, x), 1.0), cfg, s.chunkRows(),
+        new org.gsae.core.loss.GatedLoss(Variant.PAPER, 1.0, s.denseAbove()));
+  }
+
+  /**
+   * The core trainer prepared on the benchmark batch (calibrated parameters, a tiny learning
+   * rate), ready to time steps one at a time, for example interleaved with another path's steps.
+   */
+  public static final class CoreSteps {
+    private final BenchSpec spec;
+    private final float[] x;
+    private final SaeTrainer trainer;
+    private double l0Sum;
+    private int timed;
+
+    public CoreSteps(BenchSpec s) {
+      this.spec = s;
+      this.x = batch(s);
+      this.trainer = trainer(s, x).withThreads(s.threads());
+    }
+
+    /** One training step with the spec's threads (BLAS included); returns its wall seconds. */
+    public double step() {
+      Backend.setBlasThreads(spec.threads());
+      long t0 = System.nanoTime();
+      StepMetrics m = trainer.trainStep(x, spec.batch());
+      double secs = (System.nanoTime() - t0) / 1e9;
+      l0Sum += m.l0();
+      timed++;
+      return secs;
+    }
+
+    /** Mean L0 over the steps so far. */
+    public double meanL0() {
+      return l0Sum / timed;
+    }
+
+    /**
+     * Seconds of the encoder SGEMM alone over the batch (in chunks, as the step runs it), with
+     * the spec's threads, into the step's own preallocated buffers (the pooled
+     * {@link EncoderProduct}, so the measurement adds no memory).
+     */
+    public double floorSeconds() {
+      Backend.setBlasThreads(spec.threads());
+      EncoderProduct prod = EncoderProduct.acquire(spec.dIn(), spec.dSae());
+      try {
+        prod.setWeights(trainer.model().parameters().wEnc().floatView());
+        float[] chunk = new float[spec.chunkRows() * spec.dIn()];
+        double secs = 0;
+        for (int from = 0; from < spec.batch(); from += spec.chunkRows()) {
+          int rows = Math.min(spec.chunkRows(), spec.batch() - from);
+          System.arraycopy(x, from * spec.dIn(), chunk, 0, rows * spec.dIn());
+          long t0 = System.nanoTime();
+          prod.multiply(chunk, rows);
+          secs += (System.nanoTime() - t0) / 1e9;
+        }
+        return secs;
+      } finally {
+        prod.release();
+      }
+    }
+  }
+
+  /**
+   * Runs the benchmark on the core trainer. Each timed step is followed by one timing of the
+   * SGEMM floor with the same threads, so step and floor come from the same few seconds (this
+   * host's speed drifts by more than the quantities compared); the result's fraction of the
+   * floor is the median of the per-step fractions.
+   */
+  public static BenchResult run(BenchSpec s) {
+    CoreSteps core = new CoreSteps(s);
     for (int i = 0; i < s.warmup(); i++) {
-      t.trainStep(x, s.batch());
+      core.step();
     }
     double[] secs = new double[s.steps()];
-    double l0 = 0;
+    double[] floors = new double[s.steps()];
     long heap;
     long nat;
     try (MemoryPeaks peaks = new MemoryPeaks()) {
       for (int i = 0; i < s.steps(); i++) {
-        long t0 = System.nanoTime();
-        StepMetrics m = t.trainStep(x, s.batch());
-        secs[i] = (System.nanoTime() - t0) / 1e9;
-        l0 += m.l0() / s.steps();
+        secs[i] = core.step();
+        floors[i] = core.floorSeconds();
       }
       heap = peaks.peakHeap();
       nat = peaks.peakNative();
     }
     double median = median(secs);
-    double gemm = Backend.sgemmSeconds(s.batch(), s.dIn(), s.dSae(), 1, 3);
-    return new BenchResult("core", s, median, s.batch() / median, s.floorFlops() / median / 1e9, l0,
-        gemm, heap, nat);
+    double[] fractions = new double[s.steps()];
+    for (int i = 0; i < s.steps(); i++) {
+      fractions[i] = floors[i] / secs[i];
+    }
+    // The floor whose ratio to the median step is the median per-step fraction.
+    double gemm = median * median(fractions);
+    return new BenchResult("core", s, median, s.batch() / median, s.floorFlops() / median / 1e9,
+        core.meanL0(), gemm, heap, nat);
   }
 
-  static double median(double[] v) {
+  /** Median of {@code v} (mean of the middle two for an even length). */
+  public static double median(double[] v) {
     double[] c = v.clone();
     Arrays.sort(c);
     return c.length % 2 == 1 ? c[c.length / 2] : 0.5 * (c[c.length / 2 - 1] + c[c.length / 2]);

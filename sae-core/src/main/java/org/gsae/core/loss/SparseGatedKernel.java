@@ -143,7 +143,7 @@ final class SparseGatedKernel implements AutoCloseable {
     s.pairs.concat(lists, parts);   // worker order = row order
     bucketByFeature();
     int[] bounds = featureBounds();
-    Parallel.run(threads, t -> backward(bounds[t], bounds[t + 1]));
+    Parallel.run(threads, t -> backward(s.workers[t], bounds[t], bounds[t + 1]));
     sums.addRows(count, s.rowTerms, s.dxh, s.ds, p.detachAux, p.alpha, p.lambda, p.n);
   }
 
@@ -162,7 +162,22 @@ final class SparseGatedKernel implements AutoCloseable {
     System.arraycopy(p.bDec, 0, xg, 0, n);
     double l1Row = 0;
     int l0Row = 0;
-    for (int a = first; a < end; a++) {
+    int a = first;
+    // Both reconstructions, four pairs (four scattered W_dec rows) at a time, then the rest.
+    for (; a + 4 <= end; a += 4) {
+      for (int k = 0; k < 4; k++) {
+        int j = e.feature[a + k];
+        w.rows4[k] = j * n;
+        w.c1[k] = e.f[a + k];
+        w.c2[k] = e.g[a + k];
+        if (e.f[a + k] != 0f) {
+          l0Row++;
+        }
+        l1Row += (double) e.g[a + k] * p.norms[j];
+      }
+      VectorOps.axpy4x2(w.c1, w.c2, p.wDec, w.rows4, xh, xg, n);
+    }
+    for (; a < end; a++) {
       int off = e.feature[a] * n;
       if (e.f[a] != 0f) {
         VectorOps.axpy2(e.f[a], e.g[a], p.wDec, off, xh, xg, n);   // both reconstructions, one read
@@ -194,7 +209,7 @@ final class SparseGatedKernel implements AutoCloseable {
     // The pre-activation gradients of the row's pairs, while its residual gradients are in L1
     // and the W_dec rows just read for the reconstructions are still in L2.
     float[] pair = w.pair;
-    for (int a = first; a < end; a++) {
+    for (a = first; a < end; a++) {
       int j = e.feature[a];
       float ln = p.lambda * p.norms[j];
       if (e.f[a] > 0f) {
@@ -243,12 +258,21 @@ final class SparseGatedKernel implements AutoCloseable {
     return bounds;
   }
 
-  private void backward(int j0, int j1) {
+  /**
+   * The gradient rows of features [j0, j1): per feature, its pairs in row order, four at a
+   * time ({@link VectorOps#axpy4}: four scattered rows of x_c, dxh, ds in flight at once),
+   * then the rest one by one.
+   */
+  private void backward(SparseScratch.Worker w, int j0, int j1) {
     int n = p.n;
     PairList e = s.pairs;
     float[] xc = s.xc;
     float[] dxh = s.dxh;
     float[] ds = s.ds;
+    float[] dPi4 = w.c1;
+    float[] f4 = w.c2;
+    float[] g4 = w.c3;
+    int[] rows4 = w.rows4;
     for (int j = j0; j < j1; j++) {
       int lo = s.featureStart[j];
       int hi = s.featureStart[j + 1];
@@ -261,10 +285,10 @@ final class SparseGatedKernel implements AutoCloseable {
       double sPiMagPi = 0;
       double sDPi = 0;
       double sG = 0;
+      int grouped = lo + (hi - lo) / 4 * 4;
       for (int q = lo; q < hi; q++) {
         int a = s.order[q];
         int bo = e.row[a] * n;
-        boolean fires = e.f[a] > 0f;
         float dm = e.dm[a];
         float dg = e.dg[a];
         sBMag += dm;
@@ -273,10 +297,25 @@ final class SparseGatedKernel implements AutoCloseable {
         float dPi = dm * p.scale[j] + dg;                           // pi feeds both paths
         sDPi += dPi;
         sG += e.g[a];
-        VectorOps.axpy(dPi, xc, bo, sums.gWEncT, off, n);
-        // dW_dec[j] += f dxh (MSE path) + g ds (live aux, SAELENS only), in one pass.
-        float fa = fires ? e.f[a] : 0f;
+        // dW_dec[j] += f dxh (MSE path) + g ds (live aux, SAELENS only).
+        float fa = e.f[a] > 0f ? e.f[a] : 0f;
         float ga = p.detachAux ? 0f : e.g[a];
+        if (q < grouped) {
+          int k = (q - lo) & 3;
+          rows4[k] = bo;
+          dPi4[k] = dPi;
+          f4[k] = fa;
+          g4[k] = ga;
+          if (k == 3) {
+            VectorOps.axpy4(dPi4, xc, rows4, sums.gWEncT, off, n);
+            VectorOps.axpy4(f4, dxh, rows4, sums.gradWDec, off, n);
+            if (!p.detachAux) {
+              VectorOps.axpy4(g4, ds, rows4, sums.gradWDec, off, n);
+            }
+          }
+          continue;
+        }
+        VectorOps.axpy(dPi, xc, bo, sums.gWEncT, off, n);
         if (fa != 0f && ga != 0f) {
           VectorOps.axpy2into(fa, dxh, ga, ds, bo, sums.gradWDec, off, n);
         } else if (fa != 0f) {

@@ -35,6 +35,11 @@ final class SparseScratch {
     final float[] xh;
     final float[] xg;
     final float[] pair = new float[2];
+    // Four pairs streamed at once (VectorOps.axpy4): their coefficients and row offsets.
+    final float[] c1 = new float[4];
+    final float[] c2 = new float[4];
+    final float[] c3 = new float[4];
+    final int[] rows4 = new int[4];
     final int[] open;              // open gates of one row
     final PairList pairs = new PairList(1024);
     int[] rowStart = new int[0];   // first pair of each row of this worker's slice, and the end

@@ -130,6 +130,67 @@ final class SimdOps implements VectorOps.Impl {
   }
 
   @Override
+  public void axpy4(float[] c, float[] x, int[] xo, float[] y, int yo, int len) {
+    float a0 = c[0];
+    float a1 = c[1];
+    float a2 = c[2];
+    float a3 = c[3];
+    FloatVector v0 = FloatVector.broadcast(S, a0);
+    FloatVector v1 = FloatVector.broadcast(S, a1);
+    FloatVector v2 = FloatVector.broadcast(S, a2);
+    FloatVector v3 = FloatVector.broadcast(S, a3);
+    int o0 = xo[0];
+    int o1 = xo[1];
+    int o2 = xo[2];
+    int o3 = xo[3];
+    int i = 0;
+    for (; i + L <= len; i += L) {
+      FloatVector acc = FloatVector.fromArray(S, x, o0 + i).fma(v0, FloatVector.fromArray(S, y, yo + i));
+      acc = FloatVector.fromArray(S, x, o1 + i).fma(v1, acc);
+      acc = FloatVector.fromArray(S, x, o2 + i).fma(v2, acc);
+      FloatVector.fromArray(S, x, o3 + i).fma(v3, acc).intoArray(y, yo + i);
+    }
+    for (; i < len; i++) {
+      float acc = Math.fma(a0, x[o0 + i], y[yo + i]);
+      acc = Math.fma(a1, x[o1 + i], acc);
+      acc = Math.fma(a2, x[o2 + i], acc);
+      y[yo + i] = Math.fma(a3, x[o3 + i], acc);
+    }
+  }
+
+  @Override
+  public void axpy4x2(float[] c1, float[] c2, float[] x, int[] xo, float[] y1, float[] y2, int len) {
+    FloatVector p0 = FloatVector.broadcast(S, c1[0]);
+    FloatVector p1 = FloatVector.broadcast(S, c1[1]);
+    FloatVector p2 = FloatVector.broadcast(S, c1[2]);
+    FloatVector p3 = FloatVector.broadcast(S, c1[3]);
+    FloatVector q0 = FloatVector.broadcast(S, c2[0]);
+    FloatVector q1 = FloatVector.broadcast(S, c2[1]);
+    FloatVector q2 = FloatVector.broadcast(S, c2[2]);
+    FloatVector q3 = FloatVector.broadcast(S, c2[3]);
+    int o0 = xo[0];
+    int o1 = xo[1];
+    int o2 = xo[2];
+    int o3 = xo[3];
+    int i = 0;
+    for (; i + L <= len; i += L) {
+      FloatVector w0 = FloatVector.fromArray(S, x, o0 + i);
+      FloatVector w1 = FloatVector.fromArray(S, x, o1 + i);
+      FloatVector w2 = FloatVector.fromArray(S, x, o2 + i);
+      FloatVector w3 = FloatVector.fromArray(S, x, o3 + i);
+      w3.fma(p3, w2.fma(p2, w1.fma(p1, w0.fma(p0, FloatVector.fromArray(S, y1, i))))).intoArray(y1, i);
+      w3.fma(q3, w2.fma(q2, w1.fma(q1, w0.fma(q0, FloatVector.fromArray(S, y2, i))))).intoArray(y2, i);
+    }
+    for (; i < len; i++) {
+      for (int k = 0; k < 4; k++) {
+        float w = x[xo[k] + i];
+        y1[i] = Math.fma(c1[k], w, y1[i]);
+        y2[i] = Math.fma(c2[k], w, y2[i]);
+      }
+    }
+  }
+
+  @Override
   public int openGates(float[] pi, float[] bias, int len, int[] out) {
     int k = 0;
     int j = 0;

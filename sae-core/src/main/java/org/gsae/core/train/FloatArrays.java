@@ -65,4 +65,25 @@ public final class FloatArrays {
       bb.asFloatBuffer().get(a, off, n);
     }
   }
+
+  /** Writes float32 parameters (or a gradient shaped like them): d_in, d_sae, then the six arrays in bulk. */
+  public static void writeParameters(ObjectOutput out, org.gsae.core.model.SaeParameters p) throws IOException {
+    out.writeInt(p.dIn());
+    out.writeInt(p.dSae());
+    for (org.gsae.core.tensor.Tensor t : p.tensors()) {
+      write(out, t.floatView());
+    }
+  }
+
+  /** Reads what {@link #writeParameters} wrote, into fresh float32 arrays. */
+  public static org.gsae.core.model.SaeParameters readParameters(ObjectInput in) throws IOException {
+    int dIn = in.readInt();
+    int dSae = in.readInt();
+    org.gsae.core.model.SaeParameters p = org.gsae.core.model.SaeParameters.zeros(dIn, dSae,
+        org.gsae.core.tensor.DType.FLOAT32);
+    for (org.gsae.core.tensor.Tensor t : p.tensors()) {
+      readInto(in, t.floatView());
+    }
+    return p;
+  }
 }

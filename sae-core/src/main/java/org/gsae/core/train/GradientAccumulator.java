@@ -20,7 +20,7 @@ import org.gsae.core.tensor.Tensor;
  * <p>Not thread-safe; one instance per task.
  */
 public final class GradientAccumulator implements java.io.Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private final int dIn;
   private final int dSae;
@@ -94,23 +94,41 @@ public final class GradientAccumulator implements java.io.Serializable {
     return this;
   }
 
+  /**
+   * {@link #merge} for a partial result that is not used again (a deserialised task result):
+   * when this accumulator is still empty it takes {@code other}'s arrays instead of copying
+   * them. {@code other} refuses any later use.
+   */
+  public GradientAccumulator absorb(GradientAccumulator other) {
+    requireNotTaken();
+    other.requireNotTaken();
+    if (gradSum == null && other.gradSum != null && other.dIn == dIn && other.dSae == dSae) {
+      gradSum = other.gradSum;
+      loss = loss.merge(other.loss);
+    } else {
+      merge(other);
+    }
+    other.gradSum = null;
+    other.taken = true;
+    return this;
+  }
+
   private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
     requireNotTaken();
     out.defaultWriteObject();
     out.writeBoolean(gradSum != null);
     if (gradSum != null) {
-      for (Tensor t : gradSum.tensors()) {
-        FloatArrays.write(out, t.floatView());
-      }
+      FloatArrays.writeParameters(out, gradSum);
     }
   }
 
   private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
     in.defaultReadObject();
     if (in.readBoolean()) {
-      gradSum = SaeParameters.zeros(dIn, dSae, DType.FLOAT32);
-      for (Tensor t : gradSum.tensors()) {
-        FloatArrays.readInto(in, t.floatView());
+      gradSum = FloatArrays.readParameters(in);
+      if (gradSum.dIn() != dIn || gradSum.dSae() != dSae) {
+        throw new java.io.InvalidObjectException("gradient of d_in=" + gradSum.dIn() + ", d_sae="
+            + gradSum.dSae() + " in an accumulator of d_in=" + dIn + ", d_sae=" + dSae);
       }
     }
   }

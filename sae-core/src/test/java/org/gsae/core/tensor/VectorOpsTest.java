@@ -102,6 +102,48 @@ class VectorOpsTest {
   }
 
   @Test
+  void givenFourScatteredRows_whenAxpy4Variants_thenEqualToFourSingleCallsInOrderBitForBit() {
+    Random r = new Random(5);
+    for (int len : LENGTHS) {
+      float[] x = random(r, 6 * len + 3);
+      int[] xo = {3 * len + 1, 0, 5 * len + 3, len};   // out of order, as the pairs' rows are
+      float[] c = {(float) r.nextGaussian(), 0f, (float) r.nextGaussian(), -1.5f};
+      float[] c2 = {(float) r.nextGaussian(), (float) r.nextGaussian(), 0.25f, 0f};
+      float[] y = random(r, len + 7);
+      float[] expected = y.clone();
+      for (int k = 0; k < 4; k++) {
+        for (int i = 0; i < len; i++) {
+          expected[7 + i] = Math.fma(c[k], x[xo[k] + i], expected[7 + i]);
+        }
+      }
+      float[] ys = y.clone();
+      float[] yc = y.clone();
+      simd.axpy4(c, x, xo, ys, 7, len);
+      scalar.axpy4(c, x, xo, yc, 7, len);
+      assertArrayEquals(expected, ys, 0f, "simd axpy4 len " + len);
+      assertArrayEquals(expected, yc, 0f, "scalar axpy4 len " + len);
+
+      float[] y1 = random(r, len);
+      float[] y2 = random(r, len);
+      float[] e1 = y1.clone();
+      float[] e2 = y2.clone();
+      for (int k = 0; k < 4; k++) {
+        scalar.axpy2(c[k], c2[k], x, xo[k], e1, e2, len);
+      }
+      float[] s1 = y1.clone();
+      float[] s2 = y2.clone();
+      simd.axpy4x2(c, c2, x, xo, s1, s2, len);
+      assertArrayEquals(e1, s1, 0f, "simd axpy4x2 y1 len " + len);
+      assertArrayEquals(e2, s2, 0f, "simd axpy4x2 y2 len " + len);
+      float[] t1 = y1.clone();
+      float[] t2 = y2.clone();
+      scalar.axpy4x2(c, c2, x, xo, t1, t2, len);
+      assertArrayEquals(e1, t1, 0f, "scalar axpy4x2 y1 len " + len);
+      assertArrayEquals(e2, t2, 0f, "scalar axpy4x2 y2 len " + len);
+    }
+  }
+
+  @Test
   void givenRowsOfAnySparsity_whenScanningGates_thenExactlyTheOpenOnesInOrder() {
     Random r = new Random(5);
     for (int len : LENGTHS) {

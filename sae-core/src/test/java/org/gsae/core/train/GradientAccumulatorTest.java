@@ -74,6 +74,20 @@ class GradientAccumulatorTest {
   }
 
   @Test
+  void givenPartials_whenAbsorbedInOrder_thenBitIdenticalToMergeAndThePartialsAreSpent() {
+    GradientAccumulator merged = new GradientAccumulator(8, 24).merge(over(0, 100, 32))
+        .merge(over(100, 300, 32));
+    GradientAccumulator first = over(0, 100, 32);
+    GradientAccumulator second = over(100, 300, 32);
+    GradientAccumulator absorbed = new GradientAccumulator(8, 24).absorb(first).absorb(second);
+    assertEquals(merged.loss(), absorbed.loss());
+    assertArrayEquals(merged.takeMeanGradient().toFlat(), absorbed.takeMeanGradient().toFlat());
+    assertThrows(IllegalStateException.class, () -> new GradientAccumulator(8, 24).merge(first),
+        "an absorbed partial (whose arrays the total took over) cannot be used again");
+    assertThrows(IllegalStateException.class, () -> second.add(P, LOSS, 0.5, new float[8], 1, 1));
+  }
+
+  @Test
   void givenAnAccumulator_whenSerialized_thenRoundTrips() throws Exception {
     GradientAccumulator a = over(0, 50, 64);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -1,7 +1,6 @@
 package org.gsae.spark.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -10,14 +9,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.gsae.core.bench.BenchResult;
 import org.gsae.core.bench.BenchSpec;
 import org.gsae.core.bench.StepBenchmark;
-import org.gsae.core.loss.GatedLoss;
-import org.gsae.core.model.GatedSae;
-import org.gsae.core.model.Variant;
 import org.gsae.core.tensor.Backend;
-import org.gsae.core.train.LrSchedule;
-import org.gsae.core.train.SaeTrainer;
-import org.gsae.core.train.StepMetrics;
-import org.gsae.core.train.TrainConfig;
 import org.gsae.spark.store.RowBlock;
 import org.gsae.spark.train.DistributedTrainer;
 
@@ -44,12 +36,26 @@ public final class SparkStepBenchmark {
       ids[i] = from + i;
     }
     float[] x = StepBenchmark.batch(s);
-    return new RowBlock(ids, Arrays.copyOfRange(x, from * s.dIn(), to * s.dIn()), to - from, s.dIn());
+    return new RowBlock(ids, java.util.Arrays.copyOfRange(x, from * s.dIn(), to * s.dIn()), to - from,
+        s.dIn());
   }
 
-  public static BenchResult run(SparkSession spark, BenchSpec s, int partitions) {
-    Backend.setBlasThreads(1);
-    float[] x = StepBenchmark.batch(s);
+  /**
+   * The distributed step against the core step, interleaved: after the warm-up of both, each
+   * round times one core step (the spec's threads) then one Spark step (one BLAS thread per
+   * task) on the same global batch, so that both come from the same few seconds (this host's
+   * speed drifts by more than the difference measured).
+   *
+   * @param core    interleaved core steps (their median)
+   * @param spark   Spark steps (their median), with the mean seconds of each
+   *                {@link DistributedTrainer#PHASES phase} in {@code what}
+   * @param ratio   median over rounds of (core seconds / Spark seconds): Spark's throughput as
+   *                a fraction of the core step's
+   */
+  public record Comparison(BenchResult core, BenchResult spark, double ratio) {}
+
+  /** Runs {@link Comparison}: {@code spec.warmup()} untimed rounds, then {@code spec.steps()} timed ones. */
+  public static Comparison run(SparkSession spark, BenchSpec s, int partitions) {
     long[] counts = new long[partitions];
     List<Integer> ids = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
@@ -61,27 +67,26 @@ public final class SparkStepBenchmark {
         .map(p -> block(s, partitions, p))
         .persist(StorageLevel.MEMORY_ONLY());
     rdd.count();
-    GatedSae sae = new GatedSae(StepBenchmark.calibrated(s, x), 1.0);
-    TrainConfig cfg = new TrainConfig(Variant.PAPER, Long.MAX_VALUE / 2, s.batch(), 1e-9, 0,
-        LrSchedule.CONSTANT, 0.1, 1e-6, 0, 1.0, 0.0, 0.999, 1e-8, 1.0, s.seed(), false, 0, 1);
-    SaeTrainer trainer = new SaeTrainer(sae, cfg, s.chunkRows(),
-        new GatedLoss(Variant.PAPER, 1.0, s.denseAbove()));
-    DistributedTrainer dist = new DistributedTrainer(jsc, rdd, counts, trainer);
+    StepBenchmark.CoreSteps core = new StepBenchmark.CoreSteps(s);
+    DistributedTrainer dist = new DistributedTrainer(jsc, rdd, counts,
+        StepBenchmark.trainer(s, StepBenchmark.batch(s)));
     try {
       for (int i = 0; i < s.warmup(); i++) {
-        dist.step();
+        core.step();
+        sparkStep(dist);
       }
       double[] before = dist.phaseSeconds();
-      double[] secs = new double[s.steps()];
+      double[] coreSecs = new double[s.steps()];
+      double[] sparkSecs = new double[s.steps()];
+      double[] ratios = new double[s.steps()];
       double l0 = 0;
       for (int i = 0; i < s.steps(); i++) {
+        coreSecs[i] = core.step();
         long t0 = System.nanoTime();
-        StepMetrics m = dist.step();
-        secs[i] = (System.nanoTime() - t0) / 1e9;
-        l0 += m.l0() / s.steps();
+        l0 += sparkStep(dist) / s.steps();
+        sparkSecs[i] = (System.nanoTime() - t0) / 1e9;
+        ratios[i] = coreSecs[i] / sparkSecs[i];
       }
-      Arrays.sort(secs);
-      double median = secs[secs.length / 2];
       double[] after = dist.phaseSeconds();
       StringBuilder phases = new StringBuilder();
       for (int i = 0; i < after.length; i++) {
@@ -90,10 +95,21 @@ public final class SparkStepBenchmark {
       }
       String what = "spark " + spark.sparkContext().master() + " x" + partitions + " partitions"
           + phases + "]";
-      return new BenchResult(what, s, median, s.batch() / median, s.floorFlops() / median / 1e9, l0,
-          Double.NaN, -1, -1);
+      return new Comparison(result("core (interleaved with spark)", s, coreSecs, core.meanL0()),
+          result(what, s, sparkSecs, l0), StepBenchmark.median(ratios));
     } finally {
       rdd.unpersist(false);
     }
+  }
+
+  private static double sparkStep(DistributedTrainer dist) {
+    Backend.setBlasThreads(1);   // one BLAS thread per task, as the setup prescribes
+    return dist.step().l0();
+  }
+
+  private static BenchResult result(String what, BenchSpec s, double[] secs, double l0) {
+    double median = StepBenchmark.median(secs);
+    return new BenchResult(what, s, median, s.batch() / median, s.floorFlops() / median / 1e9, l0,
+        Double.NaN, -1, -1);
   }
 }

@@ -23,7 +23,7 @@ import org.gsae.spark.store.RowBlock;
  * executor losses (a step is a pure function of the parameters and the step's rows).
  *
  * <p>Driver memory: the model, the optimiser state, the merged gradient and at most
- * {@link OrderedResults#DRIVER_BUDGET_BYTES} of partition gradients at a time.
+ * {@link OrderedResults#driverBudgetBytes} of partition gradients at a time.
  */
 public final class DistributedTrainer {
   private final JavaSparkContext sc;
@@ -70,7 +70,7 @@ public final class DistributedTrainer {
   public StepMetrics step() {
     long t = trainer.step();
     double lambda = trainer.lambdaAt(t);
-    StepTask.Payload payload = new StepTask.Payload(trainer.model().parameters().toFlat(),
+    StepTask.Payload payload = new StepTask.Payload(trainer.model().parameters(),
         plan.indices(t), lambda);
     long t0 = System.nanoTime();
     Broadcast<StepTask.Payload> bc = sc.broadcast(payload);
@@ -84,7 +84,7 @@ public final class DistributedTrainer {
       GradientAccumulator total = new GradientAccumulator(dIn, dSae);
       long gradientBytes = 4L * org.gsae.core.model.SaeParameters.parameterCount(dIn, dSae) + 1024;
       OrderedResults.forEachInOrder(parts, gradientBytes, "train step " + (t + 1) + "/"
-          + trainer.config().steps(), total::merge);   // fixed order: partition 0, 1, ...
+          + trainer.config().steps(), total::absorb);   // fixed order: partition 0, 1, ...
       long t2 = System.nanoTime();
       StepMetrics m = trainer.applyStep(total, lambda);
       long t3 = System.nanoTime();

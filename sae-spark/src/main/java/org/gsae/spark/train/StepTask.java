@@ -21,24 +21,31 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
   private static final long serialVersionUID = 1L;
 
   /**
-   * What the driver broadcasts each step: parameters as floats (never an ND4J object), the
-   * step's sorted global row positions and lambda. The float array is serialised in bulk.
+   * What the driver broadcasts each step: the float32 parameters (never an ND4J object), the
+   * step's sorted global row positions and lambda. The parameters are the trainer's own
+   * arrays, not a copy: the broadcast serialises them (in bulk) when it is created, and a task
+   * in the driver's JVM (local mode) reads them in place; the driver changes them only after
+   * the step's job has ended.
    */
   static final class Payload implements java.io.Externalizable {
-    private float[] params;
+    private SaeParameters params;
     private int[] batchPositions;
     private double lambda;
 
     /** For deserialisation only. */
     public Payload() {}
 
-    Payload(float[] params, int[] batchPositions, double lambda) {
+    Payload(SaeParameters params, int[] batchPositions, double lambda) {
+      if (params.dtype() != org.gsae.core.tensor.DType.FLOAT32) {
+        throw new IllegalArgumentException("the training step runs in float32, parameters are "
+            + params.dtype());
+      }
       this.params = params;
       this.batchPositions = batchPositions;
       this.lambda = lambda;
     }
 
-    float[] params() {
+    SaeParameters params() {
       return params;
     }
 
@@ -52,14 +59,14 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
 
     @Override
     public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
-      org.gsae.core.train.FloatArrays.write(out, params);
+      org.gsae.core.train.FloatArrays.writeParameters(out, params);
       out.writeObject(batchPositions);
       out.writeDouble(lambda);
     }
 
     @Override
     public void readExternal(java.io.ObjectInput in) throws java.io.IOException, ClassNotFoundException {
-      params = org.gsae.core.train.FloatArrays.read(in);
+      params = org.gsae.core.train.FloatArrays.readParameters(in);
       batchPositions = (int[]) in.readObject();
       lambda = in.readDouble();
     }
@@ -91,8 +98,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
     GradientAccumulator acc = new GradientAccumulator(dIn, dSae);
     if (mine.length > 0) {
       float[] rows = gather(blocks, mine);
-      SaeParameters params = SaeParameters.fromFlat(p.params(), dIn, dSae);
-      acc.add(params, loss, p.lambda(), rows, mine.length, chunkRows);
+      acc.add(p.params(), loss, p.lambda(), rows, mine.length, chunkRows);
     }
     List<GradientAccumulator> out = new ArrayList<>(1);
     out.add(acc);
