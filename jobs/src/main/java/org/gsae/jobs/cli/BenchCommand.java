@@ -52,7 +52,8 @@ public final class BenchCommand extends JobCommand {
   double denseAbove;
 
   @Option(names = "--spark", paramLabel = "MASTER",
-      description = "Also time the distributed step on this master, e.g. local[2], on the same global batch.")
+      description = "Also time the distributed step on this master, e.g. local[2], on the same global"
+          + " batch, alternating with core steps; prints the median per-round Spark/core ratio.")
   String sparkMaster;
 
   @Option(names = "--partitions", paramLabel = "P", defaultValue = "" + BenchOptions.DEFAULT_PARTITIONS,
