@@ -1,6 +1,7 @@
 package org.gsae.spark.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -36,8 +37,7 @@ public final class SparkStepBenchmark {
       ids[i] = from + i;
     }
     float[] x = StepBenchmark.batch(s);
-    return new RowBlock(ids, java.util.Arrays.copyOfRange(x, from * s.dIn(), to * s.dIn()), to - from,
-        s.dIn());
+    return new RowBlock(ids, Arrays.copyOfRange(x, from * s.dIn(), to * s.dIn()), to - from, s.dIn());
   }
 
   /**
