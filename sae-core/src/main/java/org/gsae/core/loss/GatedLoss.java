@@ -28,10 +28,14 @@ public final class GatedLoss implements java.io.Serializable {
   /**
    * Above this fraction of open gates in a chunk, {@link #accumulate} uses the dense GEMM path
    * (BLAS beats the per-pair loops when many gates are open, as early in training). Measured
-   * with {@code bench --d-in 768 --d-sae 6144 --batch 4096 --threads 2 --dense-above 1|0}: at
-   * 7% open the sparse step took 2.58 s, the dense one about 2.75 s; at 10% 3.69 s vs 2.75 s.
+   * with {@code bench --d-in 768 --d-sae 6144 --batch 4096 --threads 2 --target-l0 K
+   * --dense-above 1|0} (sparse | dense), after the sparse loops began streaming four pairs at a
+   * time: 7% open (K 430) sparse 2.06 s, dense 3.08 s; 10% (K 614) sparse 3.14 / 3.03 s, dense
+   * 3.16 / 3.17 s; 12.5% (K 768) sparse 3.21 / 2.98 s, dense 2.83 / 3.25 s; 15% (K 922) sparse
+   * 4.34 s, dense 3.32 s. (Before that change the two crossed between 7% and 10%, and this was
+   * 0.075.)
    */
-  public static final double DEFAULT_DENSE_ABOVE = 0.075;
+  public static final double DEFAULT_DENSE_ABOVE = 0.10;
 
   private final Variant variant;
   private final double auxCoefficient;
