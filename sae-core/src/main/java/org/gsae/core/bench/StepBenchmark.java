@@ -93,8 +93,7 @@ public final class StepBenchmark {
     private final BenchSpec spec;
     private final float[] x;
     private final SaeTrainer trainer;
-    private double l0Sum;
-    private int timed;
+    private double lastL0;
 
     public CoreSteps(BenchSpec s) {
       this.spec = s;
@@ -108,14 +107,13 @@ public final class StepBenchmark {
       long t0 = System.nanoTime();
       StepMetrics m = trainer.trainStep(x, spec.batch());
       double secs = (System.nanoTime() - t0) / 1e9;
-      l0Sum += m.l0();
-      timed++;
+      lastL0 = m.l0();
       return secs;
     }
 
-    /** Mean L0 over the steps so far. */
-    public double meanL0() {
-      return l0Sum / timed;
+    /** L0 of the last step. */
+    public double lastL0() {
+      return lastL0;
     }
 
     /**
@@ -157,11 +155,13 @@ public final class StepBenchmark {
     }
     double[] secs = new double[s.steps()];
     double[] floors = new double[s.steps()];
+    double l0 = 0;
     long heap;
     long nat;
     try (MemoryPeaks peaks = new MemoryPeaks()) {
       for (int i = 0; i < s.steps(); i++) {
         secs[i] = core.step();
+        l0 += core.lastL0() / s.steps();
         floors[i] = core.floorSeconds();
       }
       heap = peaks.peakHeap();
@@ -175,7 +175,7 @@ public final class StepBenchmark {
     // The floor whose ratio to the median step is the median per-step fraction.
     double gemm = median * median(fractions);
     return new BenchResult("core", s, median, s.batch() / median, s.floorFlops() / median / 1e9,
-        core.meanL0(), gemm, heap, nat);
+        l0, gemm, heap, nat);
   }
 
   /** Median of {@code v} (mean of the middle two for an even length). */

@@ -80,8 +80,10 @@ public final class SparkStepBenchmark {
       double[] sparkSecs = new double[s.steps()];
       double[] ratios = new double[s.steps()];
       double l0 = 0;
+      double coreL0 = 0;
       for (int i = 0; i < s.steps(); i++) {
         coreSecs[i] = core.step();
+        coreL0 += core.lastL0() / s.steps();
         long t0 = System.nanoTime();
         l0 += sparkStep(dist) / s.steps();
         sparkSecs[i] = (System.nanoTime() - t0) / 1e9;
@@ -95,7 +97,7 @@ public final class SparkStepBenchmark {
       }
       String what = "spark " + spark.sparkContext().master() + " x" + partitions + " partitions"
           + phases + "]";
-      return new Comparison(result("core (interleaved with spark)", s, coreSecs, core.meanL0()),
+      return new Comparison(result("core (interleaved with spark)", s, coreSecs, coreL0),
           result(what, s, sparkSecs, l0), StepBenchmark.median(ratios));
     } finally {
       rdd.unpersist(false);
