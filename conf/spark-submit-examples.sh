@@ -43,6 +43,8 @@
 #    comes back with its status message, not through a second block-manager fetch) and
 #    spark.broadcast.compress=false (the broadcast parameters do not compress); see the
 #    README's "Performance" section for what each saved.
+#  * nothing for Kryo: with spark.serializer=org.apache.spark.serializer.KryoSerializer gsae
+#    adds org.gsae.spark.GsaeKryoRegistrator to spark.kryo.registrator (after yours).
 #  * a JavaCPP cache directory: ND4J unpacks ~400 MB of native code on first use per host
 #    into ~/.javacpp/cache; move it with -Dorg.bytedeco.javacpp.cachedir=DIR in
 #    spark.executor.extraJavaOptions if home directories are small.

@@ -3,14 +3,21 @@ package org.gsae.jobs.run;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.SparkSession;
+import org.gsae.core.error.ErrorCode;
+import org.gsae.core.error.GsaeException;
+import org.gsae.spark.GsaeKryoRegistrator;
 
 /**
  * Creates the SparkSession of a job. Whatever spark-submit (or {@code -Dspark.*} system
  * properties) set wins; the job config only fills gaps: its {@code spark.master} is used
  * when no master was given, else {@code local[*]}; the web UI stays off unless asked for
- * ({@code spark.ui.enabled=true}), since local runs and tests do not need its port; and
- * {@link #TRAINING_DEFAULTS} size the per-step gradient traffic.
+ * ({@code spark.ui.enabled=true}), since local runs and tests do not need its port;
+ * {@link #TRAINING_DEFAULTS} size the per-step gradient traffic; and when
+ * {@code spark.serializer} is Kryo, {@link GsaeKryoRegistrator} is added to
+ * {@code spark.kryo.registrator} (gsae's objects cannot travel through Kryo's default
+ * serializer).
  */
 public final class Sessions {
   private Sessions() {}
@@ -44,7 +51,9 @@ public final class Sessions {
    */
   public static SparkSession create(String appName, Optional<String> configuredMaster) {
     SparkConf conf = fillGaps(new SparkConf(), appName, configuredMaster);
-    return SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    requireUsableSerializer(spark.sparkContext().getConf());   // a session that already existed
+    return spark;
   }
 
   /**
@@ -108,6 +117,53 @@ public final class Sessions {
     for (Map.Entry<String, String> e : TRAINING_DEFAULTS.entrySet()) {
       conf.setIfMissing(e.getKey(), e.getValue());
     }
+    if (usesKryo(conf) && !registersGsae(conf)) {
+      String listed = conf.get(REGISTRATOR_KEY, "").strip();
+      conf.set(REGISTRATOR_KEY, (listed.isEmpty() ? "" : listed + ",") + GsaeKryoRegistrator.class.getName());
+    }
     return conf;
+  }
+
+  private static final String REGISTRATOR_KEY = "spark.kryo.registrator";
+
+  /**
+   * Fails with a usage error (exit 2) when the session's serializer is Kryo and its
+   * {@code spark.kryo.registrator} does not list {@link GsaeKryoRegistrator}: this happens
+   * only with a session created before the job (a notebook's, an application's), whose
+   * settings the job cannot change. Without it the first training step would fail inside
+   * Kryo.
+   */
+  static void requireUsableSerializer(SparkConf conf) {
+    if (usesKryo(conf) && !registersGsae(conf)) {
+      throw new GsaeException(ErrorCode.USAGE, "spark.serializer is " + conf.get("spark.serializer")
+          + " but " + REGISTRATOR_KEY + " (" + conf.get(REGISTRATOR_KEY, "unset")
+          + ") does not list " + GsaeKryoRegistrator.class.getName()
+          + ", which gsae's objects need to travel through Kryo", REGISTRATOR_KEY,
+          "create the session with " + REGISTRATOR_KEY + "=" + GsaeKryoRegistrator.class.getName()
+          + " (comma-separated after any registrator of your own), or with the default Java serializer",
+          null);
+    }
+  }
+
+  private static boolean usesKryo(SparkConf conf) {
+    String name = conf.get("spark.serializer", "").strip();
+    if (name.isEmpty()) {
+      return false;
+    }
+    try {
+      return KryoSerializer.class.isAssignableFrom(Class.forName(name, false,
+          Thread.currentThread().getContextClassLoader()));
+    } catch (ClassNotFoundException | LinkageError e) {
+      return name.equals(KryoSerializer.class.getName());
+    }
+  }
+
+  private static boolean registersGsae(SparkConf conf) {
+    for (String r : conf.get(REGISTRATOR_KEY, "").split(",")) {
+      if (r.strip().equals(GsaeKryoRegistrator.class.getName())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

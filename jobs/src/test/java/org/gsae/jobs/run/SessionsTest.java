@@ -1,9 +1,14 @@
 package org.gsae.jobs.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 import org.apache.spark.SparkConf;
+import org.gsae.core.error.ErrorCode;
+import org.gsae.core.error.GsaeException;
 import org.junit.jupiter.api.Test;
 
 /** The master and UI rules, on a SparkConf without starting Spark. */
@@ -48,5 +53,38 @@ class SessionsTest {
     assertEquals("spark://h:7077", c.get("spark.master"));
     assertEquals("true", c.get("spark.ui.enabled"));
     assertEquals("from --name", c.get("spark.app.name"));
+  }
+
+  private static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
+  private static final String OURS = "org.gsae.spark.GsaeKryoRegistrator";
+
+  @Test
+  void givenKryo_whenFilled_thenGsaesRegistratorIsAddedAfterTheUsersOwn() {
+    SparkConf alone = Sessions.fillGaps(new SparkConf(false).set("spark.serializer", KRYO),
+        "a", Optional.empty());
+    assertEquals(OURS, alone.get("spark.kryo.registrator"));
+    SparkConf mixed = Sessions.fillGaps(new SparkConf(false).set("spark.serializer", KRYO)
+        .set("spark.kryo.registrator", "com.example.Mine"), "a", Optional.empty());
+    assertEquals("com.example.Mine," + OURS, mixed.get("spark.kryo.registrator"));
+    SparkConf again = Sessions.fillGaps(mixed.clone(), "a", Optional.empty());
+    assertEquals("com.example.Mine," + OURS, again.get("spark.kryo.registrator"), "added once");
+  }
+
+  @Test
+  void givenTheJavaSerializer_whenFilled_thenNoRegistratorIsSet() {
+    SparkConf c = Sessions.fillGaps(new SparkConf(false), "a", Optional.empty());
+    assertFalse(c.contains("spark.kryo.registrator"));
+    Sessions.requireUsableSerializer(c);   // no exception
+  }
+
+  @Test
+  void givenAnExistingKryoSessionWithoutTheRegistrator_whenChecked_thenAUsageErrorNamesTheKeyAndTheFix() {
+    SparkConf existing = new SparkConf(false).set("spark.serializer", KRYO)
+        .set("spark.kryo.registrator", "com.example.Mine");
+    GsaeException e = assertThrows(GsaeException.class, () -> Sessions.requireUsableSerializer(existing));
+    assertEquals(ErrorCode.USAGE, e.code());
+    assertTrue(e.getMessage().contains("spark.kryo.registrator (com.example.Mine) does not list " + OURS),
+        e.getMessage());
+    Sessions.requireUsableSerializer(existing.set("spark.kryo.registrator", "com.example.Mine, " + OURS));
   }
 }

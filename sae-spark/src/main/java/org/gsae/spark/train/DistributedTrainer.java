@@ -33,6 +33,9 @@ public final class DistributedTrainer {
   private final BatchPlan plan;
   private final double[] phaseSeconds = new double[3];
 
+  /** The class of the object each step broadcasts (for serializer registration). */
+  public static final Class<?> BROADCAST_CLASS = StepTask.Payload.class;
+
   /** Phases of a step, for {@link #phaseSeconds()}. */
   public static final java.util.List<String> PHASES =
       java.util.List.of("broadcast", "partition tasks + ordered transfer and merge", "driver update");

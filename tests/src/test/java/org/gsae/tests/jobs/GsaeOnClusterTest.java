@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The three gsae commands through {@code SparkSubmit} on a real two-Worker standalone cluster
- * (one core each), on a store of four Parquet files written by parquet-hadoop: {@code train}
+ * (one core each), with Kryo as the serializer, on a store of four Parquet files written by
+ * parquet-hadoop: {@code train}
  * (with the analysis after training), then {@code analyze} and {@code encode} of its model.
  * The outputs are read in the test JVM and checked against each other, exactly: {@code analyze}
  * (aggregates) and {@code encode} (one row per input row) must agree on every feature's fire
@@ -69,6 +70,17 @@ class GsaeOnClusterTest {
         cluster.startupTime().toMillis(), cluster.masterUrl());
   }
 
+  /**
+   * A submit with Kryo as {@code spark.serializer}, as many clusters configure it: the
+   * broadcast parameters, task results and cached blocks travel through Kryo between the
+   * JVMs (gsae adds its registrator itself). {@link FaultToleranceTest} runs with Spark's
+   * default serializer.
+   */
+  private org.gsae.tests.cluster.SparkSubmitRunner submit(String label) {
+    return ClusterJobs.submit(cluster, label)
+        .withConf("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+  }
+
   @AfterAll
   void stop() {
     if (cluster != null) {
@@ -81,7 +93,7 @@ class GsaeOnClusterTest {
   void trainOnTheClusterWritesALoadableModelAndItsAnalysis() {
     TrainOutput out = new TrainOutput(uri(dir.resolve("run")));
     Set<String> before = ClusterJobs.appIds(cluster);
-    SubmitResult r = ClusterJobs.submit(cluster, "cluster-train")
+    SubmitResult r = submit("cluster-train")
         .withArgs(GsaeCommands.train(store.uri(), out.uri(), List.of(
             "model.d_sae=" + D_SAE, "train.steps=" + STEPS, "train.batch_size=256",
             "train.lr=1e-3", "train.checkpoint_every=10", "spark.partitions=2",
@@ -118,7 +130,7 @@ class GsaeOnClusterTest {
   void analyzeTheTrainedModelOnTheCluster() {
     assumeTrue(trained != null, "needs the model of the train test");
     String output = uri(dir.resolve("analysis"));
-    SubmitResult r = ClusterJobs.submit(cluster, "cluster-analyze")
+    SubmitResult r = submit("cluster-analyze")
         .withArgs(GsaeCommands.analyze(trained.model(), store.uri(), output,
             "--top-k", Integer.toString(TOP_K), "--batch-size", Integer.toString(BATCH_ROWS)))
         .run();
@@ -150,7 +162,7 @@ class GsaeOnClusterTest {
   void encodeTheStoreOnTheClusterOneRowPerInputRowConsistentWithTheAnalysis() {
     assumeTrue(trained != null && analysed != null, "needs the train and analyze tests' outputs");
     String output = uri(dir.resolve("codes"));
-    SubmitResult r = ClusterJobs.submit(cluster, "cluster-encode")
+    SubmitResult r = submit("cluster-encode")
         .withArgs(GsaeCommands.encode(trained.model(), store.uri(), output,
             "--batch-size", Integer.toString(BATCH_ROWS)))
         .run();
