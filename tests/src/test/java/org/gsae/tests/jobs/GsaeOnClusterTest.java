@@ -19,6 +19,7 @@ import org.gsae.core.io.LoadedModel;
 import org.gsae.tests.cluster.ClusterConfig;
 import org.gsae.tests.cluster.ClusterTest;
 import org.gsae.tests.cluster.LocalStandaloneCluster;
+import org.gsae.tests.cluster.SparkSubmitRunner;
 import org.gsae.tests.cluster.SubmitResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The three gsae commands through {@code SparkSubmit} on a real two-Worker standalone cluster
  * (one core each), with Kryo as the serializer, on a store of four Parquet files written by
- * parquet-hadoop: {@code train}
- * (with the analysis after training), then {@code analyze} and {@code encode} of its model.
+ * parquet-hadoop: {@code train} (with the analysis after training), then {@code analyze} and {@code encode} of its model.
  * The outputs are read in the test JVM and checked against each other, exactly: {@code analyze}
  * (aggregates) and {@code encode} (one row per input row) must agree on every feature's fire
  * count, maximum and top activations. Exact agreement is expected because both encode the
@@ -76,7 +76,7 @@ class GsaeOnClusterTest {
    * JVMs (gsae adds its registrator itself). {@link FaultToleranceTest} runs with Spark's
    * default serializer.
    */
-  private org.gsae.tests.cluster.SparkSubmitRunner submit(String label) {
+  private SparkSubmitRunner submit(String label) {
     return ClusterJobs.submit(cluster, label)
         .withConf("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
   }
