@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The three gsae commands through {@code SparkSubmit} on a real two-Worker standalone cluster
  * (one core each), with Kryo as the serializer, on a store of four Parquet files written by
- * parquet-hadoop: {@code train} (with the analysis after training), then {@code analyze} and {@code encode} of its model.
+ * parquet-hadoop: {@code train} (with the analysis after training), then {@code analyze} and
+ * {@code encode} of its model.
  * The outputs are read in the test JVM and checked against each other, exactly: {@code analyze}
  * (aggregates) and {@code encode} (one row per input row) must agree on every feature's fire
  * count, maximum and top activations. Exact agreement is expected because both encode the
