@@ -40,6 +40,8 @@ public final class Sessions {
       "spark.rpc.message.maxSize", "512",
       "spark.broadcast.compress", "false");
 
+  private static final String REGISTRATOR_KEY = "spark.kryo.registrator";
+
   /** Default master when neither spark-submit nor the config names one. */
   public static final String LOCAL_MASTER = "local[*]";
 
@@ -123,8 +125,6 @@ public final class Sessions {
     }
     return conf;
   }
-
-  private static final String REGISTRATOR_KEY = "spark.kryo.registrator";
 
   /**
    * Fails with a usage error (exit 2) when the session's serializer is Kryo and its
