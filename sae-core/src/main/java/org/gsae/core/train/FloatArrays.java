@@ -12,7 +12,12 @@ import java.nio.ByteOrder;
  * more than computing it. Here the array goes through one little-endian byte copy.
  */
 public final class FloatArrays {
-  private static final int CHUNK = 1 << 20;   // floats per write, bounds the temporary buffer
+  /**
+   * Floats converted per write: a 64 KB buffer that stays in cache between the conversion and
+   * the stream's copy. Measured against 4 MB (Spark's task-result path, 768 x 24576 gradient,
+   * one thread): serialisation 83-86 to 60-66 ms, deserialisation 109-174 to 85-88 ms.
+   */
+  static final int CHUNK = 1 << 14;
 
   private FloatArrays() {}
 
