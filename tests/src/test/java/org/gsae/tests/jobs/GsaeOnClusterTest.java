@@ -74,12 +74,14 @@ class GsaeOnClusterTest {
   /**
    * A submit with Kryo as {@code spark.serializer}, as many clusters configure it: the
    * broadcast parameters, task results and cached blocks travel through Kryo between the
-   * JVMs (gsae adds its registrator itself). {@link FaultToleranceTest} runs with Spark's
-   * default serializer.
+   * JVMs (gsae adds its registrator itself). Kryo's strictest setting is on, so a class gsae
+   * ships without registering fails the job instead of going out with its name spelled in
+   * every record. {@link FaultToleranceTest} runs with Spark's default serializer.
    */
   private SparkSubmitRunner submit(String label) {
     return ClusterJobs.submit(cluster, label)
-        .withConf("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        .withConf("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .withConf("spark.kryo.registrationRequired", "true");
   }
 
   @AfterAll
