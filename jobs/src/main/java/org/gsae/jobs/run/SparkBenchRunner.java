@@ -24,11 +24,22 @@ final class SparkBenchRunner implements BenchRunner {
         SparkStepBenchmark.Comparison c = SparkStepBenchmark.run(session.spark(), spec, o.partitions());
         r = r.with("core, interleaved", o.json() ? json(c.core()) : c.core().render())
             .with("spark", o.json() ? json(c.spark()) : c.spark().render())
-            .with("spark/core", String.format("%.3f (median over rounds of a core and a spark step"
-                + " timed back to back)", c.ratio()));
+            .with("spark/core", o.json() ? json(c) : String.format("%.3f (median of %d rounds, each"
+                + " a core and a spark step timed back to back; range %.3f-%.3f)", c.ratio(),
+                c.rounds(), c.ratioMin(), c.ratioMax()));
       }
     }
     return r;
+  }
+
+  static String json(SparkStepBenchmark.Comparison c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("what", "spark/core");
+    m.put("rounds", c.rounds());
+    m.put("median", c.ratio());
+    m.put("min", c.ratioMin());
+    m.put("max", c.ratioMax());
+    return write(m);
   }
 
   static String json(BenchResult b) {
@@ -55,6 +66,10 @@ final class SparkBenchRunner implements BenchRunner {
       m.put("peak_heap_bytes", b.peakHeapBytes());
       m.put("peak_rss_bytes", b.peakNativeBytes());
     }
+    return write(m);
+  }
+
+  private static String write(Map<String, Object> m) {
     try {
       return new ObjectMapper().writeValueAsString(m);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -51,8 +51,13 @@ public final class SparkStepBenchmark {
    *                {@link DistributedTrainer#PHASES phase} in {@code what}
    * @param ratio   median over rounds of (core seconds / Spark seconds): Spark's throughput as
    *                a fraction of the core step's
+   * @param ratioMin the lowest round's ratio
+   * @param ratioMax the highest round's ratio (on a host whose speed drifts the spread says
+   *                how far one median can be trusted)
+   * @param rounds  timed rounds
    */
-  public record Comparison(BenchResult core, BenchResult spark, double ratio) {}
+  public record Comparison(BenchResult core, BenchResult spark, double ratio, double ratioMin,
+      double ratioMax, int rounds) {}
 
   /** Runs {@link Comparison}: {@code spec.warmup()} untimed rounds, then {@code spec.steps()} timed ones. */
   public static Comparison run(SparkSession spark, BenchSpec s, int partitions) {
@@ -98,7 +103,9 @@ public final class SparkStepBenchmark {
       String what = "spark " + spark.sparkContext().master() + " x" + partitions + " partitions"
           + phases + "]";
       return new Comparison(result("core (interleaved with spark)", s, coreSecs, coreL0),
-          result(what, s, sparkSecs, l0), StepBenchmark.median(ratios));
+          result(what, s, sparkSecs, l0), StepBenchmark.median(ratios),
+          Arrays.stream(ratios).min().orElse(Double.NaN), Arrays.stream(ratios).max().orElse(Double.NaN),
+          s.steps());
     } finally {
       rdd.unpersist(false);
     }
