@@ -38,11 +38,11 @@
 #    container for it (spark.executor.memoryOverhead on YARN and Kubernetes).
 #  * the log4j2 config: --driver-java-options "-Dlog4j2.configurationFile=conf/log4j2.properties"
 #    (client mode) for quiet Spark logs and gsae progress lines.
-#  * nothing for the per-step gradient traffic: unless you set them, gsae sets
-#    spark.task.maxDirectResultSize=512m with spark.rpc.message.maxSize=512 (a task's gradient
-#    comes back with its status message, not through a second block-manager fetch) and
-#    spark.broadcast.compress=false (the broadcast parameters do not compress); see the
-#    README's "Performance" section for what each saved.
+#  * nothing for the per-step traffic: unless you set it, gsae sets
+#    spark.broadcast.compress=false (the broadcast parameters do not compress). The task
+#    gradients are not task results (the driver reads them from the executors' block
+#    managers), so spark.driver.maxResultSize and spark.task.maxDirectResultSize do not
+#    bound the model size; see the README's "Performance" section.
 #  * nothing for Kryo: with spark.serializer=org.apache.spark.serializer.KryoSerializer gsae
 #    adds org.gsae.spark.GsaeKryoRegistrator to spark.kryo.registrator (after yours).
 #  * a JavaCPP cache directory: ND4J unpacks ~400 MB of native code on first use per host

@@ -1,41 +1,101 @@
 package org.gsae.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.RDDBlockId;
+import org.apache.spark.util.CollectionAccumulator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/** Partials arrive in partition order, whether collected at once or cached and fetched in groups. */
+/**
+ * Partials arrive in partition order, each computed once and read from the cache; a partial
+ * whose cached block is gone is computed again; the cache is released afterwards.
+ */
 class OrderedResultsTest {
+  private static final int N = 5;
 
-  @ParameterizedTest
-  @ValueSource(longs = {1, 100L << 20, 300L << 20})   // all at once, groups of 2, one per fetch
-  void givenAnyBudgetSplit_thenPartitionOrder(long bytesPerPartition) {
-    JavaSparkContext sc = new JavaSparkContext(SparkTestSession.get().sparkContext());
-    JavaRDD<Integer> rdd = sc.parallelize(IntStream.range(0, 5).boxed().toList(), 5)
+  /** Partition p yields [p]; later partitions finish first; every computation is recorded. */
+  private static JavaRDD<int[]> reversedFinish(JavaSparkContext sc, CollectionAccumulator<Integer> computed) {
+    return sc.parallelize(IntStream.range(0, N).boxed().toList(), N)
         .mapPartitionsWithIndex((p, it) -> {
-          // Later partitions finish first, so completion order is the reverse of partition order.
-          Thread.sleep(40L * (5 - p));
-          return List.of(p).iterator();
+          Thread.sleep(40L * (N - p));   // completion order is the reverse of partition order
+          computed.add(p);
+          return List.of(new int[] {p}).iterator();
         }, true);
+  }
+
+  private static Map<Integer, Integer> timesComputed(CollectionAccumulator<Integer> computed) {
+    Map<Integer, Integer> times = new TreeMap<>();
+    computed.value().forEach(p -> times.merge(p, 1, Integer::sum));
+    return times;
+  }
+
+  @Test
+  void givenPartitionsFinishingInReverse_thenPartitionOrderEachComputedOnceAndCacheReleased() {
+    JavaSparkContext sc = new JavaSparkContext(SparkTestSession.get().sparkContext());
+    CollectionAccumulator<Integer> computed = sc.sc().collectionAccumulator();
+    JavaRDD<int[]> rdd = reversedFinish(sc, computed);
     List<Integer> seen = new ArrayList<>();
-    OrderedResults.forEachInOrder(rdd, bytesPerPartition, 256L << 20, "ordered-results test", seen::add);
+    OrderedResults.forEachInOrder(rdd, "ordered-results test", r -> {
+      seen.add(r[0]);
+      assertSame(CachedPartitions.<int[]>read(rdd, r[0]).orElseThrow().get(0), r,
+          "local mode: the sink gets the cached partial itself, not a task result's copy");
+    });
     assertEquals(List.of(0, 1, 2, 3, 4), seen);
+    assertEquals(Map.of(0, 1, 1, 1, 2, 1, 3, 1, 4, 1), timesComputed(computed),
+        "every partition computed once");
     assertEquals(0, sc.sc().getPersistentRDDs().size(), "the cached partials are released");
   }
 
   @Test
-  void driverBudgetIsAQuarterOfTheHeapAndBelowTheResultSizeLimit() {
-    long gib = 1L << 30;
-    assertEquals(gib / 10 * 9, OrderedResults.driverBudgetBytes(4 * gib, gib), "4 GiB heap, 1 GiB limit");
-    assertEquals(256L << 20, OrderedResults.driverBudgetBytes(gib, gib), "Spark's default driver");
-    assertEquals(2 * gib, OrderedResults.driverBudgetBytes(8 * gib, 0), "no result-size limit");
-    assertEquals(1, OrderedResults.driverBudgetBytes(0, gib), "never zero");
+  void givenLocalMode_thenTheDriverReadsTheCachedObjectItself() {
+    JavaSparkContext sc = new JavaSparkContext(SparkTestSession.get().sparkContext());
+    JavaRDD<int[]> rdd = sc.parallelize(List.of(0, 1), 2).map(p -> new int[] {p});
+    List<int[]> seen = new ArrayList<>();
+    rdd.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      rdd.count();
+      int[] first = CachedPartitions.<int[]>read(rdd, 0).orElseThrow().get(0);
+      assertSame(first, CachedPartitions.<int[]>read(rdd, 0).orElseThrow().get(0),
+          "two reads of a block cached in this JVM return the same object (no copy)");
+      seen.add(first);
+    } finally {
+      rdd.unpersist(true);
+    }
+    assertEquals(0, seen.get(0)[0]);
+    assertEquals(Optional.empty(), CachedPartitions.read(rdd, 0), "an uncached partition reads as absent");
+  }
+
+  @Test
+  void givenLostBlocks_thenThosePartitionsAreComputedAgainInOrder() {
+    JavaSparkContext sc = new JavaSparkContext(SparkTestSession.get().sparkContext());
+    CollectionAccumulator<Integer> computed = sc.sc().collectionAccumulator();
+    JavaRDD<int[]> rdd = reversedFinish(sc, computed);
+    Set<Integer> lost = Set.of(1, 3);
+    OrderedResults.BlockReader losing = new OrderedResults.BlockReader() {
+      @Override
+      public <T> Optional<List<T>> read(JavaRDD<T> r, int partition) {
+        if (lost.contains(partition)) {   // as if its executor had died since the job
+          SparkEnv.get().blockManager().removeBlock(new RDDBlockId(r.id(), partition), true);
+        }
+        return CachedPartitions.read(r, partition);
+      }
+    };
+    List<Integer> seen = new ArrayList<>();
+    OrderedResults.forEachInOrder(rdd, "ordered-results test", r -> seen.add(r[0]), losing);
+    assertEquals(List.of(0, 1, 2, 3, 4), seen);
+    assertEquals(Map.of(0, 1, 1, 2, 2, 1, 3, 2, 4, 1), timesComputed(computed),
+        "only the partitions whose blocks were lost are computed a second time");
+    assertEquals(0, sc.sc().getPersistentRDDs().size(), "the cached partials are released");
   }
 }

@@ -14,7 +14,7 @@ import org.gsae.spark.GsaeKryoRegistrator;
  * properties) set wins; the job config only fills gaps: its {@code spark.master} is used
  * when no master was given, else {@code local[*]}; the web UI stays off unless asked for
  * ({@code spark.ui.enabled=true}), since local runs and tests do not need its port;
- * {@link #TRAINING_DEFAULTS} size the per-step gradient traffic; and when
+ * {@link #TRAINING_DEFAULTS} leave the per-step broadcast uncompressed; and when
  * {@code spark.serializer} is Kryo, {@link GsaeKryoRegistrator} is added to
  * {@code spark.kryo.registrator} (gsae's objects cannot travel through Kryo's default
  * serializer).
@@ -25,20 +25,12 @@ public final class Sessions {
   /**
    * Settings for the per-step traffic of training, applied where spark-submit did not set
    * them (measured with {@code bench --batch 8192 --spark local[2]}, README "Performance"):
-   * <ul>
-   *   <li>a task's result is one gradient (38 MB at 768 x 6144, 151 MB at 768 x 24576); above
-   *       {@code spark.task.maxDirectResultSize} (1 MB by default) Spark parks it in the
-   *       executor's block manager and the driver fetches it in a second round trip, which
-   *       cost ~0.2 s per result. Results up to 512 MB now come back with the task's status
-   *       message, which needs {@code spark.rpc.message.maxSize} (MB) at least as large;</li>
-   *   <li>the parameters broadcast each step are float noise to LZ4: compressing them cost
-   *       ~20 ms per step and saved nothing, so {@code spark.broadcast.compress} is off.</li>
-   * </ul>
+   * the parameters broadcast each step are float noise to LZ4, so compressing them cost
+   * ~20 ms per step and saved nothing; {@code spark.broadcast.compress} is off. (The
+   * gradients need no setting: they reach the driver through the block manager, not as task
+   * results; see {@code org.gsae.spark.OrderedResults}.)
    */
-  static final Map<String, String> TRAINING_DEFAULTS = Map.of(
-      "spark.task.maxDirectResultSize", "512m",
-      "spark.rpc.message.maxSize", "512",
-      "spark.broadcast.compress", "false");
+  static final Map<String, String> TRAINING_DEFAULTS = Map.of("spark.broadcast.compress", "false");
 
   private static final String REGISTRATOR_KEY = "spark.kryo.registrator";
 

@@ -29,19 +29,17 @@ class SessionsTest {
   }
 
   @Test
-  void givenNoTransferSettings_whenFilled_thenGradientsComeBackDirectAndBroadcastsUncompressed() {
+  void givenNoTransferSettings_whenFilled_thenBroadcastsUncompressedAndResultSettingsLeftToSpark() {
     SparkConf c = Sessions.fillGaps(new SparkConf(false), "gsae train", Optional.empty());
-    assertEquals("512m", c.get("spark.task.maxDirectResultSize"));
-    assertEquals("512", c.get("spark.rpc.message.maxSize"));
     assertEquals("false", c.get("spark.broadcast.compress"));
+    assertFalse(c.contains("spark.task.maxDirectResultSize"), "gradients are not task results");
+    assertFalse(c.contains("spark.rpc.message.maxSize"));
   }
 
   @Test
   void givenSubmittedTransferSettings_whenFilled_thenTheyAreKept() {
-    SparkConf submitted = new SparkConf(false).set("spark.task.maxDirectResultSize", "4m")
-        .set("spark.broadcast.compress", "true");
+    SparkConf submitted = new SparkConf(false).set("spark.broadcast.compress", "true");
     SparkConf c = Sessions.fillGaps(submitted, "gsae train", Optional.empty());
-    assertEquals("4m", c.get("spark.task.maxDirectResultSize"));
     assertEquals("true", c.get("spark.broadcast.compress"));
   }
 

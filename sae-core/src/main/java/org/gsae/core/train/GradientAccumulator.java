@@ -94,25 +94,6 @@ public final class GradientAccumulator implements java.io.Serializable {
     return this;
   }
 
-  /**
-   * {@link #merge} for a partial result that is not used again (a deserialised task result):
-   * when this accumulator is still empty it takes {@code other}'s arrays instead of copying
-   * them. {@code other} refuses any later use.
-   */
-  public GradientAccumulator absorb(GradientAccumulator other) {
-    requireNotTaken();
-    other.requireNotTaken();
-    if (gradSum == null && other.gradSum != null && other.dIn == dIn && other.dSae == dSae) {
-      gradSum = other.gradSum;
-      loss = loss.merge(other.loss);
-    } else {
-      merge(other);
-    }
-    other.gradSum = null;
-    other.taken = true;
-    return this;
-  }
-
   private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
     requireNotTaken();
     out.defaultWriteObject();

@@ -19,8 +19,7 @@ import org.gsae.spark.store.RowBlock;
  * partitioning.
  *
  * <p>Driver memory: partial aggregates (about {@code 12 d_sae k + 28 d_sae} bytes each) reach
- * the driver through {@link OrderedResults}, at most its budget at a time, whatever the number
- * of partitions. The MLlib-style {@code treeAggregate} would merge in task-completion order,
+ * the driver through {@link OrderedResults}, one at a time, whatever the number of partitions. The MLlib-style {@code treeAggregate} would merge in task-completion order,
  * which is why it is not used.
  */
 public final class DistributedAnalyzer {
@@ -49,17 +48,11 @@ public final class DistributedAnalyzer {
       JavaRDD<AnalysisMetrics> parts = blocks.mapPartitions(
           new AnalysisTask(bc, dIn, dSae, topK, batchSize), true);
       AnalysisMetrics total = new AnalysisMetrics(dIn, dSae, topK);
-      OrderedResults.forEachInOrder(parts, aggregateBytes(dIn, dSae, topK), "gsae analyze",
-          total::merge);   // partition order
+      OrderedResults.forEachInOrder(parts, "gsae analyze", total::merge);   // partition order
       return total;
     } finally {
       sc.setJobDescription(null);
       bc.destroy();
     }
-  }
-
-  /** Approximate heap size of one partial {@link AnalysisMetrics}. */
-  static long aggregateBytes(int dIn, int dSae, int topK) {
-    return 12L * dSae * topK + 28L * dSae + 16L * dIn + 1024;
   }
 }

@@ -22,8 +22,8 @@ import org.gsae.spark.store.RowBlock;
  * the same rows; with a fixed partitioning it is bit-identical across runs, task retries and
  * executor losses (a step is a pure function of the parameters and the step's rows).
  *
- * <p>Driver memory: the model, the optimiser state, the merged gradient and at most
- * {@link OrderedResults#driverBudgetBytes} of partition gradients at a time.
+ * <p>Driver memory: the model, the optimiser state, the merged gradient and one partition's
+ * gradient at a time ({@link OrderedResults}).
  */
 public final class DistributedTrainer {
   private final JavaSparkContext sc;
@@ -85,9 +85,10 @@ public final class DistributedTrainer {
       JavaRDD<GradientAccumulator> parts = blocks.mapPartitionsWithIndex(
           new StepTask(bc, offsets, dIn, dSae, trainer.loss(), trainer.chunkRows()), true);
       GradientAccumulator total = new GradientAccumulator(dIn, dSae);
-      long gradientBytes = 4L * org.gsae.core.model.SaeParameters.parameterCount(dIn, dSae) + 1024;
-      OrderedResults.forEachInOrder(parts, gradientBytes, "train step " + (t + 1) + "/"
-          + trainer.config().steps(), total::absorb);   // fixed order: partition 0, 1, ...
+      // Fixed order: partition 0, 1, ...; merge copies, as a partition's gradient may be the
+      // cached object itself.
+      OrderedResults.forEachInOrder(parts, "train step " + (t + 1) + "/" + trainer.config().steps(),
+          total::merge);
       long t2 = System.nanoTime();
       StepMetrics m = trainer.applyStep(total, lambda);
       long t3 = System.nanoTime();
