@@ -8,7 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -99,12 +99,13 @@ class GsaeKryoRegistratorTest {
         new RowBlock(ids, x, rows, D_IN));
   }
 
+  /** The first of the two parts a training step broadcasts (the one with the batch and lambda). */
   private static Object payload(SaeParameters p, int[] positions, double lambda) {
     try {
-      Constructor<?> c = DistributedTrainer.BROADCAST_CLASS.getDeclaredConstructor(
+      Method split = DistributedTrainer.BROADCAST_CLASS.getDeclaredMethod("split",
           SaeParameters.class, int[].class, double.class);
-      c.setAccessible(true);
-      return c.newInstance(p, positions, lambda);
+      split.setAccessible(true);
+      return ((Object[]) split.invoke(null, p, positions, lambda))[0];
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }

@@ -1,5 +1,8 @@
 package org.gsae.spark.train;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -12,8 +15,8 @@ import org.gsae.spark.OrderedResults;
 import org.gsae.spark.store.RowBlock;
 
 /**
- * Synchronous data-parallel training (DESIGN §6): each step broadcasts the parameters as a
- * float array, every partition sums the loss and gradient over its share of the global batch
+ * Synchronous data-parallel training (DESIGN §6): each step broadcasts the parameters (in two
+ * halves, written on two threads), every partition sums the loss and gradient over its share of the global batch
  * ({@link StepTask}), the per-partition sums are merged on the driver <em>in partition
  * order</em> (so the result does not depend on which task finishes first), and the driver
  * applies the update through the same {@link SaeTrainer} the local path uses.
@@ -35,6 +38,13 @@ public final class DistributedTrainer {
 
   /** The class of the object each step broadcasts (for serializer registration). */
   public static final Class<?> BROADCAST_CLASS = StepTask.Payload.class;
+
+  /** Creates the second half of each step's broadcast (daemon threads, idle ones end after a minute). */
+  private static final ExecutorService BROADCASTER = Executors.newCachedThreadPool(r -> {
+    Thread th = new Thread(r, "gsae-broadcast");
+    th.setDaemon(true);
+    return th;
+  });
 
   /** Phases of a step, for {@link #phaseSeconds()}. */
   public static final java.util.List<String> PHASES =
@@ -73,17 +83,24 @@ public final class DistributedTrainer {
   public StepMetrics step() {
     long t = trainer.step();
     double lambda = trainer.lambdaAt(t);
-    StepTask.Payload payload = new StepTask.Payload(trainer.model().parameters(),
+    StepTask.Payload[] payload = StepTask.Payload.split(trainer.model().parameters(),
         plan.indices(t), lambda);
     long t0 = System.nanoTime();
-    Broadcast<StepTask.Payload> bc = sc.broadcast(payload);
-    long t1 = System.nanoTime();
+    // A broadcast serialises its value into torrent pieces on the thread that creates it, and
+    // the executors are idle until it exists: the two halves are written on two threads.
+    CompletableFuture<Broadcast<StepTask.Payload>> tailFuture =
+        CompletableFuture.supplyAsync(() -> sc.broadcast(payload[1]), BROADCASTER);
+    Broadcast<StepTask.Payload> head = null;
+    Broadcast<StepTask.Payload> tail = null;
     try {
+      head = sc.broadcast(payload[0]);
+      tail = joinUnwrapped(tailFuture);
+      long t1 = System.nanoTime();
       sc.setJobDescription("train step " + (t + 1) + "/" + trainer.config().steps());
       int dIn = trainer.model().dInput();
       int dSae = trainer.model().dHidden();
       JavaRDD<GradientAccumulator> parts = blocks.mapPartitionsWithIndex(
-          new StepTask(bc, offsets, dIn, dSae, trainer.loss(), trainer.chunkRows()), true);
+          new StepTask(head, tail, offsets, dIn, dSae, trainer.loss(), trainer.chunkRows()), true);
       GradientAccumulator total = new GradientAccumulator(dIn, dSae);
       // Fixed order: partition 0, 1, ...; merge copies, as a partition's gradient may be the
       // cached object itself.
@@ -98,7 +115,30 @@ public final class DistributedTrainer {
       return m;
     } finally {
       sc.setJobDescription(null);
-      bc.destroy();
+      if (head != null) {
+        head.destroy();
+      }
+      if (tail == null) {   // the head failed first, or the tail did: release it if it exists
+        tail = tailFuture.exceptionally(e -> null).join();
+      }
+      if (tail != null) {
+        tail.destroy();
+      }
+    }
+  }
+
+  /** Waits for {@code f}; its failure is rethrown as it was thrown, not wrapped. */
+  private static <T> T joinUnwrapped(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
     }
   }
 

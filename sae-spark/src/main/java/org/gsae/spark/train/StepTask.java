@@ -8,6 +8,9 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.model.SaeParameters;
+import org.gsae.core.tensor.DType;
+import org.gsae.core.tensor.Tensor;
+import org.gsae.core.train.FloatArrays;
 import org.gsae.core.train.GradientAccumulator;
 import org.gsae.spark.store.RowBlock;
 
@@ -21,32 +24,58 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
   private static final long serialVersionUID = 1L;
 
   /**
-   * What the driver broadcasts each step: the float32 parameters (never an ND4J object), the
-   * step's sorted global row positions and lambda. The parameters are the trainer's own
-   * arrays, not a copy: the broadcast serialises them (in bulk) when it is created, and a task
-   * in the driver's JVM (local mode) reads them in place; the driver changes them only after
-   * the step's job has ended.
+   * What the driver broadcasts each step, in two parts of about equal size so that two
+   * threads can write their torrent pieces at once ({@link #split}): the first carries
+   * {@code W_enc} and the three [d_sae] vectors with the step's sorted global row positions
+   * and lambda, the second {@code W_dec} and {@code b_dec}. The parameters are float32 and
+   * the trainer's own arrays, not a copy: a broadcast serialises them (in bulk) when it is
+   * created, and a task in the driver's JVM (local mode) reads them in place; the driver
+   * changes them only after the step's job has ended.
    */
   static final class Payload implements java.io.Externalizable {
-    private SaeParameters params;
-    private int[] batchPositions;
-    private double lambda;
+    private static final long serialVersionUID = 1L;
+    /** Index in {@link SaeParameters#NAMES} of the second part's first tensor. */
+    private static final int SPLIT = SaeParameters.NAMES.indexOf("W_dec");
+
+    private int dIn;
+    private int dSae;
+    private int first;                // index in SaeParameters.NAMES of tensors[0]
+    private List<Tensor> tensors;     // consecutive parameters, float32
+    private int[] batchPositions;     // first part only
+    private double lambda;            // first part only
 
     /** For deserialisation only. */
     public Payload() {}
 
-    Payload(SaeParameters params, int[] batchPositions, double lambda) {
-      if (params.dtype() != org.gsae.core.tensor.DType.FLOAT32) {
-        throw new IllegalArgumentException("the training step runs in float32, parameters are "
-            + params.dtype());
-      }
-      this.params = params;
+    private Payload(SaeParameters params, int first, int end, int[] batchPositions, double lambda) {
+      this.dIn = params.dIn();
+      this.dSae = params.dSae();
+      this.first = first;
+      this.tensors = params.tensors().subList(first, end);
       this.batchPositions = batchPositions;
       this.lambda = lambda;
     }
 
-    SaeParameters params() {
-      return params;
+    /** The two parts of one step's broadcast. */
+    static Payload[] split(SaeParameters params, int[] batchPositions, double lambda) {
+      if (params.dtype() != DType.FLOAT32) {
+        throw new IllegalArgumentException("the training step runs in float32, parameters are "
+            + params.dtype());
+      }
+      return new Payload[] {new Payload(params, 0, SPLIT, batchPositions, lambda),
+          new Payload(params, SPLIT, SaeParameters.NAMES.size(), null, Double.NaN)};
+    }
+
+    /** The parameters from the two parts of {@link #split}. */
+    static SaeParameters join(Payload head, Payload tail) {
+      if (head.first != 0 || tail.first != SPLIT || head.dIn != tail.dIn || head.dSae != tail.dSae) {
+        throw new IllegalStateException("not the two parts of one step's parameters: parts from "
+            + head.first + " and " + tail.first + ", d_in " + head.dIn + "/" + tail.dIn
+            + ", d_sae " + head.dSae + "/" + tail.dSae);
+      }
+      List<Tensor> all = new ArrayList<>(head.tensors);
+      all.addAll(tail.tensors);
+      return SaeParameters.fromList(all);
     }
 
     int[] batchPositions() {
@@ -59,29 +88,47 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
 
     @Override
     public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
-      org.gsae.core.train.FloatArrays.writeParameters(out, params);
+      out.writeInt(dIn);
+      out.writeInt(dSae);
+      out.writeInt(first);
+      out.writeInt(tensors.size());
+      for (Tensor t : tensors) {
+        FloatArrays.write(out, t.floatView());
+      }
       out.writeObject(batchPositions);
       out.writeDouble(lambda);
     }
 
     @Override
     public void readExternal(java.io.ObjectInput in) throws java.io.IOException, ClassNotFoundException {
-      params = org.gsae.core.train.FloatArrays.readParameters(in);
+      dIn = in.readInt();
+      dSae = in.readInt();
+      first = in.readInt();
+      int count = in.readInt();
+      long[][] shapes = SaeParameters.shapes(dIn, dSae);
+      tensors = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        Tensor t = Tensor.zeros(DType.FLOAT32, shapes[first + i]);
+        FloatArrays.readInto(in, t.floatView());
+        tensors.add(t);
+      }
       batchPositions = (int[]) in.readObject();
       lambda = in.readDouble();
     }
   }
 
-  private final Broadcast<Payload> payload;
+  private final Broadcast<Payload> head;
+  private final Broadcast<Payload> tail;
   private final long[] partitionOffsets;   // first global position of each partition
   private final int dIn;
   private final int dSae;
   private final GatedLoss loss;
   private final int chunkRows;
 
-  StepTask(Broadcast<Payload> payload, long[] partitionOffsets, int dIn, int dSae, GatedLoss loss,
+  StepTask(Broadcast<Payload> head, Broadcast<Payload> tail, long[] partitionOffsets, int dIn, int dSae, GatedLoss loss,
       int chunkRows) {
-    this.payload = payload;
+    this.head = head;
+    this.tail = tail;
     this.partitionOffsets = partitionOffsets;
     this.dIn = dIn;
     this.dSae = dSae;
@@ -91,14 +138,14 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
 
   @Override
   public Iterator<GradientAccumulator> call(Integer partition, Iterator<RowBlock> blocks) {
-    Payload p = payload.value();
+    Payload p = head.value();
     long from = partitionOffsets[partition];
     long to = partitionOffsets[partition + 1];
     int[] mine = localPositions(p.batchPositions(), from, to);
     GradientAccumulator acc = new GradientAccumulator(dIn, dSae);
     if (mine.length > 0) {
       float[] rows = gather(blocks, mine);
-      acc.add(p.params(), loss, p.lambda(), rows, mine.length, chunkRows);
+      acc.add(Payload.join(p, tail.value()), loss, p.lambda(), rows, mine.length, chunkRows);
     }
     List<GradientAccumulator> out = new ArrayList<>(1);
     out.add(acc);
