@@ -17,6 +17,7 @@ import org.gsae.tests.cluster.ClusterTest;
 import org.gsae.tests.cluster.LocalStandaloneCluster;
 import org.gsae.tests.cluster.ProcessTree;
 import org.gsae.tests.cluster.RunningSubmit;
+import org.gsae.tests.cluster.SparkSubmitRunner;
 import org.gsae.tests.cluster.SubmitResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code train} on a real two-Worker standalone cluster survives {@code kill -9} of an executor,
  * of a Worker, and of the driver (then resumed by re-running the same command), and in each
  * case ends with final weights and per-step metrics BIT-FOR-BIT equal to an undisturbed run of
- * the same command on the same cluster (run once, in {@link #startClusterAndTrainReference}).
+ * the same command on the same cluster (run once, in {@link #startClusterAndTrainReference});
+ * so does the same command on {@code local[2]}.
  * That is the contract of DESIGN §6: a step is a pure function of (parameters, optimiser
  * state, step index) with a fixed partitioning ({@code spark.partitions=2}), so a lost executor
  * costs only recomputation and a lost driver resumes from its last checkpoint.
@@ -88,6 +90,22 @@ class FaultToleranceTest {
     if (cluster != null) {
       assertEquals(List.of(), cluster.closeAndListSurvivors(), "cluster processes alive after close()");
     }
+  }
+
+  /**
+   * The same command on {@code local[2]}: the tasks run in the driver's JVM, which reads the
+   * partition gradients from its own block manager in place, where on the cluster it fetches
+   * them from the executors as bytes. Both must train the same weights, bit for bit.
+   */
+  @Test
+  @Order(0)
+  void localModeRun_endsWithTheReferenceWeights() {
+    TrainOutput out = output("local");
+    SubmitResult r = SparkSubmitRunner.local(2).withLabel("local-reference")
+        .withArgs(GsaeCommands.train(store.uri(), out.uri(), SETTINGS)).run();
+    System.out.printf("[faults] local[2]: %d ms wall%n", r.elapsed().toMillis());
+    r.assertSucceeded();
+    assertSameAsReference(out);
   }
 
   @Test
