@@ -19,7 +19,8 @@ import org.gsae.spark.store.RowBlock;
  * partitioning.
  *
  * <p>Driver memory: partial aggregates (about {@code 12 d_sae k + 28 d_sae} bytes each) reach
- * the driver through {@link OrderedResults}, one at a time, whatever the number of partitions. The MLlib-style {@code treeAggregate} would merge in task-completion order,
+ * the driver through {@link OrderedResults}, one at a time, whatever the number of
+ * partitions. The MLlib-style {@code treeAggregate} would merge in task-completion order,
  * which is why it is not used.
  */
 public final class DistributedAnalyzer {

@@ -16,10 +16,11 @@ import org.gsae.spark.store.RowBlock;
 
 /**
  * Synchronous data-parallel training (DESIGN §6): each step broadcasts the parameters (in two
- * halves, written on two threads), every partition sums the loss and gradient over its share of the global batch
- * ({@link StepTask}), the per-partition sums are merged on the driver <em>in partition
- * order</em> (so the result does not depend on which task finishes first), and the driver
- * applies the update through the same {@link SaeTrainer} the local path uses.
+ * halves, written on two threads), every partition sums the loss and gradient over its share
+ * of the global batch ({@link StepTask}), the driver reads the per-partition sums from the
+ * executors' block managers and merges them <em>in partition order</em> (so the result does
+ * not depend on which task finishes first; {@link OrderedResults}), and the driver applies
+ * the update through the same {@link SaeTrainer} the local path uses.
  *
  * <p>Consequences: with one partition the result is bit-identical to {@link SaeTrainer} on
  * the same rows; with a fixed partitioning it is bit-identical across runs, task retries and
@@ -39,7 +40,7 @@ public final class DistributedTrainer {
   /** The class of the object each step broadcasts (for serializer registration). */
   public static final Class<?> BROADCAST_CLASS = StepTask.Payload.class;
 
-  /** Creates the second half of each step's broadcast (daemon threads, idle ones end after a minute). */
+  /** Creates the second half of each step's broadcast (daemon threads; idle ones end after a minute). */
   private static final ExecutorService BROADCASTER = Executors.newCachedThreadPool(r -> {
     Thread th = new Thread(r, "gsae-broadcast");
     th.setDaemon(true);
