@@ -18,8 +18,9 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.junit.jupiter.api.Test;
 
 /**
- * Partials arrive in partition order, each computed once and read from the cache; a partial
- * whose cached block is gone is computed again; the cache is released afterwards.
+ * Partials arrive in partition order, each computed once: large ones read from the cache (a
+ * partial whose cached block is gone is computed again; the cache is released afterwards),
+ * small ones as task results.
  */
 class OrderedResultsTest {
   private static final int N = 5;
@@ -46,7 +47,9 @@ class OrderedResultsTest {
     CollectionAccumulator<Integer> computed = sc.sc().collectionAccumulator();
     JavaRDD<int[]> rdd = reversedFinish(sc, computed);
     List<Integer> seen = new ArrayList<>();
-    OrderedResults.forEachInOrder(rdd, "ordered-results test", r -> {
+    // 5 partials of DIRECT_TOTAL_BYTES / 5 + 1 bytes: each is small, but not all of them together.
+    long bytes = OrderedResults.DIRECT_TOTAL_BYTES / N + 1;
+    OrderedResults.forEachInOrder(rdd, bytes, "ordered-results test", r -> {
       seen.add(r[0]);
       assertSame(CachedPartitions.<int[]>read(rdd, r[0]).orElseThrow().get(0), r,
           "local mode: the sink gets the cached partial itself, not a task result's copy");
@@ -55,6 +58,33 @@ class OrderedResultsTest {
     assertEquals(Map.of(0, 1, 1, 1, 2, 1, 3, 1, 4, 1), timesComputed(computed),
         "every partition computed once");
     assertEquals(0, sc.sc().getPersistentRDDs().size(), "the cached partials are released");
+  }
+
+  @Test
+  void givenSmallPartials_thenTaskResultsInPartitionOrderAndNothingCached() {
+    JavaSparkContext sc = new JavaSparkContext(SparkTestSession.get().sparkContext());
+    CollectionAccumulator<Integer> computed = sc.sc().collectionAccumulator();
+    JavaRDD<int[]> rdd = reversedFinish(sc, computed);
+    List<Integer> seen = new ArrayList<>();
+    OrderedResults.forEachInOrder(rdd, OrderedResults.DIRECT_BYTES, "ordered-results test", r -> {
+      seen.add(r[0]);
+      assertEquals(Optional.empty(), CachedPartitions.read(rdd, r[0]), "not cached: a task result");
+    });
+    assertEquals(List.of(0, 1, 2, 3, 4), seen);
+    assertEquals(Map.of(0, 1, 1, 1, 2, 1, 3, 1, 4, 1), timesComputed(computed));
+    assertEquals(0, sc.sc().getPersistentRDDs().size());
+  }
+
+  @Test
+  void givenOneLargePartial_thenCachedBlocks() {
+    JavaSparkContext sc = new JavaSparkContext(SparkTestSession.get().sparkContext());
+    JavaRDD<int[]> rdd = sc.parallelize(List.of(0, 1), 2).map(p -> new int[] {p});
+    List<Integer> seen = new ArrayList<>();
+    OrderedResults.forEachInOrder(rdd, OrderedResults.DIRECT_BYTES + 1, "ordered-results test", r -> {
+      seen.add(r[0]);
+      assertSame(CachedPartitions.<int[]>read(rdd, r[0]).orElseThrow().get(0), r);
+    });
+    assertEquals(List.of(0, 1), seen);
   }
 
   @Test

@@ -49,11 +49,17 @@ public final class DistributedAnalyzer {
       JavaRDD<AnalysisMetrics> parts = blocks.mapPartitions(
           new AnalysisTask(bc, dIn, dSae, topK, batchSize), true);
       AnalysisMetrics total = new AnalysisMetrics(dIn, dSae, topK);
-      OrderedResults.forEachInOrder(parts, "gsae analyze", total::merge);   // partition order
+      OrderedResults.forEachInOrder(parts, aggregateBytes(dIn, dSae, topK), "gsae analyze",
+          total::merge);   // partition order
       return total;
     } finally {
       sc.setJobDescription(null);
       bc.destroy();
     }
+  }
+
+  /** Approximate serialised size of one partial {@link AnalysisMetrics}. */
+  static long aggregateBytes(int dIn, int dSae, int topK) {
+    return 12L * dSae * topK + 28L * dSae + 16L * dIn + 1024;
   }
 }

@@ -1,11 +1,13 @@
 package org.gsae.spark.train;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.gsae.core.model.SaeParameters;
 import org.gsae.core.train.BatchPlan;
 import org.gsae.core.train.GradientAccumulator;
 import org.gsae.core.train.SaeTrainer;
@@ -15,8 +17,8 @@ import org.gsae.spark.OrderedResults;
 import org.gsae.spark.store.RowBlock;
 
 /**
- * Synchronous data-parallel training (DESIGN §6): each step broadcasts the parameters (in two
- * halves, written on two threads), every partition sums the loss and gradient over its share
+ * Synchronous data-parallel training (DESIGN §6): each step broadcasts the parameters (large
+ * ones in two halves, written on two threads), every partition sums the loss and gradient over its share
  * of the global batch ({@link StepTask}), the driver reads the per-partition sums from the
  * executors' block managers and merges them <em>in partition order</em> (so the result does
  * not depend on which task finishes first; {@link OrderedResults}), and the driver applies
@@ -48,8 +50,8 @@ public final class DistributedTrainer {
   });
 
   /** Phases of a step, for {@link #phaseSeconds()}. */
-  public static final java.util.List<String> PHASES =
-      java.util.List.of("broadcast", "partition tasks + ordered transfer and merge", "driver update");
+  public static final List<String> PHASES =
+      List.of("broadcast", "partition tasks + ordered transfer and merge", "driver update");
 
   /**
    * @param sc                 Spark context
@@ -88,9 +90,10 @@ public final class DistributedTrainer {
         plan.indices(t), lambda);
     long t0 = System.nanoTime();
     // A broadcast serialises its value into torrent pieces on the thread that creates it, and
-    // the executors are idle until it exists: the two halves are written on two threads.
-    CompletableFuture<Broadcast<StepTask.Payload>> tailFuture =
-        CompletableFuture.supplyAsync(() -> sc.broadcast(payload[1]), BROADCASTER);
+    // the executors are idle until it exists: a second half is written on a second thread.
+    CompletableFuture<Broadcast<StepTask.Payload>> tailFuture = payload.length == 1
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.supplyAsync(() -> sc.broadcast(payload[1]), BROADCASTER);
     Broadcast<StepTask.Payload> head = null;
     Broadcast<StepTask.Payload> tail = null;
     try {
@@ -101,12 +104,13 @@ public final class DistributedTrainer {
       int dIn = trainer.model().dInput();
       int dSae = trainer.model().dHidden();
       JavaRDD<GradientAccumulator> parts = blocks.mapPartitionsWithIndex(
-          new StepTask(head, tail, offsets, dIn, dSae, trainer.loss(), trainer.chunkRows()), true);
+          new StepTask(tail == null ? List.of(head) : List.of(head, tail), offsets, dIn, dSae,
+              trainer.loss(), trainer.chunkRows()), true);
       GradientAccumulator total = new GradientAccumulator(dIn, dSae);
       // Fixed order: partition 0, 1, ...; merge copies, as a partition's gradient may be the
       // cached object itself.
-      OrderedResults.forEachInOrder(parts, "train step " + (t + 1) + "/" + trainer.config().steps(),
-          total::merge);
+      OrderedResults.forEachInOrder(parts, 4 * SaeParameters.parameterCount(dIn, dSae),
+          "train step " + (t + 1) + "/" + trainer.config().steps(), total::merge);
       long t2 = System.nanoTime();
       StepMetrics m = trainer.applyStep(total, lambda);
       long t3 = System.nanoTime();

@@ -24,18 +24,24 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
   private static final long serialVersionUID = 1L;
 
   /**
-   * What the driver broadcasts each step, in two parts of about equal size so that two
-   * threads can write their torrent pieces at once ({@link #split}): the first carries
-   * {@code W_enc} and the three [d_sae] vectors with the step's sorted global row positions
-   * and lambda, the second {@code W_dec} and {@code b_dec}. The parameters are float32 and
-   * the trainer's own arrays, not a copy: a broadcast serialises them (in bulk) when it is
-   * created, and a task in the driver's JVM (local mode) reads them in place; the driver
-   * changes them only after the step's job has ended.
+   * What the driver broadcasts each step: the float32 parameters, the step's sorted global row
+   * positions and lambda. Parameters of at least {@link #SPLIT_MIN_BYTES} go out in two parts
+   * of about equal size so that two threads can write their torrent pieces at once
+   * ({@link #split}): the first carries {@code W_enc} and the three [d_sae] vectors with the
+   * positions and lambda, the second {@code W_dec} and {@code b_dec}; smaller ones in one part.
+   * The parameters are the trainer's own arrays, not a copy: a broadcast serialises them (in
+   * bulk) when it is created, and a task in the driver's JVM (local mode) reads them in place;
+   * the driver changes them only after the step's job has ended.
    */
   static final class Payload implements java.io.Externalizable {
     private static final long serialVersionUID = 1L;
     /** Index in {@link SaeParameters#NAMES} of the second part's first tensor. */
     private static final int SPLIT = SaeParameters.NAMES.indexOf("W_dec");
+    /**
+     * Smallest parameters sent in two parts: Spark's default torrent piece (4 MiB); below it a
+     * second broadcast costs more than it saves.
+     */
+    static final long SPLIT_MIN_BYTES = 4L << 20;
 
     private int dIn;
     private int dSae;
@@ -56,25 +62,36 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
       this.lambda = lambda;
     }
 
-    /** The two parts of one step's broadcast. */
+    /** The one or two parts of one step's broadcast; the first carries the positions and lambda. */
     static Payload[] split(SaeParameters params, int[] batchPositions, double lambda) {
       if (params.dtype() != DType.FLOAT32) {
         throw new IllegalArgumentException("the training step runs in float32, parameters are "
             + params.dtype());
       }
+      int all = SaeParameters.NAMES.size();
+      if (4 * SaeParameters.parameterCount(params.dIn(), params.dSae()) < SPLIT_MIN_BYTES) {
+        return new Payload[] {new Payload(params, 0, all, batchPositions, lambda)};
+      }
       return new Payload[] {new Payload(params, 0, SPLIT, batchPositions, lambda),
-          new Payload(params, SPLIT, SaeParameters.NAMES.size(), null, Double.NaN)};
+          new Payload(params, SPLIT, all, null, Double.NaN)};
     }
 
-    /** The parameters from the two parts of {@link #split}. */
-    static SaeParameters join(Payload head, Payload tail) {
-      if (head.first != 0 || tail.first != SPLIT || head.dIn != tail.dIn || head.dSae != tail.dSae) {
-        throw new IllegalStateException("not the two parts of one step's parameters: parts from "
-            + head.first + " and " + tail.first + ", d_in " + head.dIn + "/" + tail.dIn
-            + ", d_sae " + head.dSae + "/" + tail.dSae);
+    /** The parameters from the parts of {@link #split}, in order. */
+    static SaeParameters join(Payload... parts) {
+      List<Tensor> all = new ArrayList<>(SaeParameters.NAMES.size());
+      for (Payload p : parts) {
+        if (p.first != all.size() || p.dIn != parts[0].dIn || p.dSae != parts[0].dSae) {
+          throw new IllegalStateException("not the parts of one step's parameters in order: a part"
+              + " starting at tensor " + p.first + " (d_in " + p.dIn + ", d_sae " + p.dSae
+              + ") after " + all.size() + " tensors (d_in " + parts[0].dIn + ", d_sae "
+              + parts[0].dSae + ")");
+        }
+        all.addAll(p.tensors);
       }
-      List<Tensor> all = new ArrayList<>(head.tensors);
-      all.addAll(tail.tensors);
+      if (all.size() != SaeParameters.NAMES.size()) {
+        throw new IllegalStateException("the parts of a step's parameters end after " + all.size()
+            + " of " + SaeParameters.NAMES.size() + " tensors");
+      }
       return SaeParameters.fromList(all);
     }
 
@@ -117,18 +134,16 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
     }
   }
 
-  private final Broadcast<Payload> head;
-  private final Broadcast<Payload> tail;
+  private final List<Broadcast<Payload>> parts;
   private final long[] partitionOffsets;   // first global position of each partition
   private final int dIn;
   private final int dSae;
   private final GatedLoss loss;
   private final int chunkRows;
 
-  StepTask(Broadcast<Payload> head, Broadcast<Payload> tail, long[] partitionOffsets, int dIn, int dSae, GatedLoss loss,
+  StepTask(List<Broadcast<Payload>> parts, long[] partitionOffsets, int dIn, int dSae, GatedLoss loss,
       int chunkRows) {
-    this.head = head;
-    this.tail = tail;
+    this.parts = List.copyOf(parts);
     this.partitionOffsets = partitionOffsets;
     this.dIn = dIn;
     this.dSae = dSae;
@@ -138,14 +153,15 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
 
   @Override
   public Iterator<GradientAccumulator> call(Integer partition, Iterator<RowBlock> blocks) {
-    Payload p = head.value();
+    Payload p = parts.get(0).value();
     long from = partitionOffsets[partition];
     long to = partitionOffsets[partition + 1];
     int[] mine = localPositions(p.batchPositions(), from, to);
     GradientAccumulator acc = new GradientAccumulator(dIn, dSae);
     if (mine.length > 0) {
       float[] rows = gather(blocks, mine);
-      acc.add(Payload.join(p, tail.value()), loss, p.lambda(), rows, mine.length, chunkRows);
+      Payload[] values = parts.stream().map(Broadcast::value).toArray(Payload[]::new);
+      acc.add(Payload.join(values), loss, p.lambda(), rows, mine.length, chunkRows);
     }
     List<GradientAccumulator> out = new ArrayList<>(1);
     out.add(acc);

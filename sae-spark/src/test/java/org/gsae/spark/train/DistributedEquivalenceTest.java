@@ -48,24 +48,41 @@ class DistributedEquivalenceTest {
     data = TrainFixtures.data();
   }
 
-  private static SaeParameters init() {
-    return SaeInit.initialize(TrainFixtures.D_IN, TrainFixtures.D_SAE, 3, data.data().mean());
+  /**
+   * A dictionary whose gradient (4 (2 d_in d_sae + 3 d_sae + d_in) bytes, 4.6 MB) is too large
+   * for a task result, so it reaches the driver through the block manager
+   * ({@code OrderedResults}); the 48-feature gradients of the other cases (27 KB) come back as
+   * task results.
+   */
+  private static final int LARGE_D_SAE = 8192;
+
+  private static SaeParameters init(int dSae) {
+    return SaeInit.initialize(TrainFixtures.D_IN, dSae, 3, data.data().mean());
   }
 
   private static float[] local(TrainConfig cfg) {
-    GatedSae sae = new GatedSae(init(), cfg.sparsityCoefficient());
-    new SaeTrainer(sae, cfg).train(data.data(), STEPS, null);
+    return local(cfg, TrainFixtures.D_SAE);
+  }
+
+  /** {@code cfg.steps()} steps of the local trainer. */
+  private static float[] local(TrainConfig cfg, int dSae) {
+    GatedSae sae = new GatedSae(init(dSae), cfg.sparsityCoefficient());
+    new SaeTrainer(sae, cfg).train(data.data(), cfg.steps(), null);
     return sae.parameters().toFlat();
   }
 
   private static float[] distributed(TrainConfig cfg, int partitions) {
+    return distributed(cfg, partitions, TrainFixtures.D_SAE);
+  }
+
+  private static float[] distributed(TrainConfig cfg, int partitions, int dSae) {
     try (ActivationStore s = ActivationStore.open(SparkTestSession.get(), InputConfig.of(store));
          PackedStore packed = s.pack(PackOptions.defaults().withPartitions(partitions).withBlockRows(100))) {
       assertEquals(partitions, packed.numPartitions());
-      GatedSae sae = new GatedSae(init(), cfg.sparsityCoefficient());
+      GatedSae sae = new GatedSae(init(dSae), cfg.sparsityCoefficient());
       DistributedTrainer t = new DistributedTrainer(new JavaSparkContext(SparkTestSession.get().sparkContext()),
           packed.blocks(), packed.partitionRowCounts(), new SaeTrainer(sae, cfg));
-      for (int i = 0; i < STEPS; i++) {
+      for (long i = 0; i < cfg.steps(); i++) {
         t.step();
       }
       return sae.parameters().toFlat();
@@ -83,8 +100,10 @@ class DistributedEquivalenceTest {
   @ValueSource(ints = {2, 3})
   void givenSeveralPartitions_whenTrained_thenLocalWithinFloatRounding(int partitions) {
     TrainConfig cfg = TrainFixtures.config(STEPS, 0, true);
-    float[] a = local(cfg);
-    float[] b = distributed(cfg, partitions);
+    assertWithinFloatRounding(local(cfg), distributed(cfg, partitions), cfg, "partitions=" + partitions);
+  }
+
+  private static void assertWithinFloatRounding(float[] a, float[] b, TrainConfig cfg, String label) {
     int outliers = 0;
     double worst = 0;
     for (int i = 0; i < a.length; i++) {
@@ -92,18 +111,28 @@ class DistributedEquivalenceTest {
       worst = Math.max(worst, d);
       if (d > 1e-5 + 1e-4 * Math.abs(a[i])) {
         outliers++;
-        assertTrue(d <= 2 * cfg.lr() * STEPS, "parameter " + i + " differs by " + d);
+        assertTrue(d <= 2 * cfg.lr() * cfg.steps(), label + ": parameter " + i + " differs by " + d);
       }
     }
-    assertTrue(outliers <= a.length / 200, outliers + " of " + a.length
+    assertTrue(outliers <= a.length / 200, label + ": " + outliers + " of " + a.length
         + " parameters differ beyond float rounding (worst " + worst + ")");
-    System.out.printf("partitions=%d: max |diff| %.3g, %d of %d beyond 1e-5+1e-4|p|%n", partitions,
-        worst, outliers, a.length);
+    System.out.printf("%s: max |diff| %.3g, %d of %d beyond 1e-5+1e-4|p|%n", label, worst, outliers,
+        a.length);
   }
 
   @Test
   void givenSameConfig_whenRunTwice_thenBitIdentical() {
     TrainConfig cfg = TrainFixtures.config(STEPS, 0, true);
     assertArrayEquals(distributed(cfg, 3), distributed(cfg, 3));
+  }
+
+  @Test
+  void givenGradientsTooLargeForTaskResults_thenOnePartitionBitIdenticalToLocalAndThreeClose() {
+    TrainConfig cfg = TrainFixtures.config(4, 0, true);
+    assertTrue(4 * SaeParameters.parameterCount(TrainFixtures.D_IN, LARGE_D_SAE) > (1 << 20));
+    float[] local = local(cfg, LARGE_D_SAE);
+    assertArrayEquals(local, distributed(cfg, 1, LARGE_D_SAE));
+    assertWithinFloatRounding(local, distributed(cfg, 3, LARGE_D_SAE), cfg, "d_sae=" + LARGE_D_SAE
+        + ", partitions=3");
   }
 }

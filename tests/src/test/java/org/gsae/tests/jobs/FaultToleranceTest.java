@@ -48,7 +48,12 @@ class FaultToleranceTest {
   private static final int FILES = 4;
   private static final int ROWS_PER_FILE = 1000;
   private static final int D_IN = 16;
-  private static final int D_SAE = 64;
+  /**
+   * Large enough that a partition's gradient (4 (2 d_in d_sae + 3 d_sae + d_in) bytes, 4.6 MB)
+   * reaches the driver through the block manager, fetched from the executors, not as a task
+   * result (gsae returns gradients under 1 MiB as task results).
+   */
+  private static final int D_SAE = 8192;
   private static final int STEPS = 40;
   private static final int CHECKPOINT_EVERY = 10;
   private static final List<String> SETTINGS = List.of(
@@ -101,7 +106,7 @@ class FaultToleranceTest {
   @Order(0)
   void localModeRun_endsWithTheReferenceWeights() {
     TrainOutput out = output("local");
-    SubmitResult r = SparkSubmitRunner.local(2).withLabel("local-reference")
+    SubmitResult r = SparkSubmitRunner.local(2).withLabel("local-reference").withQuickStartJvms(false)
         .withArgs(GsaeCommands.train(store.uri(), out.uri(), SETTINGS)).run();
     System.out.printf("[faults] local[2]: %d ms wall%n", r.elapsed().toMillis());
     r.assertSucceeded();
