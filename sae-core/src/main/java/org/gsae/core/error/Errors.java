@@ -39,4 +39,19 @@ public final class Errors {
       throw new IllegalArgumentException(String.format(messageFormat, args));
     }
   }
+
+  /**
+   * What to throw for a failed {@code CompletableFuture.join()}: its cause as it was thrown
+   * (a {@link GsaeException} keeps its exit code and message); an {@link Error} cause is
+   * thrown from here; a checked cause stays wrapped in {@code e}.
+   */
+  public static RuntimeException unwrap(java.util.concurrent.CompletionException e) {
+    if (e.getCause() instanceof RuntimeException r) {
+      return r;
+    }
+    if (e.getCause() instanceof Error err) {
+      throw err;
+    }
+    return e;
+  }
 }

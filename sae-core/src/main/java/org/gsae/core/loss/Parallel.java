@@ -39,13 +39,7 @@ final class Parallel {
       try {
         f.join();
       } catch (java.util.concurrent.CompletionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        throw e;
+        throw org.gsae.core.error.Errors.unwrap(e);
       }
     }
   }

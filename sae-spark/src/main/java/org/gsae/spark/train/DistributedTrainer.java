@@ -137,13 +137,7 @@ public final class DistributedTrainer {
     try {
       return f.join();
     } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
+      throw org.gsae.core.error.Errors.unwrap(e);
     }
   }
 
