@@ -76,20 +76,35 @@ public final class FloatArrays {
   public static void writeParameters(ObjectOutput out, org.gsae.core.model.SaeParameters p) throws IOException {
     out.writeInt(p.dIn());
     out.writeInt(p.dSae());
-    for (org.gsae.core.tensor.Tensor t : p.tensors()) {
-      write(out, t.floatView());
-    }
+    writeTensors(out, p.tensors());
   }
 
   /** Reads what {@link #writeParameters} wrote, into fresh float32 arrays. */
   public static org.gsae.core.model.SaeParameters readParameters(ObjectInput in) throws IOException {
     int dIn = in.readInt();
     int dSae = in.readInt();
-    org.gsae.core.model.SaeParameters p = org.gsae.core.model.SaeParameters.zeros(dIn, dSae,
-        org.gsae.core.tensor.DType.FLOAT32);
-    for (org.gsae.core.tensor.Tensor t : p.tensors()) {
-      readInto(in, t.floatView());
+    return org.gsae.core.model.SaeParameters.fromList(
+        readTensors(in, org.gsae.core.model.SaeParameters.shapes(dIn, dSae)));
+  }
+
+  /** Writes float32 tensors' values in bulk, one {@link #write} each (their shapes are the reader's to know). */
+  public static void writeTensors(ObjectOutput out, java.util.List<org.gsae.core.tensor.Tensor> tensors)
+      throws IOException {
+    for (org.gsae.core.tensor.Tensor t : tensors) {
+      write(out, t.floatView());
     }
-    return p;
+  }
+
+  /** Reads what {@link #writeTensors} wrote into fresh float32 tensors of the given shapes. */
+  public static java.util.List<org.gsae.core.tensor.Tensor> readTensors(ObjectInput in, long[]... shapes)
+      throws IOException {
+    java.util.List<org.gsae.core.tensor.Tensor> out = new java.util.ArrayList<>(shapes.length);
+    for (long[] shape : shapes) {
+      org.gsae.core.tensor.Tensor t = org.gsae.core.tensor.Tensor.zeros(
+          org.gsae.core.tensor.DType.FLOAT32, shape);
+      readInto(in, t.floatView());
+      out.add(t);
+    }
+    return out;
   }
 }

@@ -17,9 +17,9 @@ import org.gsae.spark.OrderedResults;
 import org.gsae.spark.store.RowBlock;
 
 /**
- * Synchronous data-parallel training (DESIGN §6): each step broadcasts the parameters (large
- * ones in two halves, written on two threads), every partition sums the loss and gradient over its share
- * of the global batch ({@link StepTask}), the driver reads the per-partition sums from the
+ * Synchronous data-parallel training (DESIGN §6): each step broadcasts the parameters
+ * (large ones in two halves, written on two threads), every partition sums the loss and
+ * gradient over its share of the global batch ({@link StepTask}), the driver reads the per-partition sums from the
  * executors' block managers and merges them <em>in partition order</em> (so the result does
  * not depend on which task finishes first; {@link OrderedResults}), and the driver applies
  * the update through the same {@link SaeTrainer} the local path uses.
@@ -29,7 +29,8 @@ import org.gsae.spark.store.RowBlock;
  * executor losses (a step is a pure function of the parameters and the step's rows).
  *
  * <p>Driver memory: the model, the optimiser state, the merged gradient and one partition's
- * gradient at a time ({@link OrderedResults}).
+ * gradient at a time (all of them at once when they come back as task results: at most
+ * 64 MiB; {@link OrderedResults}).
  */
 public final class DistributedTrainer {
   private final JavaSparkContext sc;

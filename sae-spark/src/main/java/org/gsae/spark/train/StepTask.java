@@ -109,9 +109,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
       out.writeInt(dSae);
       out.writeInt(first);
       out.writeInt(tensors.size());
-      for (Tensor t : tensors) {
-        FloatArrays.write(out, t.floatView());
-      }
+      FloatArrays.writeTensors(out, tensors);
       out.writeObject(batchPositions);
       out.writeDouble(lambda);
     }
@@ -122,13 +120,8 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
       dSae = in.readInt();
       first = in.readInt();
       int count = in.readInt();
-      long[][] shapes = SaeParameters.shapes(dIn, dSae);
-      tensors = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        Tensor t = Tensor.zeros(DType.FLOAT32, shapes[first + i]);
-        FloatArrays.readInto(in, t.floatView());
-        tensors.add(t);
-      }
+      tensors = FloatArrays.readTensors(in,
+          Arrays.copyOfRange(SaeParameters.shapes(dIn, dSae), first, first + count));
       batchPositions = (int[]) in.readObject();
       lambda = in.readDouble();
     }
