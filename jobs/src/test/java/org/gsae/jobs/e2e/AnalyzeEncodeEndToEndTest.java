@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * encode; outputs read back with parquet-hadoop's own reader and checked against the local
  * {@link SaeFeatureAnalyzer} and {@link GatedEncoder} on the same rows.
  */
+@Tag("determinism")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AnalyzeEncodeEndToEndTest {
   private static final int ROWS = 1500;

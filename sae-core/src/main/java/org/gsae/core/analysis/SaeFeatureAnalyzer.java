@@ -1,6 +1,5 @@
 package org.gsae.core.analysis;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.gsae.core.data.ActivationDataset;
@@ -10,21 +9,19 @@ import org.gsae.core.metrics.FeatureStats;
 import org.gsae.core.metrics.L0Histogram;
 import org.gsae.core.metrics.ReconstructionMetrics;
 import org.gsae.core.metrics.TopKExamples;
-import org.gsae.core.model.Encoding;
-import org.gsae.core.model.GatedEncoder;
+import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.GatedSae;
 import org.gsae.core.model.SaeParameters;
-import org.gsae.core.tensor.Tensor;
 
 /**
  * Feature analysis of a {@link GatedSae} on in-memory activations (the original Python API,
  * plus gated-sae-tf's sparsity and sharpness reports).
  *
- * <p>Each method makes one pass over the dataset in row batches of {@link #batchSize()} rows:
- * the batch [B, n] is encoded with {@link GatedEncoder#encode} into feature activations
- * [B, m] (and decoded with {@link GatedEncoder#decode} when reconstructions are needed), and the
- * plain arrays are fed to the aggregators of {@link org.gsae.core.metrics}, exactly as the
- * distributed pass does per partition. A pass reads the model's parameters once, at its start.
+ * <p>Each method makes one pass over the dataset in row batches of {@link #batchSize()} rows
+ * (fewer when the dataset is smaller): through an {@link AlignedEncoder}, the batch [B, n] is
+ * encoded into feature activations [B, m] (and decoded when reconstructions are needed), and
+ * the plain arrays are fed to the aggregators of {@link org.gsae.core.metrics}, exactly as the
+ * distributed pass does per partition, so both see the same bits for every row. A pass reads the model's parameters once, at its start.
  * Peak memory is a few [B, m] float arrays: lower the batch size for very wide dictionaries.
  *
  * <p>Row ids are the dataset's row indices, so ties in activation rank the earlier row first.
@@ -71,12 +68,10 @@ public final class SaeFeatureAnalyzer {
     Errors.check(k >= 1, "k must be >= 1, got %d", k);
     // A one-feature aggregate over the feature's column: same ranking code as the full pass.
     TopKExamples top = new TopKExamples(1, k);
-    forEachBatch(dataset, false, (firstRow, rows, x, featureActs, xHat) -> {
+    forEachBatch(dataset, false, (rowIds, rows, x, featureActs, xHat) -> {
       float[] column = new float[rows];
-      long[] rowIds = new long[rows];
       for (int r = 0; r < rows; r++) {
         column[r] = featureActs[r * m + feature];
-        rowIds[r] = firstRow + r;
       }
       top.add(column, rowIds, rows);
     });
@@ -93,7 +88,7 @@ public final class SaeFeatureAnalyzer {
   /** Per-feature fire counts, activation sums and maxima over {@code dataset}. */
   public FeatureStats featureStats(ActivationDataset dataset) {
     FeatureStats stats = new FeatureStats(sae.dHidden());
-    forEachBatch(dataset, false, (firstRow, rows, x, featureActs, xHat) -> stats.add(featureActs, rows));
+    forEachBatch(dataset, false, (rowIds, rows, x, featureActs, xHat) -> stats.add(featureActs, rows));
     return stats;
   }
 
@@ -112,7 +107,7 @@ public final class SaeFeatureAnalyzer {
     int m = sae.dHidden();
     FeatureStats stats = new FeatureStats(m);
     L0Histogram l0 = new L0Histogram(m);
-    forEachBatch(dataset, false, (firstRow, rows, x, featureActs, xHat) -> {
+    forEachBatch(dataset, false, (rowIds, rows, x, featureActs, xHat) -> {
       stats.add(featureActs, rows);
       l0.add(featureActs, rows);
     });
@@ -129,7 +124,7 @@ public final class SaeFeatureAnalyzer {
   /** MSE, FVU, explained variance, relative reconstruction bias and cosine similarity. */
   public ReconstructionMetrics reconstructionMetrics(ActivationDataset dataset) {
     ReconstructionMetrics metrics = new ReconstructionMetrics(sae.dInput());
-    forEachBatch(dataset, true, (firstRow, rows, x, featureActs, xHat) -> metrics.add(x, xHat, rows));
+    forEachBatch(dataset, true, (rowIds, rows, x, featureActs, xHat) -> metrics.add(x, xHat, rows));
     return metrics;
   }
 
@@ -140,46 +135,22 @@ public final class SaeFeatureAnalyzer {
    */
   public AnalysisMetrics analyze(ActivationDataset dataset, int topK) {
     AnalysisMetrics all = new AnalysisMetrics(sae.dInput(), sae.dHidden(), topK);
-    forEachBatch(dataset, true, (firstRow, rows, x, featureActs, xHat) -> {
-      long[] rowIds = new long[rows];
-      for (int r = 0; r < rows; r++) {
-        rowIds[r] = firstRow + r;
-      }
-      all.add(x, featureActs, xHat, rowIds, rows);
-    });
+    forEachBatch(dataset, true, (rowIds, rows, x, featureActs, xHat) ->
+        all.add(x, featureActs, xHat, rowIds, rows));
     return all;
   }
 
-  /** Receives one encoded batch as plain row-major arrays. */
-  @FunctionalInterface
-  private interface BatchSink {
-    /**
-     * @param firstRow    dataset index of the batch's first row
-     * @param rows        B
-     * @param x           inputs [B, n]
-     * @param featureActs feature activations [B, m]
-     * @param xHat        reconstructions [B, n], or null when not requested
-     */
-    void accept(int firstRow, int rows, float[] x, float[] featureActs, float[] xHat);
-  }
-
-  private void forEachBatch(ActivationDataset dataset, boolean reconstruct, BatchSink sink) {
+  private void forEachBatch(ActivationDataset dataset, boolean reconstruct, AlignedEncoder.Sink sink) {
     SaeParameters p = sae.parameters();
     checkDataset(dataset, p);
     int n = p.dIn();
     float[] data = dataset.data();
-    for (int from = 0; from < dataset.rows(); from += batchSize) {
-      int rows = Math.min(batchSize, dataset.rows() - from);
-      float[] x = Arrays.copyOfRange(data, from * n, (from + rows) * n);
-      Tensor batch = Tensor.of(x, rows, n);
-      if (batch.dtype() != p.dtype()) {
-        batch = batch.cast(p.dtype());
-      }
-      Encoding e = GatedEncoder.encode(p, batch);
-      float[] featureActs = e.featureActs().toFloatArray();
-      float[] xHat = reconstruct ? GatedEncoder.decode(p, e.featureActs()).toFloatArray() : null;
-      sink.accept(from, rows, x, featureActs, xHat);
+    AlignedEncoder encoder = new AlignedEncoder(p, AlignedEncoder.blockRows(batchSize, dataset.rows()),
+        reconstruct, sink);
+    for (int r = 0; r < dataset.rows(); r++) {
+      encoder.add(r, data, r * n);
     }
+    encoder.flush();
   }
 
   private static void checkDataset(ActivationDataset dataset, SaeParameters p) {

@@ -1,12 +1,15 @@
 package org.gsae.core.loss;
 
 import static org.gsae.core.testing.Assertions2.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.gsae.core.model.Encoding;
@@ -24,19 +27,26 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Checks the forward pass, every loss term, both gradient variants, the decoder projection
- * and one optimiser step against every {@code vectors_*.json} in {@code -Dgsae.reference.dir}
- * (PyTorch 1.13, see shared/reference/README.md), in the file's own precision, within that
- * README's tolerance: max|diff| <= tol + tol * max|ref| with tol = 1e-6 (f32) or 1e-12 (f64).
- * New cases dropped into the folder are picked up without code changes.
+ * and one optimiser step against PyTorch 1.13's results in every {@code vectors_*.json} of
+ * the test resources' {@code reference/} folder (its README says how they were made), plus
+ * every such file in {@code -Dgsae.reference.dir} when that is set. Each case runs in the
+ * file's own precision, within that README's rule: max|diff| <= tol + tol * max|ref| with
+ * tol = 1e-6 (f32) or 1e-12 (f64).
  */
 class ReferenceVectorsTest {
 
   @TestFactory
   Stream<DynamicNode> everyReferenceFile() throws Exception {
-    List<ReferenceCase> cases = ReferenceCase.all();
-    assertFalse(cases.isEmpty(), "no vectors_*.json found in " + ReferenceCase.referenceDir().toAbsolutePath()
-        + " (set -Dgsae.reference.dir)");
-    return cases.stream().map(c -> DynamicContainer.dynamicContainer(c.name(), Stream.of(
+    List<ReferenceCase> cases = new ArrayList<>(ReferenceCase.in(ReferenceCase.builtInDir()));
+    assertEquals(4, cases.size(), "the four committed cases in " + ReferenceCase.builtInDir());
+    Optional<Path> extra = ReferenceCase.extraDir();
+    if (extra.isPresent()) {
+      List<ReferenceCase> more = ReferenceCase.in(extra.get());
+      assertFalse(more.isEmpty(), "-Dgsae.reference.dir=" + extra.get().toAbsolutePath()
+          + " holds no vectors_*.json: put the extra cases there, or leave the property unset");
+      cases.addAll(more);
+    }
+    return cases.stream().map(c -> DynamicContainer.dynamicContainer(c.toString(), Stream.of(
         dynamicTest("forward and losses", () -> forward(c)),
         dynamicTest("gradients, aux detached (paper)", () -> gradients(c, Variant.PAPER, "detach")),
         dynamicTest("gradients, SAELens", () -> gradients(c, Variant.SAELENS, "saelens")),

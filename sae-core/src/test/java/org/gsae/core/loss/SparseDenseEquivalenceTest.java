@@ -10,6 +10,7 @@ import org.gsae.core.model.SaeParameters;
 import org.gsae.core.model.Variant;
 import org.gsae.core.tensor.DType;
 import org.gsae.core.tensor.Tensor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link GatedLoss#evaluate} to float32 rounding, at several gate densities, for both
  * variants, with uneven chunks; and neither depends on the thread count.
  */
+@Tag("determinism")
 class SparseDenseEquivalenceTest {
 
   private static SaeParameters params(double gateBias, SyntheticActivations s) {

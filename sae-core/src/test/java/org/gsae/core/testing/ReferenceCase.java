@@ -5,16 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.tensor.DType;
 import org.gsae.core.tensor.Tensor;
 
 /**
- * One {@code vectors_*.json} file of {@code shared/reference} (written by PyTorch, see that
- * folder's README): config plus named row-major tensors.
+ * One {@code vectors_*.json} file (written by PyTorch; see {@code src/test/resources/reference/README.md}
+ * in sae-core): config plus named row-major tensors.
  */
 public final class ReferenceCase {
   private final Path file;
@@ -28,14 +30,23 @@ public final class ReferenceCase {
     this.dtype = name.contains("f64") ? DType.FLOAT64 : DType.FLOAT32;
   }
 
-  /** Directory named by {@code -Dgsae.reference.dir} (default {@code ../shared/reference}). */
-  public static Path referenceDir() {
-    return Path.of(System.getProperty("gsae.reference.dir", "../shared/reference"));
+  /** The folder of reference vectors committed with the tests (see its README.md). */
+  public static Path builtInDir() {
+    try {
+      return Path.of(ReferenceCase.class.getResource("/reference/README.md").toURI()).getParent();
+    } catch (URISyntaxException | NullPointerException e) {
+      throw new IllegalStateException("the test resource folder reference/ is missing from the class path", e);
+    }
   }
 
-  /** Every {@code vectors_*.json} in the reference directory, sorted by name. */
-  public static List<ReferenceCase> all() throws IOException {
-    Path dir = referenceDir();
+  /** The folder named by {@code -Dgsae.reference.dir}, when the property is set and not blank. */
+  public static Optional<Path> extraDir() {
+    String dir = System.getProperty("gsae.reference.dir", "");
+    return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
+  }
+
+  /** Every {@code vectors_*.json} directly in {@code dir}, sorted by name (none if it is no folder). */
+  public static List<ReferenceCase> in(Path dir) throws IOException {
     List<ReferenceCase> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return out;
@@ -64,7 +75,7 @@ public final class ReferenceCase {
     return root.get("tensors").has(tensor);
   }
 
-  /** Absolute tolerance floor and relative factor of shared/reference/README.md for this precision. */
+  /** Absolute tolerance floor and relative factor of the reference README's rule for this precision. */
   public double tolerance() {
     return dtype == DType.FLOAT64 ? 1e-12 : 1e-6;
   }

@@ -21,6 +21,7 @@ import org.gsae.core.io.LoadedModel;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.SparsityFile;
 import org.gsae.core.metrics.AnalysisMetrics;
+import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.metrics.TopKExamples;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.spark.store.ActivationStore;
@@ -98,7 +99,8 @@ public final class AnalysisRun {
             packed.validRows(), p.dIn(), spec.input().path(), packed.numPartitions(), p.dSae(),
             spec.modelPath());
         long tPass = System.nanoTime();
-        metrics = DistributedAnalyzer.analyze(jsc, packed.blocks(), p, spec.topK(), spec.batchSize());
+        metrics = DistributedAnalyzer.analyze(jsc, packed.blocks(), p, spec.topK(),
+            AlignedEncoder.blockRows(spec.batchSize(), store.totalRows()));
         LOG.info("analysis pass over {} rows took {} s", packed.validRows(),
             String.format("%.1f", (System.nanoTime() - tPass) / 1e9));
         skipped = packed.skippedRows();

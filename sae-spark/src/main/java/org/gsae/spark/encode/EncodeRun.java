@@ -29,6 +29,7 @@ import org.gsae.core.io.HadoopFiles;
 import org.gsae.core.io.LoadedModel;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.Provenance;
+import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.spark.analysis.OutputColumns;
 import org.gsae.spark.analysis.ReplaceableOutput;
@@ -104,7 +105,8 @@ public final class EncodeRun {
         JavaRDD<Row> rows = source.mapPartitions(new EncodeTask(params, p.dIn(), p.dSae(),
             store.activationType(), spec.input().column(), metadata,
             new InvalidRows(spec.input().onInvalid(), files, skipped), encoded, active,
-            spec.dense(), spec.reconstruct(), spec.batchSize()), true);
+            spec.dense(), spec.reconstruct(),
+            AlignedEncoder.blockRows(spec.batchSize(), store.totalRows())), true);
         Dataset<Row> codes = spark.createDataFrame(rows, schema);
         int partitions = source.getNumPartitions();
         AtomicDirectoryWriter.write(out, true, conf, (wfs, tmp) -> {

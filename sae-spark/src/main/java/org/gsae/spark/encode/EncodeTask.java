@@ -12,10 +12,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
-import org.gsae.core.model.Encoding;
-import org.gsae.core.model.GatedEncoder;
+import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
-import org.gsae.core.tensor.Tensor;
 import org.gsae.spark.store.ActivationDecoder;
 import org.gsae.spark.store.ActivationType;
 import org.gsae.spark.store.InvalidRows;
@@ -25,11 +23,13 @@ import scala.Function1;
  * Encodes one input partition, lazily and in order: reads rows
  * {@code [metadata..., row_id, activation]} in Spark's internal format, validates each
  * activation (same checks and {@code input.on_invalid} policy as the store reader, plus the
- * model's {@code d_in}), gathers up to {@code batchSize} valid rows into {@code x [B, d_in]},
- * encodes them with {@link GatedEncoder} into {@code featureActs [B, d_sae]} (and decodes
- * {@code xHat [B, d_in]} when asked), and emits one output row per valid input row in
- * {@link EncodeSchema} order. Memory is one batch: its metadata values and a few
- * {@code [B, d_sae]} arrays.
+ * model's {@code d_in}), and passes the valid rows to an {@link AlignedEncoder} (row-aligned
+ * batches of {@code blockRows} rows), which encodes each batch into
+ * {@code featureActs [B, d_sae]} (and decodes {@code xHat [B, d_in]} when asked); emits one
+ * output row per valid input row, in input order, in {@link EncodeSchema} order. Because the
+ * batches are aligned to {@code row_id}, a row's codes are the same bits whatever the input
+ * partitioning (same BLAS kernel and thread count). Memory is one batch: its metadata values
+ * and a few {@code [B, d_sae]} arrays.
  */
 final class EncodeTask implements FlatMapFunction<Iterator<InternalRow>, Row> {
   private static final long serialVersionUID = 1L;
@@ -45,7 +45,7 @@ final class EncodeTask implements FlatMapFunction<Iterator<InternalRow>, Row> {
   private final LongAccumulator activeFeatures;
   private final boolean dense;
   private final boolean reconstruct;
-  private final int batchSize;
+  private final int blockRows;
 
   /**
    * @param params         {@link SaeParameters#toFlat()} of a float32 model
@@ -53,10 +53,11 @@ final class EncodeTask implements FlatMapFunction<Iterator<InternalRow>, Row> {
    *                       ({@code row_id} is ordinal k, the activation k + 1)
    * @param encoded        counts rows written
    * @param activeFeatures sums L0 over the rows written
+   * @param blockRows      rows per aligned batch, {@link AlignedEncoder#blockRows(int, long)}
    */
   EncodeTask(Broadcast<float[]> params, int dIn, int dSae, ActivationType type, String column,
       StructType metadata, InvalidRows invalid, LongAccumulator encoded,
-      LongAccumulator activeFeatures, boolean dense, boolean reconstruct, int batchSize) {
+      LongAccumulator activeFeatures, boolean dense, boolean reconstruct, int blockRows) {
     this.params = params;
     this.dIn = dIn;
     this.dSae = dSae;
@@ -68,7 +69,7 @@ final class EncodeTask implements FlatMapFunction<Iterator<InternalRow>, Row> {
     this.activeFeatures = activeFeatures;
     this.dense = dense;
     this.reconstruct = reconstruct;
-    this.batchSize = batchSize;
+    this.blockRows = blockRows;
   }
 
   @Override
@@ -84,8 +85,9 @@ final class EncodeTask implements FlatMapFunction<Iterator<InternalRow>, Row> {
     private final DataType[] types = new DataType[k];
     @SuppressWarnings("unchecked")
     private final Function1<Object, Object>[] toExternal = new Function1[k];
-    private final float[] x = new float[Math.multiplyExact(batchSize, dIn)];
-    private final Object[][] meta = new Object[batchSize][];
+    private final Object[][] meta = new Object[blockRows][];
+    private final AlignedEncoder encoder = new AlignedEncoder(p, blockRows, reconstruct, this::emit);
+    private boolean flushed;
     private Row[] out = new Row[0];
     private int next;
 
@@ -117,10 +119,11 @@ final class EncodeTask implements FlatMapFunction<Iterator<InternalRow>, Row> {
       return r;
     }
 
-    /** Reads and encodes the next batch; false when the input is exhausted. */
+    /** Reads rows until a batch has been encoded; false when the input is exhausted. */
     private boolean fill() {
-      int rows = 0;
-      while (rows < batchSize && in.hasNext()) {
+      out = new Row[0];
+      next = 0;
+      while (out.length == 0 && in.hasNext()) {
         InternalRow row = in.next();
         long rowId = row.getLong(k);
         float[] values = decoder.decode(row, k + 1);
@@ -139,28 +142,25 @@ final class EncodeTask implements FlatMapFunction<Iterator<InternalRow>, Row> {
           m[i] = row.isNullAt(i) ? null : toExternal[i].apply(row.get(i, types[i]));
         }
         m[k] = rowId;
-        meta[rows] = m;
-        System.arraycopy(values, 0, x, rows * dIn, dIn);
-        rows++;
+        encoder.add(rowId, values, 0);   // may emit the previous batch, whose metadata it reads
+        meta[(int) (rowId % blockRows)] = m;
       }
-      if (rows == 0) {
-        return false;
+      if (out.length == 0 && !flushed) {
+        flushed = true;
+        encoder.flush();
       }
-      encode(rows);
-      return true;
+      return out.length > 0;
     }
 
-    private void encode(int rows) {
-      float[] batch = rows == batchSize ? x : Arrays.copyOf(x, rows * dIn);
-      Encoding e = GatedEncoder.encode(p, Tensor.of(batch, rows, dIn));
-      float[] acts = e.featureActs().toFloatArray();
-      float[] xHat = reconstruct ? GatedEncoder.decode(p, e.featureActs()).toFloatArray() : null;
+    /** The encoded batch's output rows, in input order. */
+    private void emit(long[] rowIds, int rows, float[] x, float[] acts, float[] xHat) {
       out = new Row[rows];
       next = 0;
       long l0Sum = 0;
       for (int r = 0; r < rows; r++) {
-        Object[] m = meta[r];
-        meta[r] = null;
+        int slot = (int) (rowIds[r] % blockRows);
+        Object[] m = meta[slot];
+        meta[slot] = null;
         int extra = (dense ? 1 : 2) + (reconstruct ? 1 : 0);
         Object[] values = Arrays.copyOf(m, m.length + extra);
         int c = m.length;

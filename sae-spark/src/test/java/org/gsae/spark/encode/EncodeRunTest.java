@@ -24,10 +24,8 @@ import org.apache.spark.sql.types.StructType;
 import org.gsae.core.data.SyntheticActivations;
 import org.gsae.core.error.ErrorCode;
 import org.gsae.core.error.GsaeException;
-import org.gsae.core.model.Encoding;
-import org.gsae.core.model.GatedEncoder;
+import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
-import org.gsae.core.tensor.Tensor;
 import org.gsae.spark.SparkTestSession;
 import org.gsae.spark.analysis.AnalysisFixtures;
 import org.gsae.spark.analysis.ReplaceableOutput;
@@ -35,11 +33,13 @@ import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.InputConfig;
 import org.gsae.spark.store.OnInvalid;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scala.collection.Seq;
 
 /** The {@code encode} job against the local encoder on the same rows, plus its output contract. */
+@Tag("determinism")
 class EncodeRunTest {
   private static final int D_SAE = 40;
 
@@ -48,9 +48,6 @@ class EncodeRunTest {
   static SaeParameters params;
   static String store;
   static String model;
-  /** Local feature activations of every row [rows, d_sae] and reconstructions [rows, d_in]. */
-  static float[] acts;
-  static float[] xHat;
 
   @BeforeAll
   static void fixtures() {
@@ -58,10 +55,30 @@ class EncodeRunTest {
     store = AnalysisFixtures.writeSynthetic(dir, "synth", data, 3);
     params = AnalysisFixtures.randomModel(data, D_SAE, 5);
     model = AnalysisFixtures.saveModel(dir, "model", params);
-    Encoding e = GatedEncoder.encode(params, Tensor.of(data.data().data(), data.data().rows(),
-        data.data().dIn()));
-    acts = e.featureActs().toFloatArray();
-    xHat = GatedEncoder.decode(params, e.featureActs()).toFloatArray();
+  }
+
+  /**
+   * The local encoder's feature activations of every row [rows, d_sae] and reconstructions
+   * [rows, d_in], in the same row-aligned batches as the job with this batch size (the job must
+   * match them bit for bit whatever its partitioning).
+   */
+  private static float[][] local(int batchSize) {
+    int rows = data.data().rows();
+    int n = data.data().dIn();
+    float[] acts = new float[rows * D_SAE];
+    float[] xHat = new float[rows * n];
+    AlignedEncoder encoder = new AlignedEncoder(params, AlignedEncoder.blockRows(batchSize, rows), true,
+        (ids, b, x, f, r) -> {
+          for (int i = 0; i < b; i++) {
+            System.arraycopy(f, i * D_SAE, acts, (int) ids[i] * D_SAE, D_SAE);
+            System.arraycopy(r, i * n, xHat, (int) ids[i] * n, n);
+          }
+        });
+    for (int i = 0; i < rows; i++) {
+      encoder.add(i, data.data().data(), i * n);
+    }
+    encoder.flush();
+    return new float[][] {acts, xHat};
   }
 
   private static SparkSession spark() {
@@ -100,6 +117,9 @@ class EncodeRunTest {
   void givenSparseCodesWithReconstruction_whenEncoded_thenEveryRowMatchesTheLocalEncoder() {
     String out = out("sparse");
     EncodeReport r = encode(store, out, false, true, OnInvalid.FAIL, 64);
+    float[][] local = local(64);
+    float[] acts = local[0];
+    float[] xHat = local[1];
     assertEquals(900, r.rows());
     assertEquals(0, r.skippedRows());
 
@@ -149,6 +169,7 @@ class EncodeRunTest {
   void givenDenseCodes_whenEncoded_thenFeatureActsAreTheLocalRows() {
     String out = out("dense");
     encode(store, out, true, false, OnInvalid.FAIL, 100);
+    float[] acts = local(100)[0];
     Dataset<Row> codes = spark().read().parquet(out);
     assertFalse(List.of(codes.columns()).contains("feature_indices"));
     assertFalse(List.of(codes.columns()).contains("reconstruction"));

@@ -18,6 +18,7 @@ import org.gsae.spark.store.InputConfig;
 import org.gsae.spark.store.PackOptions;
 import org.gsae.spark.store.PackedStore;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the full step {@code lr}. So each parameter must agree within {@code 1e-5 + 1e-4 |p|}, and
  * at most 0.5% of the coordinates may differ by more, each by at most {@code 2 * lr * steps}.
  */
+@Tag("determinism")
 class DistributedEquivalenceTest {
   private static final int STEPS = 20;
   @TempDir static Path dir;

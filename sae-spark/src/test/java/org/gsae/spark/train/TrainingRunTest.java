@@ -13,10 +13,12 @@ import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.train.TrainConfig;
 import org.gsae.spark.SparkTestSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole train job: outputs, checkpoints, and bit-identical resume after a driver loss. */
+@Tag("determinism")
 class TrainingRunTest {
   private static final long STEPS = 20;
   @TempDir static java.nio.file.Path dir;
