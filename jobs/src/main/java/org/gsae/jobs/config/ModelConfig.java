@@ -14,7 +14,8 @@ import org.gsae.core.model.Variant;
  *
  * @param dSae            fixed dictionary width ({@code model.d_sae}), >= 1, or null
  * @param expansionFactor m = round(factor * n) ({@code model.expansion_factor}), > 0, or null;
- *                        when both are null it defaults to {@value #DEFAULT_EXPANSION_FACTOR}
+ *                        when both are null the width is that of {@code initFrom}, or else
+ *                        {@value #DEFAULT_EXPANSION_FACTOR} times n
  * @param initFrom        model directory to start from instead of a fresh initialisation
  *                        ({@code model.init_from}), or null
  * @param variant         objective and decoder treatment ({@code model.variant})
@@ -33,8 +34,6 @@ public record ModelConfig(Integer dSae, Double expansionFactor, String initFrom,
       p.add("model.d_sae = " + dSae + " and model.expansion_factor = " + expansionFactor
           + " conflict: set only one of them (d_sae fixes the dictionary width, expansion_factor"
           + " makes it d_in * factor)");
-    } else if (dSae == null && expansionFactor == null) {
-      expansionFactor = DEFAULT_EXPANSION_FACTOR;
     }
     if (dSae != null && dSae < 1) {
       p.add("model.d_sae must be >= 1, got " + dSae);
@@ -59,6 +58,11 @@ public record ModelConfig(Integer dSae, Double expansionFactor, String initFrom,
     return new ModelConfig(null, null, null, Variant.PAPER);
   }
 
+  /** Whether {@code model.d_sae} or {@code model.expansion_factor} was given. */
+  public boolean widthSet() {
+    return dSae != null || expansionFactor != null;
+  }
+
   /** The model directory to start from, if any. */
   public Optional<String> initFromPath() {
     return Optional.ofNullable(initFrom);
@@ -66,7 +70,7 @@ public record ModelConfig(Integer dSae, Double expansionFactor, String initFrom,
 
   /**
    * The dictionary width m for an input width n: {@code model.d_sae} if set, else
-   * {@code round(model.expansion_factor * n)}.
+   * {@code round(model.expansion_factor * n)}, with the default factor when neither is set.
    *
    * @param dIn the input width n read from the store, >= 1
    * @return m >= 1, such that all parameters ({@code 2nm + 3m + n}) fit one {@code float[]}
@@ -76,10 +80,11 @@ public record ModelConfig(Integer dSae, Double expansionFactor, String initFrom,
     if (dIn < 1) {
       throw new IllegalArgumentException("d_in must be >= 1, got " + dIn);
     }
-    long m = dSae != null ? dSae : Math.round(expansionFactor * dIn);
+    double factor = expansionFactor != null ? expansionFactor : DEFAULT_EXPANSION_FACTOR;
+    long m = dSae != null ? dSae : Math.round(factor * dIn);
     String source = dSae != null
         ? "model.d_sae = " + dSae
-        : "model.expansion_factor = " + expansionFactor + " with d_in = " + dIn;
+        : "model.expansion_factor = " + factor + " with d_in = " + dIn;
     if (m < 1) {
       throw new ConfigException(List.of(source + " gives d_sae = " + m
           + "; use an expansion_factor of at least " + (1.0 / dIn) + " or set model.d_sae"));

@@ -28,7 +28,7 @@ public final class Sessions {
    * the parameters broadcast each step are float noise to LZ4, so compressing them cost
    * ~20 ms per step and saved nothing; {@code spark.broadcast.compress} is off. (The
    * gradients need no setting: they reach the driver through the block manager, not as task
-   * results; see {@code org.gsae.spark.OrderedResults}.)
+   * results; see {@code org.gsae.spark.results.OrderedResults}.)
    */
   static final Map<String, String> TRAINING_DEFAULTS = Map.of("spark.broadcast.compress", "false");
 

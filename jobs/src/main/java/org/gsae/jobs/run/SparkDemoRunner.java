@@ -2,12 +2,20 @@ package org.gsae.jobs.run;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.gsae.core.error.Errors;
+import org.gsae.jobs.config.AnalyzeSettings;
 import org.gsae.jobs.config.DemoOptions;
+import org.gsae.jobs.config.JobConfig;
+import org.gsae.jobs.config.ModelConfig;
+import org.gsae.jobs.config.OutputConfig;
+import org.gsae.jobs.config.SparkSettings;
 import org.gsae.spark.demo.DemoReport;
 import org.gsae.spark.demo.DemoRun;
 import org.gsae.spark.demo.DemoSpec;
+import org.gsae.spark.store.InputConfig;
 
 /** The production {@code demo}: synthetic store, training on local Spark, recovery report. */
 final class SparkDemoRunner implements DemoRunner {
@@ -20,7 +28,7 @@ final class SparkDemoRunner implements DemoRunner {
         o.dSae(), d.files(), d.train().withSteps(o.steps()).withBatchSize(o.batchSize())
             .withSeed(o.seed()));
     try (Sessions.JobSession session = Sessions.open("gsae demo", Optional.empty())) {
-      DemoReport r = new DemoRun(session.spark(), spec).run();
+      DemoReport r = new DemoRun(session.spark(), spec, provenanceConfig(spec)).run();
       return SparkTrainRunner.trainingReport(Report.of("demo: done"), r.training())
           .with("store path", r.storePath())
           .with("L0 (store)", String.format("%.2f active features per row (true %.2f)", r.l0(), r.trueL0()))
@@ -29,6 +37,21 @@ final class SparkDemoRunner implements DemoRunner {
           .with("recovery", String.format("MMCS %.4f (mean best cosine of each true feature with a decoder row)", r.mmcs()))
           .with("wall time", String.format("%.1f s", r.wallSeconds()));
     }
+  }
+
+  /**
+   * The demo's recipe as the config keys a {@code train} run would record, so that its
+   * {@code cfg.json} reads like any other (plus {@code demo: true}).
+   */
+  static Map<String, Object> provenanceConfig(DemoSpec spec) {
+    JobConfig as = new JobConfig(InputConfig.of(spec.storePath()), new OutputConfig(spec.runPath()),
+        new ModelConfig(spec.dSae(), null, null, spec.train().variant()), spec.train(),
+        SparkSettings.defaults(), new AnalyzeSettings(false, AnalyzeSettings.defaults().topK(),
+            AnalyzeSettings.defaults().batchSize()));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("demo", true);
+    m.putAll(as.asKeyValues());
+    return m;
   }
 
   private static String tempDir() {

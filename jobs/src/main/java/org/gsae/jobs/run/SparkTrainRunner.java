@@ -1,7 +1,11 @@
 package org.gsae.jobs.run;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.SparsityFile;
 import org.gsae.jobs.config.AnalyzeSettings;
 import org.gsae.jobs.config.JobConfig;
@@ -25,7 +29,10 @@ final class SparkTrainRunner implements TrainRunner {
   public Report run(JobConfig cfg) {
     try (Sessions.JobSession session = Sessions.open("gsae train", cfg.spark().configuredMaster())) {
       SparkSession spark = session.spark();
-      TrainingSpec spec = new TrainingSpec(cfg.input(), cfg.output().path(), cfg.model()::dSae,
+      // With model.init_from and no width of its own, the run takes the model's width.
+      IntUnaryOperator width = cfg.model().initFromPath().isPresent() && !cfg.model().widthSet()
+          ? null : cfg.model()::dSae;
+      TrainingSpec spec = new TrainingSpec(cfg.input(), cfg.output().path(), width,
           cfg.model().initFromPath().orElse(null), cfg.train(), cfg.spark().partitions(),
           cfg.asKeyValues());
       TrainingReport r = new TrainingRun(spark, spec, null).run();
@@ -41,7 +48,7 @@ final class SparkTrainRunner implements TrainRunner {
    * {@code analyze.after_train}: the same pass as the {@code analyze} command over the training
    * store with the final model, into {@code output.path/analysis}; its firing frequencies are
    * also written into the model directory as {@code sparsity.safetensors}, where SAELens reads
-   * them. Kept out of {@link TrainingRun} so training stays independent of analysis.
+   * them, and its L0 and dead features into the model's {@code cfg.json} metadata. Kept out of {@link TrainingRun} so training stays independent of analysis.
    */
   private static Report analyseAfterTraining(SparkSession spark, JobConfig cfg, TrainingReport r,
       Report report) {
@@ -51,6 +58,11 @@ final class SparkTrainRunner implements TrainRunner {
         a.topK(), a.batchSize(), cfg.spark().partitions())).run();
     SparsityFile.write(new Path(r.modelPath()), ar.frequencies(),
         spark.sparkContext().hadoopConfiguration());
+    Map<String, Object> learned = new LinkedHashMap<>();
+    learned.put("l0", ar.l0Mean());
+    learned.put("dead_features", ar.deadFeatures());
+    learned.put("dead_ratio", ar.deadRatio());
+    ModelDirectory.addMetadata(new Path(r.modelPath()), learned, spark.sparkContext().hadoopConfiguration());
     return SparkAnalyzeRunner.analysisReport(report, ar, a.topK(), "analysis ")
         .with("analysis time", String.format("%.1f s", ar.wallSeconds()));
   }

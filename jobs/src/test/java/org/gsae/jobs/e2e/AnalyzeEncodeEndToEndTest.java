@@ -115,6 +115,26 @@ class AnalyzeEncodeEndToEndTest {
     assertArrayEquals(SparsityFile.read(new org.apache.hadoop.fs.Path(uri(run.resolve("analysis"))), null),
         SparsityFile.read(new org.apache.hadoop.fs.Path(uri(run.resolve("model"))), null),
         "the model directory carries the analysis' sparsity");
+
+    // cfg.json: the training config as JSON under the config file's own key names (a Python
+    // user reads it with json.load), and SAELens-style metadata with what training learned.
+    JsonNode cfg = JSON.readTree(run.resolve("model/cfg.json").toFile());
+    JsonNode tc = cfg.path("gsae").path("train_config");
+    assertTrue(tc.isObject(), cfg.toString());
+    assertEquals(30, tc.path("train.steps").asLong(), tc.toString());
+    assertEquals(256, tc.path("train.batch_size").asInt(), tc.toString());
+    assertEquals(D_SAE, tc.path("model.d_sae").asInt(), tc.toString());
+    assertTrue(tc.path("train.lr").isNumber(), tc.toString());
+    assertEquals(uri(store), tc.path("input.path").asText());
+    JsonNode meta = cfg.path("metadata");
+    JsonNode summary = JSON.readTree(run.resolve("analysis/summary.json").toFile());
+    assertEquals("gated", meta.path("architecture").asText(), meta.toString());
+    assertEquals(uri(store), meta.path("dataset_path").asText());
+    assertEquals(30, meta.path("training_steps").asLong());
+    assertTrue(meta.path("final_batch_l0").asDouble() > 0, meta.toString());
+    assertEquals(summary.path("dead_features").asInt(), meta.path("dead_features").asInt());
+    assertEquals(summary.path("l0_mean").asDouble(), meta.path("l0").asDouble(), 0);
+    assertEquals(summary.path("dead_ratio").asDouble(), meta.path("dead_ratio").asDouble(), 0);
   }
 
   private AnalysisMetrics local() {

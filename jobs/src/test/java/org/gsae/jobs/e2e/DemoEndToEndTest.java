@@ -3,6 +3,8 @@ package org.gsae.jobs.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +27,7 @@ class DemoEndToEndTest {
   @TempDir Path dir;
 
   @Test
-  void givenDefaults_whenDemoRuns_thenTheDictionaryIsRecovered() {
+  void givenDefaults_whenDemoRuns_thenTheDictionaryIsRecovered() throws java.io.IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = new Main(RunnerProvider.DEFAULT, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -40,5 +42,13 @@ class DemoEndToEndTest {
     assertTrue(Files.exists(dir.resolve("run/model/sae_weights.safetensors")), report);
     assertTrue(Files.isDirectory(dir.resolve("run/metrics.parquet")), report);
     assertTrue(Files.isDirectory(dir.resolve("store")), report);
+    // The demo's cfg.json records its recipe under the config file's key names, as JSON.
+    JsonNode tc = new ObjectMapper().readTree(dir.resolve("run/model/cfg.json").toFile())
+        .path("gsae").path("train_config");
+    assertTrue(tc.path("demo").asBoolean(), tc.toString());
+    assertEquals(3e-3, tc.path("train.lr").asDouble(), 0, tc.toString());
+    assertEquals(500, tc.path("train.steps").asLong(), tc.toString());
+    assertEquals("cosine", tc.path("train.lr_schedule").asText().toLowerCase(java.util.Locale.ROOT));
+    assertEquals(256, tc.path("model.d_sae").asInt(), tc.toString());
   }
 }

@@ -3,6 +3,7 @@ package org.gsae.core.io;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
@@ -72,6 +73,27 @@ public final class ModelDirectory {
       w.putFloats(name, t.toFloatArray(), t.shape());
     }
     w.write(fs, new Path(dir, WEIGHTS_FILE));
+  }
+
+  /**
+   * Adds keys to the {@code metadata} object of an existing model's {@code cfg.json} (for
+   * example what an analysis after training learned), replacing the file atomically
+   * ({@link AtomicFileWriter}); the weights are not touched.
+   *
+   * @param values JSON-able values by key; an existing key is overwritten
+   * @param conf   Hadoop configuration, or null for {@code new Configuration()}
+   */
+  public static void addMetadata(Path dir, Map<String, ?> values, Configuration conf) {
+    FileSystem fs = HadoopFiles.fileSystem(dir, conf);
+    Path cfgPath = requireFile(fs, fs.makeQualified(dir), CFG_FILE);
+    CfgJson.Parsed cfg = CfgJson.decode(
+        HadoopFiles.readAll(fs, cfgPath, CfgJson.maxBytes(), CFG_FILE), cfgPath.toString());
+    ModelInfo info = cfg.info();
+    for (Map.Entry<String, ?> e : values.entrySet()) {
+      info = info.withMetadata(e.getKey(), e.getValue());
+    }
+    byte[] bytes = CfgJson.encode(cfg.dIn(), cfg.dSae(), info);
+    AtomicFileWriter.write(cfgPath, conf, out -> out.write(bytes));
   }
 
   /** Reads a model directory with a default Hadoop configuration. */

@@ -9,7 +9,9 @@ public final class Schedules {
   private Schedules() {}
 
   /**
-   * Linear warm-up from {@code lr / W} to {@code lr} over the first W steps, then constant or
+   * Linear warm-up: step {@code t} (0-based) of the first W runs at {@code lr * (t + 1) / W},
+   * so the first step runs at {@code lr / W} and step {@code W - 1} at {@code lr} (SAELens's rule;
+   * gated-sae-tf's warm-up starts at 0 instead, which wastes the first step). Then constant, or
    * cosine decay to {@code lr * lrEndRatio} at the last step.
    */
   public static double learningRate(TrainConfig c, long t) {

@@ -14,11 +14,12 @@ import org.gsae.core.model.Variant;
  * @param steps                optimiser steps to run ({@code train.steps}), >= 1
  * @param batchSize            global rows per step ({@code train.batch_size}), >= 1
  * @param lr                   peak learning rate ({@code train.lr}), > 0
- * @param lrWarmupSteps        linear warm-up of the learning rate from 0 ({@code train.lr_warmup_steps})
+ * @param lrWarmupSteps        W, linear warm-up of the learning rate: step k (1-based) of the
+ *                             first W runs at {@code lr * k / W} ({@code train.lr_warmup_steps})
  * @param lrSchedule           after warm-up: constant or cosine ({@code train.lr_schedule})
  * @param lrEndRatio           cosine floor as a fraction of {@code lr} ({@code train.lr_end_ratio}), in [0, 1]
  * @param sparsityCoefficient  lambda ({@code train.sparsity_coefficient}), >= 0
- * @param sparsityWarmupSteps  linear warm-up of lambda from 0 ({@code train.sparsity_warmup_steps})
+ * @param sparsityWarmupSteps  linear warm-up of lambda, same rule ({@code train.sparsity_warmup_steps})
  * @param auxCoefficient       alpha, weight of the auxiliary loss ({@code train.aux_coefficient}), >= 0
  * @param adamBeta1            Adam beta1 ({@code train.adam_beta1}), in [0, 1)
  * @param adamBeta2            Adam beta2 ({@code train.adam_beta2}), in [0, 1)

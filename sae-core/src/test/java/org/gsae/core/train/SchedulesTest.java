@@ -2,6 +2,8 @@ package org.gsae.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
+import org.gsae.core.data.ActivationDataset;
 import org.gsae.core.model.GatedSae;
 import org.gsae.core.model.SaeInit;
 import org.gsae.core.model.Variant;
@@ -32,6 +34,27 @@ class SchedulesTest {
     // t = 1 + 9/2 is not an integer; at t = 4 the progress is 3/9: 1e-4 + 0.9e-3 * (1 + cos(pi/3)) / 2
     assertEquals(1e-4 + 0.9e-3 * 0.75, Schedules.learningRate(c, 4), 1e-15);
     assertEquals(1e-4, Schedules.learningRate(c, 10), 1e-15);
+  }
+
+  /**
+   * The documented rule, seen where a user sees it (the per-step metrics): with W = 4 the
+   * first step already runs at lr / 4 and lambda / 4 (not 0), the fourth at the full values.
+   */
+  @Test
+  void givenWarmups_whenTraining_thenTheStepsRecordLrAndLambdaRisingFromAQuarter() {
+    TrainConfig c = cfg(6, 4, LrSchedule.CONSTANT, 4);
+    GatedSae sae = new GatedSae(SaeInit.initialize(4, 8, 1, null), 2.0);
+    float[] rows = new float[32 * 4];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = (float) Math.sin(i);
+    }
+    List<StepMetrics> steps = new SaeTrainer(sae, c).train(new ActivationDataset(rows, 4), 6, m -> { })
+        .steps();
+    double[] fraction = {0.25, 0.5, 0.75, 1, 1, 1};
+    for (int t = 0; t < 6; t++) {
+      assertEquals(1e-3 * fraction[t], steps.get(t).lr(), 1e-15, "lr of step " + (t + 1));
+      assertEquals(2.0 * fraction[t], steps.get(t).lambda(), 1e-15, "lambda of step " + (t + 1));
+    }
   }
 
   @Test

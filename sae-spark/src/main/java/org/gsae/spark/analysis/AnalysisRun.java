@@ -21,14 +21,15 @@ import org.gsae.core.io.LoadedModel;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.SparsityFile;
 import org.gsae.core.metrics.AnalysisMetrics;
-import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.metrics.TopKExamples;
+import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
+import org.gsae.spark.output.OutputColumns;
+import org.gsae.spark.output.ReplaceableOutput;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.PackOptions;
 import org.gsae.spark.store.PackedStore;
 import org.gsae.spark.store.TaskFailures;
-import org.gsae.spark.train.TrainingRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +114,7 @@ public final class AnalysisRun {
           spec.modelPath(), model.info(), spec.input().path(), spec.input().column(),
           spec.input().onInvalid().name().toLowerCase(java.util.Locale.ROOT),
           store.files().files(), store.totalRows(), skipped,
-          TrainingRun.fingerprint(store.files(), p.dIn()), partitions, spec.topK(),
+          store.files().fingerprint(p.dIn()), partitions, spec.topK(),
           spec.batchSize(), kurtosisMean));
       long rankedRows = TopExamplesTable.rankedRows(metrics.topKExamples());
       write(jsc, store, out, intoModel, conf, metrics, features, summary, rankedRows);

@@ -8,7 +8,7 @@ import org.gsae.core.metrics.AnalysisMetrics;
 import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.tensor.DType;
-import org.gsae.spark.OrderedResults;
+import org.gsae.spark.results.OrderedResults;
 import org.gsae.spark.store.RowBlock;
 
 /**

@@ -13,6 +13,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.gsae.core.metrics.TopKExamples;
+import org.gsae.spark.output.OutputColumns;
 import org.gsae.spark.store.ActivationStore;
 
 /**

@@ -24,17 +24,23 @@ import org.gsae.spark.train.TrainingSpec;
 public final class DemoRun {
   private final SparkSession spark;
   private final DemoSpec spec;
+  private final Map<String, Object> config;
 
-  public DemoRun(SparkSession spark, DemoSpec spec) {
+  /**
+   * @param config the run's configuration as config-file keys and values ({@code train.lr},
+   *               ...), recorded in the model's {@code cfg.json} provenance
+   */
+  public DemoRun(SparkSession spark, DemoSpec spec, Map<String, Object> config) {
     this.spark = spark;
     this.spec = spec;
+    this.config = Map.copyOf(config);
   }
 
   public DemoReport run() {
     long t0 = System.nanoTime();
     Path root = new Path(spec.outputDir());
-    String store = new Path(root, "store").toString();
-    Path run = new Path(root, "run");
+    String store = spec.storePath();
+    Path run = new Path(spec.runPath());
     SyntheticActivations truth = SyntheticActivations.generate(spec.rows(), spec.dIn(), spec.features(),
         spec.expectedL0(), spec.noise(), spec.train().seed());
     SyntheticStore.write(spark, store, truth, spec.files());
@@ -45,7 +51,7 @@ public final class DemoRun {
       throw org.gsae.core.error.Errors.io("clearing the previous demo run", run.toString(), e);
     }
     TrainingSpec ts = new TrainingSpec(InputConfig.of(store), run.toString(), dIn -> spec.dSae(), null,
-        spec.train(), 0, Map.of("demo", true, "train", spec.train().toString()));
+        spec.train(), 0, config);
     TrainingReport tr = new TrainingRun(spark, ts, null).run();
 
     SaeParameters p = ModelDirectory.load(new Path(tr.modelPath()),

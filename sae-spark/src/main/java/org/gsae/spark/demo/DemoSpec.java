@@ -1,5 +1,6 @@
 package org.gsae.spark.demo;
 
+import org.apache.hadoop.fs.Path;
 import org.gsae.core.model.Variant;
 import org.gsae.core.train.LrSchedule;
 import org.gsae.core.train.TrainConfig;
@@ -40,6 +41,16 @@ public record DemoSpec(String outputDir, int rows, int dIn, int features, double
         DEFAULT_STEPS / 2, 100);
     return new DemoSpec(outputDir, DEFAULT_ROWS, DEFAULT_D_IN, DEFAULT_FEATURES, 5.0, 0.02,
         DEFAULT_D_SAE, 4, t);
+  }
+
+  /** Where the synthetic store goes: {@code outputDir/store}. */
+  public String storePath() {
+    return new Path(new Path(outputDir), "store").toString();
+  }
+
+  /** Where the training run goes: {@code outputDir/run}. */
+  public String runPath() {
+    return new Path(new Path(outputDir), "run").toString();
   }
 
   public DemoSpec withSteps(long steps) {

@@ -31,8 +31,8 @@ import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.Provenance;
 import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
-import org.gsae.spark.analysis.OutputColumns;
-import org.gsae.spark.analysis.ReplaceableOutput;
+import org.gsae.spark.output.OutputColumns;
+import org.gsae.spark.output.ReplaceableOutput;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.FileTable;
 import org.gsae.spark.store.InvalidRows;
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * (written into a hidden sibling, then renamed; an earlier output is replaced only once the
  * new one is complete, and only if it is an earlier encode output or an empty directory,
  * see {@link ReplaceableOutput}). The dataset directory also holds
- * {@value ReplaceableOutput#ENCODE_MARKER}, a provenance record that Parquet readers ignore.
+ * {@value #MARKER}, a provenance record that Parquet readers ignore.
  *
  * <p>{@code row_id} is written so that codes can be joined with {@code top_examples.parquet}
  * and put back in store order. Because the store reader reserves that name, an encode output
@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * column as one.
  */
 public final class EncodeRun {
+  /** The marker (and provenance record) of an encode output, beside its part files. */
+  public static final String MARKER = "_gsae_encode.json";
   private static final Logger LOG = LoggerFactory.getLogger(EncodeRun.class);
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
@@ -80,7 +82,7 @@ public final class EncodeRun {
     SaeParameters p = model.params();
     FileSystem fs = HadoopFiles.fileSystem(new Path(spec.outputPath()), conf);
     Path out = fs.makeQualified(new Path(spec.outputPath()));
-    ReplaceableOutput.check(fs, out, ReplaceableOutput.ENCODE_MARKER, "encode");
+    ReplaceableOutput.check(fs, out, MARKER, "encode");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     try (ActivationStore store = ActivationStore.open(spark, spec.input(), OptionalInt.of(p.dIn()))) {
       OutputColumns.requireNoClash(store,
@@ -119,7 +121,7 @@ public final class EncodeRun {
           } finally {
             jsc.setJobDescription(null);
           }
-          HadoopFiles.writeBytes(wfs, new Path(tmp, ReplaceableOutput.ENCODE_MARKER),
+          HadoopFiles.writeBytes(wfs, new Path(tmp, MARKER),
               marker(p, store, partitions, encoded.value(), store.totalRows() - encoded.value()));
         });
         long n = encoded.value();
@@ -158,7 +160,7 @@ public final class EncodeRun {
     try {
       return MAPPER.writeValueAsBytes(m);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + ReplaceableOutput.ENCODE_MARKER, e);
+      throw new IllegalStateException("cannot write " + MARKER, e);
     }
   }
 }

@@ -3,7 +3,11 @@ package org.gsae.spark.store;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -168,5 +172,26 @@ public final class FileTable implements Serializable {
   @Override
   public int hashCode() {
     return 31 * Arrays.hashCode(paths) + Arrays.hashCode(rows);
+  }
+
+  /**
+   * A stable digest of the store: each file's name and row count, and the width. A model
+   * records the digest of its training store and an analysis the digest of the store it read,
+   * so a summary shows whether a model was analysed on its training data.
+   *
+   * @return {@code "sha256:"} and 32 hex digits
+   */
+  public String fingerprint(int dIn) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(("d_in=" + dIn + "\n").getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < files(); i++) {
+        String name = new Path(path(i)).getName();
+        md.update((name + "\t" + rows(i) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      return "sha256:" + HexFormat.of().formatHex(md.digest()).substring(0, 32);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

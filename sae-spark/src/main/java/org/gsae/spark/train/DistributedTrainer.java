@@ -13,7 +13,7 @@ import org.gsae.core.train.GradientAccumulator;
 import org.gsae.core.train.SaeTrainer;
 import org.gsae.core.train.StepMetrics;
 import org.gsae.core.train.TrainConfig;
-import org.gsae.spark.OrderedResults;
+import org.gsae.spark.results.OrderedResults;
 import org.gsae.spark.store.RowBlock;
 
 /**

@@ -1,9 +1,6 @@
 package org.gsae.spark.train;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +27,6 @@ import org.gsae.core.model.SaeParameters;
 import org.gsae.core.train.SaeTrainer;
 import org.gsae.core.train.StepMetrics;
 import org.gsae.spark.store.ActivationStore;
-import org.gsae.spark.store.FileTable;
 import org.gsae.spark.store.PackOptions;
 import org.gsae.spark.store.PackedStore;
 import org.gsae.spark.store.TaskFailures;
@@ -76,12 +72,16 @@ public final class TrainingRun {
         PackOptions.defaults().withPartitions(spec.partitions())));
     try {
       int dIn = packed.dIn();
-      int dSae = spec.dSaeForDIn().applyAsInt(dIn);
-      String fingerprint = fingerprint(store.files(), dIn);
+      Optional<Checkpoint> resume = CheckpointIO.latestComplete(ckptRoot, conf);
+      // model.init_from is read only when there is no checkpoint to resume from.
+      LoadedModel init = resume.isEmpty() && spec.initFrom() != null
+          ? ModelDirectory.load(new Path(spec.initFrom()), conf) : null;
+      int dSae = spec.dSaeForDIn() != null ? spec.dSaeForDIn().applyAsInt(dIn)
+          : resume.isPresent() ? resume.get().params().dSae() : init.params().dSae();
+      String fingerprint = store.files().fingerprint(dIn);
       LOG.info("store {}: {} rows of d_in={} in {} partitions ({} skipped); d_sae={}",
           spec.input().path(), packed.validRows(), dIn, packed.numPartitions(), packed.skippedRows(), dSae);
 
-      Optional<Checkpoint> resume = CheckpointIO.latestComplete(ckptRoot, conf);
       GatedSae sae;
       long startStep = 0;
       List<StepMetrics> history = new ArrayList<>();
@@ -93,7 +93,7 @@ public final class TrainingRun {
         history.addAll(MetricsTable.readUpTo(spark, metricsPath, startStep));
         LOG.info("resuming from checkpoint {} (step {})", c.dir(), startStep);
       } else {
-        sae = new GatedSae(initialParameters(packed, dIn, dSae, conf), spec.train().sparsityCoefficient());
+        sae = new GatedSae(initialParameters(packed, init, dIn, dSae), spec.train().sparsityCoefficient());
       }
       SaeTrainer trainer = new SaeTrainer(sae, spec.train());
       if (resume.isPresent()) {
@@ -125,7 +125,7 @@ public final class TrainingRun {
           // ahead of the newest checkpoint are harmless, while metrics behind it would lose
           // the steps in between for good if the driver died between the two writes.
           MetricsTable.write(spark, metricsPath, history);
-          checkpoint(trainer, ckptRoot, prov, fingerprint, conf);
+          checkpoint(trainer, ckptRoot, prov, fingerprint, m, conf);
         }
         listener.afterStep(m, ckpt);
       }
@@ -133,8 +133,8 @@ public final class TrainingRun {
       // The final state is a checkpoint too, so re-running a finished job is a no-op resume;
       // metrics before it, as in the loop.
       MetricsTable.write(spark, metricsPath, history);
-      checkpoint(trainer, ckptRoot, prov, fingerprint, conf);
-      ModelDirectory.save(modelPath, sae.parameters(), info(prov, trainer.step()), true, conf);
+      checkpoint(trainer, ckptRoot, prov, fingerprint, last, conf);
+      ModelDirectory.save(modelPath, sae.parameters(), info(prov, trainer.step(), last), true, conf);
       long stepsRun = trainer.step() - startStep;
       LOG.info("trained {} steps in {} s; model at {}", stepsRun, String.format("%.1f", wall), modelPath);
       return new TrainingReport(dIn, dSae, packed.validRows(), packed.skippedRows(),
@@ -146,20 +146,21 @@ public final class TrainingRun {
     }
   }
 
-  private SaeParameters initialParameters(PackedStore packed, int dIn, int dSae, Configuration conf) {
-    if (spec.initFrom() != null) {
-      LoadedModel m = ModelDirectory.load(new Path(spec.initFrom()), conf);
-      if (m.params().dIn() != dIn || m.params().dSae() != dSae) {
+  private SaeParameters initialParameters(PackedStore packed, LoadedModel init, int dIn, int dSae) {
+    if (init != null) {
+      if (init.params().dIn() != dIn || init.params().dSae() != dSae) {
         // d_in comes from the store, so only another model (or store) can fix a d_in mismatch.
-        String fix = m.params().dIn() != dIn
+        String fix = init.params().dIn() != dIn
             ? "point model.init_from at a model trained on activations of width d_in=" + dIn
-                + " (or input.path at a store of width " + m.params().dIn() + "), or drop model.init_from"
-            : "set model.d_sae (or model.expansion_factor) to match the model, or drop model.init_from";
-        throw Errors.usage("model.init_from has d_in=" + m.params().dIn() + ", d_sae=" + m.params().dSae()
-            + " but this run needs d_in=" + dIn + ", d_sae=" + dSae, spec.initFrom(), fix);
+                + " (or input.path at a store of width " + init.params().dIn() + "), or drop model.init_from"
+            : "set model.d_sae (or model.expansion_factor) to match the model, or leave both unset to"
+                + " take the model's width, or drop model.init_from";
+        throw Errors.usage("model.init_from has d_in=" + init.params().dIn() + ", d_sae="
+            + init.params().dSae() + " but this run needs d_in=" + dIn + ", d_sae=" + dSae,
+            spec.initFrom(), fix);
       }
       LOG.info("initialised from {}", spec.initFrom());
-      return m.params();
+      return init.params();
     }
     float[] mean = packed.sampleMean((int) Math.min(MEAN_SAMPLE_ROWS, packed.validRows()));
     return SaeInit.initialize(dIn, dSae, spec.train().seed(), mean);
@@ -180,7 +181,7 @@ public final class TrainingRun {
   }
 
   private void checkpoint(SaeTrainer trainer, Path root, Provenance prov, String fingerprint,
-      Configuration conf) {
+      StepMetrics last, Configuration conf) {
     long step = trainer.step();
     Map<String, ShapedFloats> tensors = new LinkedHashMap<>();
     SaeParameters p = trainer.model().parameters();
@@ -193,12 +194,25 @@ public final class TrainingRun {
     state.put("data_cursor", Map.of("next_step", step, "batch_size", spec.train().batchSize(),
         "shuffle", spec.train().shuffle()));
     state.put("input_fingerprint", fingerprint);
-    CheckpointIO.write(CheckpointIO.stepDir(root, step), p, info(prov, step), tensors, state, conf);
+    CheckpointIO.write(CheckpointIO.stepDir(root, step), p, info(prov, step, last), tensors, state,
+        conf);
     pruneCheckpoints(root, conf);
   }
 
-  private static ModelInfo info(Provenance prov, long step) {
-    return ModelInfo.empty().withProvenance(prov.withStepsTrained(step));
+  /**
+   * cfg.json's SAELens {@code metadata} (architecture, training store, steps, the last step's
+   * batch L0; an analysis after training adds the store's L0 and dead features) and gsae's
+   * provenance.
+   */
+  private ModelInfo info(Provenance prov, long step, StepMetrics last) {
+    ModelInfo info = ModelInfo.empty()
+        .withMetadata("architecture", "gated")
+        .withMetadata("dataset_path", spec.input().path())
+        .withMetadata("training_steps", step);
+    if (last != null) {
+      info = info.withMetadata("final_batch_l0", last.l0());
+    }
+    return info.withProvenance(prov.withStepsTrained(step));
   }
 
   private static void pruneCheckpoints(Path root, Configuration conf) {
@@ -256,24 +270,6 @@ public final class TrainingRun {
       throw Errors.usage("training diverged at step " + m.step() + ": loss=" + m.total()
           + ", gradient norm=" + m.gradNorm(), "train step " + m.step(),
           "lower train.lr, set train.clip_grad_norm (e.g. 1.0), or check the input scale");
-    }
-  }
-
-  /**
-   * A stable digest of the store's files (name and row count) and width; the analysis
-   * records it too, so a summary shows whether a model was analysed on its training data.
-   */
-  public static String fingerprint(FileTable files, int dIn) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(("d_in=" + dIn + "\n").getBytes(StandardCharsets.UTF_8));
-      for (int i = 0; i < files.files(); i++) {
-        String name = new Path(files.path(i)).getName();
-        md.update((name + "\t" + files.rows(i) + "\n").getBytes(StandardCharsets.UTF_8));
-      }
-      return "sha256:" + HexFormat.of().formatHex(md.digest()).substring(0, 32);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

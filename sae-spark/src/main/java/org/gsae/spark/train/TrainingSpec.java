@@ -12,7 +12,8 @@ import org.gsae.spark.store.InputConfig;
  * @param input      the activation store
  * @param outputPath where {@code model/}, {@code checkpoints/} and {@code metrics.parquet} go
  * @param dSaeForDIn {@code d_sae} as a function of the store's {@code d_in}
- *                   ({@code model.d_sae} or {@code model.expansion_factor})
+ *                   ({@code model.d_sae} or {@code model.expansion_factor}), or null to take
+ *                   the width of {@code initFrom} (then {@code initFrom} is required)
  * @param initFrom   a model directory to start from ({@code model.init_from}), or null
  * @param train      training hyperparameters
  * @param partitions {@code spark.partitions}: repartition the store to this many, 0 = keep
@@ -24,7 +25,9 @@ public record TrainingSpec(InputConfig input, String outputPath, IntUnaryOperato
   public TrainingSpec {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(outputPath, "outputPath");
-    Objects.requireNonNull(dSaeForDIn, "dSaeForDIn");
+    if (dSaeForDIn == null && initFrom == null) {
+      throw new IllegalArgumentException("without initFrom the width function dSaeForDIn is required");
+    }
     Objects.requireNonNull(train, "train");
     if (partitions < 0) {
       throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);

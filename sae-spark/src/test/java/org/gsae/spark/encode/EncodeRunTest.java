@@ -28,7 +28,6 @@ import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.spark.SparkTestSession;
 import org.gsae.spark.analysis.AnalysisFixtures;
-import org.gsae.spark.analysis.ReplaceableOutput;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.InputConfig;
 import org.gsae.spark.store.OnInvalid;
@@ -221,7 +220,7 @@ class EncodeRunTest {
     Dataset<Row> codes = spark().read().parquet(out);
     assertTrue(List.of(codes.columns()).contains("feature_indices"), "the second run's format");
     assertEquals(900, codes.count());
-    String marker = Files.readString(Path.of(URI.create(out)).resolve(ReplaceableOutput.ENCODE_MARKER));
+    String marker = Files.readString(Path.of(URI.create(out)).resolve(EncodeRun.MARKER));
     assertTrue(marker.contains("\"codes\" : \"sparse\""), marker);
     try (Stream<Path> siblings = Files.list(dir)) {
       assertFalse(siblings.anyMatch(p -> p.getFileName().toString().startsWith(".rerun.")));

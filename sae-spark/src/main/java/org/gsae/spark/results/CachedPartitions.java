@@ -1,4 +1,4 @@
-package org.gsae.spark;
+package org.gsae.spark.results;
 
 import java.util.ArrayList;
 import java.util.List;

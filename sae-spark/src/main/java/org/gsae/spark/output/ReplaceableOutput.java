@@ -1,4 +1,4 @@
-package org.gsae.spark.analysis;
+package org.gsae.spark.output;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -12,12 +12,9 @@ import org.gsae.core.error.Errors;
  * scheduled, idempotent stage), but a mistyped {@code --output} must not replace a directory
  * of someone else's data. An existing output is replaced only when it is an empty directory or
  * holds the marker file the command writes ({@code summary.json} for analyze,
- * {@value #ENCODE_MARKER} for encode).
+ * {@code _gsae_encode.json} for encode).
  */
 public final class ReplaceableOutput {
-  /** The marker (and provenance record) of an encode output. */
-  public static final String ENCODE_MARKER = "_gsae_encode.json";
-
   private ReplaceableOutput() {}
 
   /**

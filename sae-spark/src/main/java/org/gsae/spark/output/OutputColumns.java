@@ -1,4 +1,4 @@
-package org.gsae.spark.analysis;
+package org.gsae.spark.output;
 
 import java.util.ArrayList;
 import java.util.List;

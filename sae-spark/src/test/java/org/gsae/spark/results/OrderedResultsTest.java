@@ -1,4 +1,5 @@
-package org.gsae.spark;
+package org.gsae.spark.results;
+
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,6 +16,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.RDDBlockId;
 import org.apache.spark.util.CollectionAccumulator;
+import org.gsae.spark.SparkTestSession;
 import org.junit.jupiter.api.Test;
 
 /**

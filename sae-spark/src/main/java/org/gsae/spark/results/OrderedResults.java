@@ -1,4 +1,4 @@
-package org.gsae.spark;
+package org.gsae.spark.results;
 
 import java.util.List;
 import java.util.Optional;
