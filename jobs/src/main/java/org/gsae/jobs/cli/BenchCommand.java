@@ -1,5 +1,6 @@
 package org.gsae.jobs.cli;
 
+import org.gsae.core.loss.GatedLoss;
 import org.gsae.jobs.config.BenchOptions;
 import org.gsae.jobs.run.Report;
 import picocli.CommandLine.Command;
@@ -47,7 +48,7 @@ public final class BenchCommand extends JobCommand {
   int chunkRows;
 
   @Option(names = "--dense-above", paramLabel = "F",
-      defaultValue = "" + org.gsae.core.loss.GatedLoss.DEFAULT_DENSE_ABOVE,
+      defaultValue = "" + GatedLoss.DEFAULT_DENSE_ABOVE,
       description = "Open-gate fraction above which a chunk runs dense (default: ${DEFAULT-VALUE}).")
   double denseAbove;
 

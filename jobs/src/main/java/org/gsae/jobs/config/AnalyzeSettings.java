@@ -1,5 +1,6 @@
 package org.gsae.jobs.config;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.gsae.core.error.ConfigException;
@@ -13,7 +14,7 @@ import org.gsae.core.error.ConfigException;
  * @param batchSize  rows encoded per block during analysis ({@code analyze.batch_size}), >= 1
  */
 public record AnalyzeSettings(boolean afterTrain, int topK, int batchSize)
-    implements java.io.Serializable {
+    implements Serializable {
 
   public static final int DEFAULT_TOP_K = 20;
   public static final int DEFAULT_BATCH_SIZE = 4096;

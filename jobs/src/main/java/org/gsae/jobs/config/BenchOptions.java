@@ -1,6 +1,7 @@
 package org.gsae.jobs.config;
 
 import org.gsae.core.model.SaeParameters;
+import org.gsae.core.train.SaeTrainer;
 
 /**
  * The {@code bench} command, validated: times full training steps and reports tokens/s,
@@ -34,7 +35,7 @@ public record BenchOptions(int dIn, int dSae, int batchSize, int threads, int ta
   public static final int DEFAULT_STEPS = 5;
   public static final int DEFAULT_WARMUP = 2;
   /** The training job's chunk, so the benchmark times the step that {@code train} runs. */
-  public static final int DEFAULT_CHUNK_ROWS = org.gsae.core.train.SaeTrainer.DEFAULT_CHUNK_ROWS;
+  public static final int DEFAULT_CHUNK_ROWS = SaeTrainer.DEFAULT_CHUNK_ROWS;
   public static final int DEFAULT_PARTITIONS = 2;
   public static final long DEFAULT_SEED = 42;
 

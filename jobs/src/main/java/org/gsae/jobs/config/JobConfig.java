@@ -1,5 +1,6 @@
 package org.gsae.jobs.config;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import org.gsae.spark.store.InputConfig;
  */
 public record JobConfig(InputConfig input, OutputConfig output, ModelConfig model,
     TrainConfig train, SparkSettings spark, AnalyzeSettings analyze)
-    implements java.io.Serializable {
+    implements Serializable {
 
   public JobConfig {
     Objects.requireNonNull(input, "input");

@@ -1,5 +1,6 @@
 package org.gsae.jobs.config;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import org.gsae.core.model.Variant;
  * @param variant         objective and decoder treatment ({@code model.variant})
  */
 public record ModelConfig(Integer dSae, Double expansionFactor, String initFrom, Variant variant)
-    implements java.io.Serializable {
+    implements Serializable {
 
   public static final double DEFAULT_EXPANSION_FACTOR = 8;
 

@@ -1,5 +1,6 @@
 package org.gsae.jobs.config;
 
+import java.io.Serializable;
 import java.util.List;
 import org.gsae.core.error.ConfigException;
 
@@ -9,7 +10,7 @@ import org.gsae.core.error.ConfigException;
  *
  * @param path any Hadoop path (a local directory, {@code hdfs://...}, {@code s3a://...})
  */
-public record OutputConfig(String path) implements java.io.Serializable {
+public record OutputConfig(String path) implements Serializable {
 
   public OutputConfig {
     if (path == null || path.isBlank()) {

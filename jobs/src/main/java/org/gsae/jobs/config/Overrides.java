@@ -1,6 +1,7 @@
 package org.gsae.jobs.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOriginFactory;
 import com.typesafe.config.ConfigParseOptions;
@@ -32,7 +33,7 @@ final class Overrides {
       }
       try {
         ConfigUtil.splitPath(key);
-      } catch (com.typesafe.config.ConfigException e) {
+      } catch (ConfigException e) {
         problems.add("--set '" + s + "': '" + key + "' is not a valid key (dotted words such as train.lr)");
         continue;
       }
@@ -40,7 +41,7 @@ final class Overrides {
           .withOrigin(ConfigOriginFactory.newSimple("--set " + key));
       try {
         c = c.withValue(key, v);
-      } catch (com.typesafe.config.ConfigException.NotResolved e) {
+      } catch (ConfigException.NotResolved e) {
         // withValue cannot step into an object the file builds from a substitution or +=
         // (merged only when resolved); an override layered on top wins the same way then.
         c = v.atPath(key).withFallback(c);
@@ -63,7 +64,7 @@ final class Overrides {
         if (v != null && p.root().size() == 1) {
           return v;
         }
-      } catch (com.typesafe.config.ConfigException | StackOverflowError e) {
+      } catch (ConfigException | StackOverflowError e) {
         // not a HOCON value (or nested too deeply for the parser): fall through to the verbatim string
       }
     }

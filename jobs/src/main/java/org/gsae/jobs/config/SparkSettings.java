@@ -1,5 +1,6 @@
 package org.gsae.jobs.config;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import org.gsae.core.error.ConfigException;
  * @param master     master URL used only when spark-submit did not set one
  *                   ({@code spark.master}); null = {@code local[*]}
  */
-public record SparkSettings(int partitions, String master) implements java.io.Serializable {
+public record SparkSettings(int partitions, String master) implements Serializable {
 
   /** Keep the partitioning the store was read with. */
   public static final int KEEP_PARTITIONS = 0;

@@ -1,5 +1,6 @@
 package org.gsae.jobs.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Optional;
 import org.gsae.core.bench.BenchResult;
 import org.gsae.core.bench.BenchSpec;
 import org.gsae.core.bench.StepBenchmark;
+import org.gsae.core.tensor.VectorOps;
 import org.gsae.jobs.config.BenchOptions;
 import org.gsae.spark.bench.SparkStepBenchmark;
 
@@ -56,7 +58,7 @@ final class SparkBenchRunner implements BenchRunner {
     m.put("tokens_per_second", b.tokensPerSecond());
     m.put("gflops_dense_floor", b.gflops());
     m.put("l0", b.l0());
-    m.put("loops", org.gsae.core.tensor.VectorOps.implementation());
+    m.put("loops", VectorOps.implementation());
     if (!Double.isNaN(b.gemmSeconds())) {
       m.put("sgemm_seconds", b.gemmSeconds());
       m.put("sgemm_floor_tokens_per_second", b.floorTokensPerSecond());
@@ -72,7 +74,7 @@ final class SparkBenchRunner implements BenchRunner {
   private static String write(Map<String, Object> m) {
     try {
       return new ObjectMapper().writeValueAsString(m);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,5 +1,7 @@
 package org.gsae.core.bench;
 
+import org.gsae.core.tensor.VectorOps;
+
 /**
  * What a benchmark measured.
  *
@@ -33,7 +35,7 @@ public record BenchResult(String what, BenchSpec spec, double medianSeconds, dou
         spec.targetL0(), tokensPerSecond, gflops, medianSeconds, l0,
         Double.isNaN(gemmSeconds) ? "" : String.format("SGEMM floor %.0f tok/s (%.1f%% reached),",
             floorTokensPerSecond(), 100 * fractionOfFloor()),
-        peakHeapBytes >> 20, peakNativeBytes >> 20, org.gsae.core.tensor.VectorOps.implementation())
+        peakHeapBytes >> 20, peakNativeBytes >> 20, VectorOps.implementation())
         .replace(" peak heap -1 MiB, peak RSS -1 MiB,", "");
   }
 }

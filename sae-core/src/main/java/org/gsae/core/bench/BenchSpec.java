@@ -1,5 +1,7 @@
 package org.gsae.core.bench;
 
+import java.io.Serializable;
+
 /**
  * What to time.
  *
@@ -15,7 +17,7 @@ package org.gsae.core.bench;
  * @param seed       seed of data and initialisation
  */
 public record BenchSpec(int dIn, int dSae, int batch, int threads, int targetL0, int warmup,
-    int steps, int chunkRows, double denseAbove, long seed) implements java.io.Serializable {
+    int steps, int chunkRows, double denseAbove, long seed) implements Serializable {
 
   public BenchSpec {
     if (dIn < 1 || dSae < 1 || batch < 1 || threads < 1 || targetL0 < 0 || warmup < 0 || steps < 1

@@ -2,6 +2,7 @@ package org.gsae.core.bench;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.model.GatedSae;
 import org.gsae.core.model.SaeInit;
 import org.gsae.core.model.SaeParameters;
@@ -82,7 +83,7 @@ public final class StepBenchmark {
     TrainConfig cfg = new TrainConfig(Variant.PAPER, Long.MAX_VALUE / 2, s.batch(), 1e-9, 0,
         LrSchedule.CONSTANT, 0.1, 1e-6, 0, 1.0, 0.0, 0.999, 1e-8, 1.0, s.seed(), false, 0, 1);
     return new SaeTrainer(new GatedSae(calibrated(s, x), 1.0), cfg, s.chunkRows(),
-        new org.gsae.core.loss.GatedLoss(Variant.PAPER, 1.0, s.denseAbove()));
+        new GatedLoss(Variant.PAPER, 1.0, s.denseAbove()));
   }
 
   /**

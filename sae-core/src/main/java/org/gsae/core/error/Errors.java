@@ -1,5 +1,7 @@
 package org.gsae.core.error;
 
+import java.util.concurrent.CompletionException;
+
 /**
  * The one factory for user-facing errors (after Delta kernel's exception principles):
  * each message states the problem with the offending value, where it is, and how to fix it.
@@ -45,7 +47,7 @@ public final class Errors {
    * (a {@link GsaeException} keeps its exit code and message); an {@link Error} cause is
    * thrown from here; a checked cause stays wrapped in {@code e}.
    */
-  public static RuntimeException unwrap(java.util.concurrent.CompletionException e) {
+  public static RuntimeException unwrap(CompletionException e) {
     if (e.getCause() instanceof RuntimeException r) {
       return r;
     }

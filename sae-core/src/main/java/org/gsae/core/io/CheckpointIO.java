@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class CheckpointIO {
           statePath.toString(), FIX);
     }
     return new Checkpoint(qdir, Long.parseLong(m.group(1)), model.params(), model.info(),
-        java.util.Collections.unmodifiableMap(tensors), Json.toMap(state));
+        Collections.unmodifiableMap(tensors), Json.toMap(state));
   }
 
   /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -91,7 +92,7 @@ final class Json {
   static Map<String, Object> canonical(Map<String, ?> map) {
     try {
       return Collections.unmodifiableMap(MAPPER.readValue(write(map), MAP_TYPE));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("map does not survive a JSON round trip: " + e.getMessage(), e);
     }
   }

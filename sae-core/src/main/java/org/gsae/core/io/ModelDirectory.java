@@ -1,7 +1,9 @@
 package org.gsae.core.io;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -135,7 +137,7 @@ public final class ModelDirectory {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < shapes.length; i++) {
       String name = SaeParameters.NAMES.get(i);
-      String want = java.util.Arrays.toString(shapes[i]);
+      String want = Arrays.toString(shapes[i]);
       TensorEntry e = r.header().entry(name);
       if (e == null) {
         problems.add("tensor '" + name + "' is missing (expected F32 " + want + ")");
@@ -171,7 +173,7 @@ public final class ModelDirectory {
         throw Errors.invalidInput(what + " is a file, not a directory", dir.toString(),
             "pass the directory that holds " + CFG_FILE + " and " + WEIGHTS_FILE);
       }
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       throw Errors.io("opening the " + what + " (it does not exist)", dir.toString(), e);
     } catch (IOException e) {
       throw Errors.io("opening the " + what, dir.toString(), e);

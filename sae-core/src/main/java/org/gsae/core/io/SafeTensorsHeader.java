@@ -2,6 +2,7 @@ package org.gsae.core.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -112,10 +113,10 @@ public final class SafeTensorsHeader {
       }
       bytes = Math.multiplyExact(n, (long) dtype.bytes());
     } catch (ArithmeticException e) {
-      throw bad(t + " shape " + java.util.Arrays.toString(shape) + " overflows a 64-bit byte count", source);
+      throw bad(t + " shape " + Arrays.toString(shape) + " overflows a 64-bit byte count", source);
     }
     if (bytes != end - begin) {
-      throw bad(t + " shape " + java.util.Arrays.toString(shape) + " of " + dtype + " needs " + bytes
+      throw bad(t + " shape " + Arrays.toString(shape) + " of " + dtype + " needs " + bytes
           + " bytes but data_offsets [" + begin + ", " + end + "] span " + (end - begin), source);
     }
     return new TensorEntry(name, dtype, shape, begin, end);

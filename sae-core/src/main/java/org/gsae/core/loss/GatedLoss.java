@@ -1,9 +1,12 @@
 package org.gsae.core.loss;
 
+import java.io.Serializable;
+import java.util.Objects;
 import org.gsae.core.model.Encoding;
 import org.gsae.core.model.GatedEncoder;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.model.Variant;
+import org.gsae.core.tensor.DType;
 import org.gsae.core.tensor.Tensor;
 
 /**
@@ -22,7 +25,7 @@ import org.gsae.core.tensor.Tensor;
  *
  * <p>Thread-safe and stateless: one instance serves any number of concurrent batches.
  */
-public final class GatedLoss implements java.io.Serializable {
+public final class GatedLoss implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -61,7 +64,7 @@ public final class GatedLoss implements java.io.Serializable {
     if (!(auxCoefficient >= 0) || Double.isInfinite(auxCoefficient)) {
       throw new IllegalArgumentException("aux coefficient must be finite and >= 0, got " + auxCoefficient);
     }
-    this.variant = java.util.Objects.requireNonNull(variant, "variant");
+    this.variant = Objects.requireNonNull(variant, "variant");
     this.auxCoefficient = auxCoefficient;
   }
 
@@ -93,7 +96,7 @@ public final class GatedLoss implements java.io.Serializable {
    */
   public LossSums accumulate(SaeParameters p, float[] rows, int count, int chunkRows, double lambda,
       SaeParameters gradSum, int threads) {
-    if (p.dtype() != org.gsae.core.tensor.DType.FLOAT32 || gradSum.dtype() != p.dtype()) {
+    if (p.dtype() != DType.FLOAT32 || gradSum.dtype() != p.dtype()) {
       throw new IllegalArgumentException("the training path runs in float32; parameters are "
           + p.dtype() + ", the gradient sum " + gradSum.dtype());
     }

@@ -1,5 +1,7 @@
 package org.gsae.core.loss;
 
+import java.io.Serializable;
+
 /**
  * Loss terms summed (not averaged) over {@code rows} input rows, so that partial results
  * from several blocks or partitions merge by addition and are divided by the total row count
@@ -12,7 +14,7 @@ package org.gsae.core.loss;
  * @param rows number of rows summed
  */
 public record LossSums(double mse, double l1, double aux, double l0, long rows)
-    implements java.io.Serializable {
+    implements Serializable {
   public static final LossSums EMPTY = new LossSums(0, 0, 0, 0, 0);
 
   public LossSums merge(LossSums o) {

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntConsumer;
+import org.gsae.core.error.Errors;
 
 /**
  * Intra-step parallel loops on daemon pools (one per size, created on first use). Work is
@@ -38,8 +40,8 @@ final class Parallel {
     for (CompletableFuture<Void> f : fs) {
       try {
         f.join();
-      } catch (java.util.concurrent.CompletionException e) {
-        throw org.gsae.core.error.Errors.unwrap(e);
+      } catch (CompletionException e) {
+        throw Errors.unwrap(e);
       }
     }
   }

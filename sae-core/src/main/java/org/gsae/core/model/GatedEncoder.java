@@ -1,5 +1,6 @@
 package org.gsae.core.model;
 
+import java.util.Arrays;
 import org.gsae.core.tensor.Tensor;
 
 /**
@@ -36,7 +37,7 @@ public final class GatedEncoder {
   public static Tensor decode(SaeParameters p, Tensor f) {
     if (f.rank() != 2 || f.cols() != p.dSae()) {
       throw new IllegalArgumentException("feature activations must be [batch, " + p.dSae()
-          + "], got " + java.util.Arrays.toString(f.shape()));
+          + "], got " + Arrays.toString(f.shape()));
     }
     return f.matmul(p.wDec()).addRowVector(p.bDec());
   }
@@ -44,7 +45,7 @@ public final class GatedEncoder {
   static void checkInput(SaeParameters p, Tensor x) {
     if (x.rank() != 2 || x.cols() != p.dIn()) {
       throw new IllegalArgumentException("input must be [batch, " + p.dIn() + "] (d_in), got "
-          + java.util.Arrays.toString(x.shape()));
+          + Arrays.toString(x.shape()));
     }
     if (x.dtype() != p.dtype()) {
       throw new IllegalArgumentException("input is " + x.dtype() + " but the model is " + p.dtype());

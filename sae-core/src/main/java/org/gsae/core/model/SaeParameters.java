@@ -1,8 +1,10 @@
 package org.gsae.core.model;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.gsae.core.tensor.DType;
 import org.gsae.core.tensor.Tensor;
 
@@ -50,7 +52,7 @@ public record SaeParameters(Tensor wEnc, Tensor bGate, Tensor rMag, Tensor bMag,
     if (!ok) {
       String want = rank == 1 ? "[" + d0 + "]" : "[" + d0 + ", " + d1 + "]";
       throw new IllegalArgumentException(name + " must have shape " + want + " (from W_enc "
-          + "[d_in, d_sae]), got " + java.util.Arrays.toString(t.shape()));
+          + "[d_in, d_sae]), got " + Arrays.toString(t.shape()));
     }
   }
 
@@ -104,7 +106,7 @@ public record SaeParameters(Tensor wEnc, Tensor bGate, Tensor rMag, Tensor bMag,
   public SaeParameters zip(SaeParameters o, BinaryOperator<Tensor> f) {
     List<Tensor> a = tensors();
     List<Tensor> b = o.tensors();
-    return fromList(java.util.stream.IntStream.range(0, 6).mapToObj(i -> f.apply(a.get(i), b.get(i))).toList());
+    return fromList(IntStream.range(0, 6).mapToObj(i -> f.apply(a.get(i), b.get(i))).toList());
   }
 
   public SaeParameters copy() {

@@ -1,6 +1,7 @@
 package org.gsae.core.optim;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.tensor.Tensor;
@@ -92,8 +93,8 @@ public final class Adam implements Optimizer {
       mm[i] = Tensor.of(require(state, "adam.m." + name), shapes[i]);
       vv[i] = Tensor.of(require(state, "adam.v." + name), shapes[i]);
     }
-    m = SaeParameters.fromList(java.util.List.of(mm));
-    v = SaeParameters.fromList(java.util.List.of(vv));
+    m = SaeParameters.fromList(List.of(mm));
+    v = SaeParameters.fromList(List.of(vv));
   }
 
   private static float[] require(Map<String, float[]> state, String key) {

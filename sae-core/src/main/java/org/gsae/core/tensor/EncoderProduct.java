@@ -2,8 +2,12 @@ package org.gsae.core.tensor;
 
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -75,15 +79,15 @@ public final class EncoderProduct implements AutoCloseable {
    * {@link #release}.
    */
   public static EncoderProduct acquire(int dIn, int dSae) {
-    java.util.Deque<EncoderProduct> idle = POOL.computeIfAbsent(key(dIn, dSae),
-        k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+    Deque<EncoderProduct> idle = POOL.computeIfAbsent(key(dIn, dSae),
+        k -> new ConcurrentLinkedDeque<>());
     EncoderProduct p = idle.pollFirst();
     return p != null ? p : new EncoderProduct(dIn, dSae);
   }
 
   /** Returns an instance from {@link #acquire} to the pool, or closes it if the pool is full. */
   public void release() {
-    java.util.Deque<EncoderProduct> idle = POOL.get(key(dIn, dSae));
+    Deque<EncoderProduct> idle = POOL.get(key(dIn, dSae));
     if (idle != null && idle.size() < POOL_SIZE) {
       result = null;
       idle.addFirst(this);
@@ -93,8 +97,8 @@ public final class EncoderProduct implements AutoCloseable {
   }
 
   private static final int POOL_SIZE = 2;
-  private static final java.util.concurrent.ConcurrentMap<Long, java.util.Deque<EncoderProduct>> POOL =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentMap<Long, Deque<EncoderProduct>> POOL =
+      new ConcurrentHashMap<>();
 
   private static long key(int dIn, int dSae) {
     return ((long) dIn << 32) | dSae;

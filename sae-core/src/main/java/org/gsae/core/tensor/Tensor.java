@@ -2,6 +2,7 @@ package org.gsae.core.tensor;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * A dense, row-major vector or matrix of float32 or float64 values: the only numeric type
@@ -78,7 +79,7 @@ public final class Tensor {
       throw new IllegalArgumentException("range [" + offset + ", " + (offset + (long) len)
           + ") is outside an array of " + data.length + " values");
     }
-    return wrapF(java.util.Arrays.copyOfRange(data, offset, offset + len), s[0], s[1], s[2]);
+    return wrapF(Arrays.copyOfRange(data, offset, offset + len), s[0], s[1], s[2]);
   }
 
   /** Copies {@code data} (row-major) into a float64 tensor of the given shape. */
@@ -556,7 +557,7 @@ public final class Tensor {
       body.run(0, total);
       return;
     }
-    java.util.stream.IntStream.range(0, parts).parallel().forEach(t ->
+    IntStream.range(0, parts).parallel().forEach(t ->
         body.run((int) ((long) total * t / parts), (int) ((long) total * (t + 1) / parts)));
   }
 

@@ -1,10 +1,16 @@
 package org.gsae.core.train;
 
 import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.tensor.DType;
+import org.gsae.core.tensor.Tensor;
 
 /**
  * Bulk (de)serialisation of float arrays for the objects Spark ships every step: Java
@@ -54,7 +60,7 @@ public final class FloatArrays {
   public static void readInto(ObjectInput in, float[] dst) throws IOException {
     int len = in.readInt();
     if (len != dst.length) {
-      throw new java.io.InvalidObjectException("expected " + dst.length + " floats, the stream holds "
+      throw new InvalidObjectException("expected " + dst.length + " floats, the stream holds "
           + len);
     }
     readValues(in, dst);
@@ -73,35 +79,35 @@ public final class FloatArrays {
   }
 
   /** Writes float32 parameters (or a gradient shaped like them): d_in, d_sae, then the six arrays in bulk. */
-  public static void writeParameters(ObjectOutput out, org.gsae.core.model.SaeParameters p) throws IOException {
+  public static void writeParameters(ObjectOutput out, SaeParameters p) throws IOException {
     out.writeInt(p.dIn());
     out.writeInt(p.dSae());
     writeTensors(out, p.tensors());
   }
 
   /** Reads what {@link #writeParameters} wrote, into fresh float32 arrays. */
-  public static org.gsae.core.model.SaeParameters readParameters(ObjectInput in) throws IOException {
+  public static SaeParameters readParameters(ObjectInput in) throws IOException {
     int dIn = in.readInt();
     int dSae = in.readInt();
-    return org.gsae.core.model.SaeParameters.fromList(
-        readTensors(in, org.gsae.core.model.SaeParameters.shapes(dIn, dSae)));
+    return SaeParameters.fromList(
+        readTensors(in, SaeParameters.shapes(dIn, dSae)));
   }
 
   /** Writes float32 tensors' values in bulk, one {@link #write} each (their shapes are the reader's to know). */
-  public static void writeTensors(ObjectOutput out, java.util.List<org.gsae.core.tensor.Tensor> tensors)
+  public static void writeTensors(ObjectOutput out, List<Tensor> tensors)
       throws IOException {
-    for (org.gsae.core.tensor.Tensor t : tensors) {
+    for (Tensor t : tensors) {
       write(out, t.floatView());
     }
   }
 
   /** Reads what {@link #writeTensors} wrote into fresh float32 tensors of the given shapes. */
-  public static java.util.List<org.gsae.core.tensor.Tensor> readTensors(ObjectInput in, long[]... shapes)
+  public static List<Tensor> readTensors(ObjectInput in, long[]... shapes)
       throws IOException {
-    java.util.List<org.gsae.core.tensor.Tensor> out = new java.util.ArrayList<>(shapes.length);
+    List<Tensor> out = new ArrayList<>(shapes.length);
     for (long[] shape : shapes) {
-      org.gsae.core.tensor.Tensor t = org.gsae.core.tensor.Tensor.zeros(
-          org.gsae.core.tensor.DType.FLOAT32, shape);
+      Tensor t = Tensor.zeros(
+          DType.FLOAT32, shape);
       readInto(in, t.floatView());
       out.add(t);
     }

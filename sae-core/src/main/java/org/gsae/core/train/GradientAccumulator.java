@@ -1,5 +1,10 @@
 package org.gsae.core.train;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.loss.LossSums;
 import org.gsae.core.model.SaeParameters;
@@ -19,7 +24,7 @@ import org.gsae.core.tensor.Tensor;
  *
  * <p>Not thread-safe; one instance per task.
  */
-public final class GradientAccumulator implements java.io.Serializable {
+public final class GradientAccumulator implements Serializable {
   private static final long serialVersionUID = 3L;
 
   private final int dIn;
@@ -94,7 +99,7 @@ public final class GradientAccumulator implements java.io.Serializable {
     return this;
   }
 
-  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+  private void writeObject(ObjectOutputStream out) throws IOException {
     requireNotTaken();
     out.defaultWriteObject();
     out.writeBoolean(gradSum != null);
@@ -103,12 +108,12 @@ public final class GradientAccumulator implements java.io.Serializable {
     }
   }
 
-  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
     if (in.readBoolean()) {
       gradSum = FloatArrays.readParameters(in);
       if (gradSum.dIn() != dIn || gradSum.dSae() != dSae) {
-        throw new java.io.InvalidObjectException("gradient of d_in=" + gradSum.dIn() + ", d_sae="
+        throw new InvalidObjectException("gradient of d_in=" + gradSum.dIn() + ", d_sae="
             + gradSum.dSae() + " in an accumulator of d_in=" + dIn + ", d_sae=" + dSae);
       }
     }

@@ -1,5 +1,7 @@
 package org.gsae.core.train;
 
+import java.util.Map;
+import java.util.function.Consumer;
 import org.gsae.core.data.ActivationDataset;
 import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.model.GatedSae;
@@ -114,7 +116,7 @@ public final class SaeTrainer {
    * Runs {@code steps} more steps, calling {@code listener} (may be null) after each.
    */
   public TrainHistory train(ActivationDataset dataset, long steps,
-      java.util.function.Consumer<StepMetrics> listener) {
+      Consumer<StepMetrics> listener) {
     if (dataset.dIn() != sae.dInput()) {
       throw new IllegalArgumentException("dataset rows have " + dataset.dIn()
           + " values but the model's d_in is " + sae.dInput());
@@ -150,13 +152,13 @@ public final class SaeTrainer {
   }
 
   /** Restores the step counter and optimiser state (for resuming from a checkpoint). */
-  public void restore(long stepCount, java.util.Map<String, float[]> optimizerState) {
+  public void restore(long stepCount, Map<String, float[]> optimizerState) {
     this.step = stepCount;
     update.optimizer().restore(optimizerState, stepCount, sae.dInput(), sae.dHidden());
   }
 
   /** The optimiser state to checkpoint. */
-  public java.util.Map<String, float[]> optimizerState() {
+  public Map<String, float[]> optimizerState() {
     return update.optimizer().state();
   }
 

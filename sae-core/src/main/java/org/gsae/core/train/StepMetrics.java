@@ -1,5 +1,6 @@
 package org.gsae.core.train;
 
+import java.io.Serializable;
 import org.gsae.core.loss.LossSums;
 
 /**
@@ -17,7 +18,7 @@ import org.gsae.core.loss.LossSums;
  * @param rows     rows in the global batch
  */
 public record StepMetrics(long step, double mse, double l1, double aux, double total, double l0,
-    double lr, double lambda, double gradNorm, long rows) implements java.io.Serializable {
+    double lr, double lambda, double gradNorm, long rows) implements Serializable {
 
   static StepMetrics of(long step, LossSums s, double lr, double lambda, double gradNorm) {
     return new StepMetrics(step, s.meanMse(), s.meanL1(), s.meanAux(), s.meanTotal(), s.meanL0(),

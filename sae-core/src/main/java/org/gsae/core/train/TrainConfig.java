@@ -1,5 +1,6 @@
 package org.gsae.core.train;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.gsae.core.error.ConfigException;
@@ -48,7 +49,7 @@ public record TrainConfig(
     long seed,
     boolean shuffle,
     long checkpointEvery,
-    long logEvery) implements java.io.Serializable {
+    long logEvery) implements Serializable {
 
   public TrainConfig {
     List<String> p = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.gsae.core.train;
 
+import java.util.Objects;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.optim.DecoderConstraint;
 import org.gsae.core.optim.GradientClipping;
@@ -16,8 +17,8 @@ public final class UpdateRule {
   private final Optimizer optimizer;
 
   public UpdateRule(TrainConfig config, Optimizer optimizer) {
-    this.config = java.util.Objects.requireNonNull(config, "config");
-    this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
+    this.config = Objects.requireNonNull(config, "config");
+    this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
   }
 
   /**

@@ -2,6 +2,7 @@ package org.gsae.spark.analysis;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
@@ -112,7 +113,7 @@ public final class AnalysisRun {
       double kurtosisMean = DecoderSharpness.of(wDec, p.dSae(), p.dIn()).mean();
       Map<String, Object> summary = SummaryJson.build(metrics, p.dIn(), new SummaryJson.Context(
           spec.modelPath(), model.info(), spec.input().path(), spec.input().column(),
-          spec.input().onInvalid().name().toLowerCase(java.util.Locale.ROOT),
+          spec.input().onInvalid().name().toLowerCase(Locale.ROOT),
           store.files().files(), store.totalRows(), skipped,
           store.files().fingerprint(p.dIn()), partitions, spec.topK(),
           spec.batchSize(), kurtosisMean));

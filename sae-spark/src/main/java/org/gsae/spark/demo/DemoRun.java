@@ -1,11 +1,13 @@
 package org.gsae.spark.demo;
 
+import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.gsae.core.analysis.SaeFeatureAnalyzer;
 import org.gsae.core.data.SyntheticActivations;
+import org.gsae.core.error.Errors;
 import org.gsae.core.io.HadoopFiles;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.metrics.AnalysisMetrics;
@@ -47,8 +49,8 @@ public final class DemoRun {
     FileSystem fs = HadoopFiles.fileSystem(run, spark.sparkContext().hadoopConfiguration());
     try {
       fs.delete(run, true);
-    } catch (java.io.IOException e) {
-      throw org.gsae.core.error.Errors.io("clearing the previous demo run", run.toString(), e);
+    } catch (IOException e) {
+      throw Errors.io("clearing the previous demo run", run.toString(), e);
     }
     TrainingSpec ts = new TrainingSpec(InputConfig.of(store), run.toString(), dIn -> spec.dSae(), null,
         spec.train(), 0, config);

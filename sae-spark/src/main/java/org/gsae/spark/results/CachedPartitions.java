@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.BlockResult;
 import org.apache.spark.storage.RDDBlockId;
 import scala.Option;
+import scala.collection.Iterator;
 import scala.reflect.ClassTag$;
 
 /**
@@ -37,7 +38,7 @@ final class CachedPartitions {
       return Optional.empty();
     }
     // Read to the end: a local read holds the block's read lock until its iterator is exhausted.
-    scala.collection.Iterator<Object> it = block.get().data();
+    Iterator<Object> it = block.get().data();
     List<T> out = new ArrayList<>(1);
     while (it.hasNext()) {
       @SuppressWarnings("unchecked")

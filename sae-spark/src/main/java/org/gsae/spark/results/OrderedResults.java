@@ -3,6 +3,7 @@ package org.gsae.spark.results;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.gsae.spark.store.TaskFailures;
@@ -56,7 +57,7 @@ public final class OrderedResults {
     int n = perPartition.getNumPartitions();
     if (bytesPerPartition <= DIRECT_BYTES && bytesPerPartition * n <= DIRECT_TOTAL_BYTES) {
       perPartition.context().setJobDescription(description);
-      int[] all = java.util.stream.IntStream.range(0, n).toArray();
+      int[] all = IntStream.range(0, n).toArray();
       for (List<T> results : TaskFailures.rethrowing(() -> perPartition.collectPartitions(all))) {
         results.forEach(sink);
       }

@@ -1,5 +1,6 @@
 package org.gsae.spark.store;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.gsae.core.error.ConfigException;
@@ -14,7 +15,7 @@ import org.gsae.core.error.ConfigException;
  *                     default {@code MEMORY_AND_DISK})
  */
 public record InputConfig(String path, String column, OnInvalid onInvalid, String storageLevel)
-    implements java.io.Serializable {
+    implements Serializable {
 
   public static final String DEFAULT_COLUMN = "activation";
   public static final String DEFAULT_STORAGE_LEVEL = "MEMORY_AND_DISK";

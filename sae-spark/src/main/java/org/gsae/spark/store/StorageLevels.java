@@ -1,6 +1,7 @@
 package org.gsae.spark.store;
 
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.storage.StorageLevel;
 
 /** The Spark storage levels accepted for cached row blocks, by name. */
@@ -11,7 +12,7 @@ public final class StorageLevels {
       "MEMORY_AND_DISK", "MEMORY_AND_DISK_SER", "DISK_ONLY", "NONE");
 
   public static boolean isValid(String name) {
-    return name != null && NAMES.contains(name.toUpperCase(java.util.Locale.ROOT));
+    return name != null && NAMES.contains(name.toUpperCase(Locale.ROOT));
   }
 
   /** The storage level for a valid name (case-insensitive). */
@@ -19,6 +20,6 @@ public final class StorageLevels {
     if (!isValid(name)) {
       throw new IllegalArgumentException("unknown storage level '" + name + "', expected one of " + NAMES);
     }
-    return StorageLevel.fromString(name.toUpperCase(java.util.Locale.ROOT));
+    return StorageLevel.fromString(name.toUpperCase(Locale.ROOT));
   }
 }

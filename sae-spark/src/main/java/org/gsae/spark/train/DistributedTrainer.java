@@ -2,11 +2,13 @@ package org.gsae.spark.train;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.gsae.core.error.Errors;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.train.BatchPlan;
 import org.gsae.core.train.GradientAccumulator;
@@ -137,8 +139,8 @@ public final class DistributedTrainer {
   private static <T> T joinUnwrapped(CompletableFuture<T> f) {
     try {
       return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw org.gsae.core.error.Errors.unwrap(e);
+    } catch (CompletionException e) {
+      throw Errors.unwrap(e);
     }
   }
 

@@ -1,5 +1,9 @@
 package org.gsae.spark.train;
 
+import java.io.Externalizable;
+import java.io.IOException;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -33,7 +37,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
    * bulk) when it is created, and a task in the driver's JVM (local mode) reads them in place;
    * the driver changes them only after the step's job has ended.
    */
-  static final class Payload implements java.io.Externalizable {
+  static final class Payload implements Externalizable {
     private static final long serialVersionUID = 1L;
     /** Index in {@link SaeParameters#NAMES} of the second part's first tensor. */
     private static final int SPLIT = SaeParameters.NAMES.indexOf("W_dec");
@@ -104,7 +108,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
     }
 
     @Override
-    public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
+    public void writeExternal(ObjectOutput out) throws IOException {
       out.writeInt(dIn);
       out.writeInt(dSae);
       out.writeInt(first);
@@ -115,7 +119,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
     }
 
     @Override
-    public void readExternal(java.io.ObjectInput in) throws java.io.IOException, ClassNotFoundException {
+    public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
       dIn = in.readInt();
       dSae = in.readInt();
       first = in.readInt();

@@ -1,10 +1,13 @@
 package org.gsae.spark.train;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -229,14 +232,14 @@ public final class TrainingRun {
         // Hidden first (one atomic rename), so a driver that dies mid-delete never leaves a
         // visible checkpoint directory with files missing.
         Path old = complete.get(i);
-        Path aside = new Path(root, "." + old.getName() + ".old-" + java.util.UUID.randomUUID());
+        Path aside = new Path(root, "." + old.getName() + ".old-" + UUID.randomUUID());
         if (fs.rename(old, aside)) {
           fs.delete(aside, true);
         } else {
           LOG.warn("could not move old checkpoint {} aside to delete it", old);
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       LOG.warn("could not prune old checkpoints under {}: {}", root, e.toString());
     }
   }
@@ -252,9 +255,9 @@ public final class TrainingRun {
       FileStatus st;
       try {
         st = fs.getFileStatus(p);
-      } catch (java.io.FileNotFoundException e) {
+      } catch (FileNotFoundException e) {
         continue;
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw Errors.io("checking output.path", out.toString(), e);
       }
       if (!st.isDirectory()) {
