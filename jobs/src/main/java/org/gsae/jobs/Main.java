@@ -29,7 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * {@code sae}: the command-line entry point, locally through {@code bin/sae} and on a cluster
  * through {@code spark-submit --class org.gsae.jobs.Main}. Parses and validates everything
- * before a runner (and so a SparkSession) exists; exit codes follow DESIGN §5: 0 success,
+ * before a runner (and so a SparkSession) exists; exit codes follow docs/architecture.md §5: 0 success,
  * 2 usage or configuration, 3 invalid input data, 4 I/O, 1 anything else. A failure is one
  * line on stderr ({@code gsae: error: ...}); its stack trace goes to the log
  * ({@value #ERROR_LOGGER}, which {@code conf/log4j2.properties} sends to a file).

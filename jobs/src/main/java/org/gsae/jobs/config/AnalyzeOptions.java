@@ -6,7 +6,7 @@ import org.gsae.spark.store.OnInvalid;
 /**
  * The {@code analyze} command, validated: one pass over the store with a trained model,
  * writing {@code features.parquet}, {@code top_examples.parquet}, {@code summary.json} and
- * {@code sparsity.safetensors} under {@code outputPath} (DESIGN §5, §7).
+ * {@code sparsity.safetensors} under {@code outputPath} (docs/architecture.md §5, §7).
  *
  * @param modelPath  model directory ({@code --model})
  * @param inputPath  activation store: Parquet file, directory or glob ({@code --input})

@@ -5,7 +5,7 @@ import org.gsae.core.train.SaeTrainer;
 
 /**
  * The {@code bench} command, validated: times full training steps and reports tokens/s,
- * GFLOP/s against the dense floor of 2·B·n·m FLOPs per step (DESIGN §8), the measured L0,
+ * GFLOP/s against the dense floor of 2·B·n·m FLOPs per step (docs/architecture.md §8), the measured L0,
  * the machine's SGEMM floor on the same shape, and peak memory.
  *
  * @param dIn         input width n ({@code --d-in}), >= 1

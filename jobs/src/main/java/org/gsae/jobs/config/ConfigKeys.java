@@ -24,7 +24,7 @@ import org.gsae.spark.store.OnInvalid;
 import org.gsae.spark.store.StorageLevels;
 
 /**
- * The one list of accepted job-config keys (DESIGN §5), with defaults taken from the config
+ * The one list of accepted job-config keys (docs/architecture.md §5), with defaults taken from the config
  * records themselves so the two cannot disagree. {@code conf/train.conf} documents exactly
  * these keys; a test keeps them in step.
  */

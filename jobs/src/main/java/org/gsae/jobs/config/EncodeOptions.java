@@ -5,7 +5,7 @@ import org.gsae.spark.store.OnInvalid;
 
 /**
  * The {@code encode} command, validated: Parquet in, Parquet out with the feature codes and
- * every metadata column carried through (DESIGN §5).
+ * every metadata column carried through (docs/architecture.md §5).
  *
  * @param modelPath   model directory ({@code --model})
  * @param inputPath   activation store: Parquet file, directory or glob ({@code --input})

@@ -12,6 +12,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.gsae.testing.StoreValues;
 
 /**
  * Parquet activation stores for the CLI tests, written with parquet-mr directly so a test
@@ -26,9 +27,9 @@ final class StoreFiles {
 
   private StoreFiles() {}
 
-  /** Element {@code j} of row {@code g}: small multiples of 1/8, exact in float32. */
+  /** Element {@code j} of row {@code g}: {@link StoreValues#value(long, int)}. */
   static float value(long g, int j) {
-    return (float) (g * 0.5 - j * 0.125 + 1.0);
+    return StoreValues.value(g, j);
   }
 
   /** Row {@code g} as a valid {@code [D_IN]} vector. */

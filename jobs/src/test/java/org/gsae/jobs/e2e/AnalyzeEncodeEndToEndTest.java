@@ -35,6 +35,7 @@ import org.gsae.core.tensor.Tensor;
 import org.gsae.jobs.Main;
 import org.gsae.jobs.run.RunnerProvider;
 import org.gsae.spark.demo.SyntheticStore;
+import org.gsae.testing.ParquetTables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -152,17 +153,17 @@ class AnalyzeEncodeEndToEndTest {
     FeatureStats stats = local.featureStats();
 
     Path features = out.resolve("features.parquet");
-    MessageType fs = ParquetFiles.schema(features);
-    assertEquals(PrimitiveTypeName.INT32, ParquetFiles.primitive(fs, "feature_id"));
-    assertEquals(PrimitiveTypeName.INT64, ParquetFiles.primitive(fs, "fire_count"));
-    assertEquals(PrimitiveTypeName.DOUBLE, ParquetFiles.primitive(fs, "frequency"));
-    assertEquals(PrimitiveTypeName.DOUBLE, ParquetFiles.primitive(fs, "log10_frequency"));
-    assertEquals(PrimitiveTypeName.DOUBLE, ParquetFiles.primitive(fs, "mean_activation"));
-    assertEquals(PrimitiveTypeName.FLOAT, ParquetFiles.primitive(fs, "max_activation"));
-    assertEquals(PrimitiveTypeName.BOOLEAN, ParquetFiles.primitive(fs, "dead"));
-    assertEquals(PrimitiveTypeName.FLOAT, ParquetFiles.primitive(fs, "decoder_norm"));
-    assertEquals(PrimitiveTypeName.DOUBLE, ParquetFiles.primitive(fs, "decoder_kurtosis"));
-    List<Group> rows = ParquetFiles.read(features);
+    MessageType fs = ParquetTables.schema(features);
+    assertEquals(PrimitiveTypeName.INT32, ParquetTables.primitive(fs, "feature_id"));
+    assertEquals(PrimitiveTypeName.INT64, ParquetTables.primitive(fs, "fire_count"));
+    assertEquals(PrimitiveTypeName.DOUBLE, ParquetTables.primitive(fs, "frequency"));
+    assertEquals(PrimitiveTypeName.DOUBLE, ParquetTables.primitive(fs, "log10_frequency"));
+    assertEquals(PrimitiveTypeName.DOUBLE, ParquetTables.primitive(fs, "mean_activation"));
+    assertEquals(PrimitiveTypeName.FLOAT, ParquetTables.primitive(fs, "max_activation"));
+    assertEquals(PrimitiveTypeName.BOOLEAN, ParquetTables.primitive(fs, "dead"));
+    assertEquals(PrimitiveTypeName.FLOAT, ParquetTables.primitive(fs, "decoder_norm"));
+    assertEquals(PrimitiveTypeName.DOUBLE, ParquetTables.primitive(fs, "decoder_kurtosis"));
+    List<Group> rows = ParquetTables.read(features);
     assertEquals(D_SAE, rows.size());
     double[] kurtosis = DecoderSharpness.of(model.wDec().toFloatArray(), D_SAE, D_IN).perFeature();
     float[] wDec = model.wDec().toFloatArray();
@@ -182,11 +183,11 @@ class AnalyzeEncodeEndToEndTest {
       assertEquals(kurtosis[j], g.getDouble("decoder_kurtosis", 0), 0);
     }
 
-    List<Group> top = ParquetFiles.read(out.resolve("top_examples.parquet"));
-    MessageType ts = ParquetFiles.schema(out.resolve("top_examples.parquet"));
+    List<Group> top = ParquetTables.read(out.resolve("top_examples.parquet"));
+    MessageType ts = ParquetTables.schema(out.resolve("top_examples.parquet"));
     assertEquals(List.of("feature_id", "rank", "activation", "row_id", "example_id", "doc_id",
         "position", "token"), ts.getFields().stream().map(f -> f.getName()).toList());
-    assertEquals(PrimitiveTypeName.BINARY, ParquetFiles.primitive(ts, "token"));
+    assertEquals(PrimitiveTypeName.BINARY, ParquetTables.primitive(ts, "token"));
     long expectedRows = 0;
     for (int j = 0; j < D_SAE; j++) {
       expectedRows += local.topKExamples().count(j);
@@ -218,7 +219,7 @@ class AnalyzeEncodeEndToEndTest {
         s.get("input").get("fingerprint").asText(), "analysed on the training store");
 
     // The analysis after training saw the same rows: identical counts and rankings.
-    List<Group> afterTrain = ParquetFiles.read(run.resolve("analysis").resolve("top_examples.parquet"));
+    List<Group> afterTrain = ParquetTables.read(run.resolve("analysis").resolve("top_examples.parquet"));
     assertEquals(top.stream().map(Group::toString).sorted().toList(),
         afterTrain.stream().map(Group::toString).sorted().toList());
   }
@@ -245,23 +246,23 @@ class AnalyzeEncodeEndToEndTest {
     assertTrue(stdout.startsWith("encode: done"), stdout);
     assertEquals(0, sae(args), "a re-run replaces the output: " + stderr);
 
-    MessageType schema = ParquetFiles.schema(out);
-    assertEquals(PrimitiveTypeName.INT64, ParquetFiles.primitive(schema, "row_id"));
-    assertEquals(PrimitiveTypeName.INT32, ParquetFiles.listElement(schema, "feature_indices"));
-    assertEquals(PrimitiveTypeName.FLOAT, ParquetFiles.listElement(schema, "feature_values"));
-    assertEquals(PrimitiveTypeName.FLOAT, ParquetFiles.listElement(schema, "reconstruction"));
+    MessageType schema = ParquetTables.schema(out);
+    assertEquals(PrimitiveTypeName.INT64, ParquetTables.primitive(schema, "row_id"));
+    assertEquals(PrimitiveTypeName.INT32, ParquetTables.listElement(schema, "feature_indices"));
+    assertEquals(PrimitiveTypeName.FLOAT, ParquetTables.listElement(schema, "feature_values"));
+    assertEquals(PrimitiveTypeName.FLOAT, ParquetTables.listElement(schema, "reconstruction"));
     assertFalse(schema.containsField("activation"));
 
-    List<Group> rows = ParquetFiles.read(out);
+    List<Group> rows = ParquetTables.read(out);
     assertEquals(ROWS, rows.size());
     boolean[] seen = new boolean[ROWS];
     for (Group g : rows) {
       int r = (int) g.getLong("row_id", 0);
       seen[r] = true;
       assertEquals(token(r), g.getString("token", 0), "metadata of row " + r);
-      int[] idx = ParquetFiles.ints(g, "feature_indices");
-      float[] val = ParquetFiles.floats(g, "feature_values");
-      float[] recon = ParquetFiles.floats(g, "reconstruction");
+      int[] idx = ParquetTables.ints(g, "feature_indices");
+      float[] val = ParquetTables.floats(g, "feature_values");
+      float[] recon = ParquetTables.floats(g, "reconstruction");
       // Decode the stored codes locally: it must give the stored reconstruction.
       float[] f = new float[D_SAE];
       for (int a = 0; a < idx.length; a++) {
@@ -295,15 +296,15 @@ class AnalyzeEncodeEndToEndTest {
     Path out = dir.resolve("dense");
     assertEquals(0, sae("encode", "--model", uri(run.resolve("model")), "--input", uri(store),
         "--output", uri(out), "--dense"), stderr);
-    MessageType schema = ParquetFiles.schema(out);
-    assertEquals(PrimitiveTypeName.FLOAT, ParquetFiles.listElement(schema, "feature_acts"));
+    MessageType schema = ParquetTables.schema(out);
+    assertEquals(PrimitiveTypeName.FLOAT, ParquetTables.listElement(schema, "feature_acts"));
     assertFalse(schema.containsField("feature_indices") || schema.containsField("reconstruction"));
     float[] all = GatedEncoder.encode(model, Tensor.of(data.data().data(), ROWS, D_IN))
         .featureActs().toFloatArray();
-    for (Group g : ParquetFiles.read(out)) {
+    for (Group g : ParquetTables.read(out)) {
       int r = (int) g.getLong("row_id", 0);
       assertArrayEquals(Arrays.copyOfRange(all, r * D_SAE, (r + 1) * D_SAE),
-          ParquetFiles.floats(g, "feature_acts"), 1e-5f, "row " + r);
+          ParquetTables.floats(g, "feature_acts"), 1e-5f, "row " + r);
     }
   }
 

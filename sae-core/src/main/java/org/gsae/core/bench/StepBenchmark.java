@@ -18,7 +18,7 @@ import org.gsae.core.train.TrainConfig;
 /**
  * Times full training steps (forward, backward, clip, project, Adam, renorm) of the core
  * trainer on one batch of Gaussian activations, with {@code b_gate} calibrated so the mean
- * L0 is near a target and a tiny learning rate keeping it there (DESIGN §8, issue 6).
+ * L0 is near a target and a tiny learning rate keeping it there (docs/architecture.md §8, issue 6).
  */
 public final class StepBenchmark {
   private StepBenchmark() {}

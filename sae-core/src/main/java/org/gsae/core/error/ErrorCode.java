@@ -2,7 +2,7 @@ package org.gsae.core.error;
 
 /**
  * The closed set of user-facing failure kinds. Each maps to one process exit code
- * (DESIGN §5), so scripts and schedulers can tell a bad config from bad data from a
+ * (docs/architecture.md §5), so scripts and schedulers can tell a bad config from bad data from a
  * storage outage without parsing messages. Tests assert on these codes.
  */
 public enum ErrorCode {

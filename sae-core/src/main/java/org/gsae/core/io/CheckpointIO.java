@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoints (DESIGN §3): a model directory ({@link ModelDirectory}) plus
+ * Checkpoints (docs/architecture.md §3): a model directory ({@link ModelDirectory}) plus
  * {@code trainer_state.safetensors} (named F32 tensors: optimiser moments and the like) and
  * {@code trainer_state.json} (a JSON object: step, seed, data cursor, schedules). Each is
  * written atomically as {@code <root>/step-<10-digit step>}, so a directory with that name

@@ -17,7 +17,7 @@ import org.gsae.core.tensor.DType;
 import org.gsae.core.tensor.Tensor;
 
 /**
- * A gated SAE as a SAELens-format directory (DESIGN §3), on any Hadoop file system:
+ * A gated SAE as a SAELens-format directory (docs/architecture.md §3), on any Hadoop file system:
  * {@code cfg.json} (see {@link CfgJson}) and {@code sae_weights.safetensors} holding the six
  * tensors {@link SaeParameters#NAMES} as F32 ({@code W_enc [d_in, d_sae]}, {@code b_gate},
  * {@code r_mag}, {@code b_mag} {@code [d_sae]}, {@code W_dec [d_sae, d_in]}, {@code b_dec [d_in]}).

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where a saved model came from (STYLE: every model carries provenance), stored under the
+ * Where a saved model came from (every model gsae writes carries it), stored under the
  * {@code gsae} key of cfg.json, where SAELens ignores it.
  *
  * @param trainConfig      the training configuration as a JSON-able map (keys as in the config

@@ -11,7 +11,7 @@ import org.gsae.core.tensor.Tensor;
 
 /**
  * The gated SAE training loss with analytic gradients (Rajamanoharan et al. 2024, eq. 8;
- * DESIGN §2):
+ * docs/architecture.md §2):
  *
  * <pre>
  * L_rec = mean_b ||x - x_hat||^2

@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * Loss terms summed (not averaged) over {@code rows} input rows, so that partial results
  * from several blocks or partitions merge by addition and are divided by the total row count
- * exactly once. The per-row means are the losses of DESIGN §2.
+ * exactly once. The per-row means are the losses of docs/architecture.md §2.
  *
  * @param mse  sum over rows of {@code ||x - x_hat||^2}
  * @param l1   {@code lambda *} sum over rows of {@code sum_j relu(pi_gate)_j ||W_dec[j]||}

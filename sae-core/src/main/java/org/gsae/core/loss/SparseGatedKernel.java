@@ -7,7 +7,7 @@ import org.gsae.core.tensor.VectorOps;
 
 /**
  * The float32 training step of {@link GatedLoss}, computed over the active (row, feature)
- * pairs only (DESIGN §2, "where the work is"). After the one dense encoder product
+ * pairs only (docs/architecture.md §2, "where the work is"). After the one dense encoder product
  * {@code pi = x_c W_enc}, every other quantity lives on the support of the gate:
  * {@code f} and {@code relu(pi_gate)} are zero where the gate is closed, and so is every
  * gradient of the encoder pre-activations. Per row with L0 active features this costs

@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * Mergeable per-feature firing statistics over feature activations [N, m] (DESIGN §7): for each
+ * Mergeable per-feature firing statistics over feature activations [N, m] (docs/architecture.md §7): for each
  * feature j the fire count (rows with activation {@code > 0}), the sum and the maximum of its
  * activations, plus the row count N.
  *
@@ -115,7 +115,7 @@ public final class FeatureStats implements Serializable {
 
   /**
    * {@code log10(frequency + 1e-10)} [m], the {@code sparsity} tensor of
-   * {@code sparsity.safetensors} (DESIGN §3); -10 for a dead feature.
+   * {@code sparsity.safetensors} (docs/architecture.md §3); -10 for a dead feature.
    */
   public double[] logFrequencies() {
     double[] f = frequencies();

@@ -5,12 +5,12 @@ import java.util.Arrays;
 
 /**
  * Mergeable sums for reconstruction quality over rows {@code x} [N, n] and their
- * reconstructions {@code x_hat} [N, n] (DESIGN §7).
+ * reconstructions {@code x_hat} [N, n] (docs/architecture.md §7).
  *
  * <p>Conventions (N rows, n = {@code d_in}):
  * <ul>
  *   <li>{@link #mse()} = {@code sum_rows ||x - x_hat||^2 / N}: per row the squared error summed
- *       over the n dimensions, averaged over rows. This is DESIGN's {@code L_rec = mean_b sum_i}.
+ *       over the n dimensions, averaged over rows. This is the architecture doc's {@code L_rec = mean_b sum_i}.
  *       {@link #msePerElement()} additionally divides by n.
  *   <li>{@link #fvu()} = {@code sum ||x - x_hat||^2 / sum ||x - mean(x)||^2}, numerator and
  *       denominator each summed over the whole data set, never averaged per block.
@@ -189,7 +189,7 @@ public final class ReconstructionMetrics implements Serializable {
     return Arrays.copyOf(mean, dIn);
   }
 
-  /** {@code sum ||x - x_hat||^2 / N} (DESIGN's L_rec convention); NaN when N = 0. */
+  /** {@code sum ||x - x_hat||^2 / N} (L_rec of docs/architecture.md §2); NaN when N = 0. */
   public double mse() {
     return sumSquaredError / rows;
   }

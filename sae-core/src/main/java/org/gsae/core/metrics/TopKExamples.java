@@ -7,7 +7,7 @@ import java.util.List;
 import org.gsae.core.error.Errors;
 
 /**
- * Mergeable per-feature top-k activating rows (DESIGN §7): for each of the m features, the k
+ * Mergeable per-feature top-k activating rows (docs/architecture.md §7): for each of the m features, the k
  * (activation, rowId) pairs with the largest activation among rows where the feature is active
  * (activation {@code > 0}).
  *

@@ -1,5 +1,5 @@
 /**
- * Mergeable aggregators for SAE analytics (DESIGN §7): reconstruction quality (MSE, FVU,
+ * Mergeable aggregators for SAE analytics (docs/architecture.md §7): reconstruction quality (MSE, FVU,
  * explained variance, relative reconstruction bias, cosine similarity), the L0 histogram,
  * per-feature firing statistics and per-feature top-k activating rows.
  *

@@ -3,7 +3,7 @@ package org.gsae.core.model;
 import org.gsae.core.tensor.Tensor;
 
 /**
- * The gated encoder's intermediates for one batch of B rows (DESIGN §2). Computed once by
+ * The gated encoder's intermediates for one batch of B rows (docs/architecture.md §2). Computed once by
  * {@link GatedEncoder#encode} and shared by inference and the loss, so the gating logic
  * exists in exactly one place.
  *

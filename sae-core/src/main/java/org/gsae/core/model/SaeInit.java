@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 import org.gsae.core.tensor.Tensor;
 
 /**
- * Seeded initialisation (DESIGN §2): decoder rows are random unit vectors (isotropic
+ * Seeded initialisation (docs/architecture.md §2): decoder rows are random unit vectors (isotropic
  * Gaussian directions), {@code W_enc = W_dec^T}, {@code b_gate = r_mag = b_mag = 0}, and
  * {@code b_dec} is the mean of a data sample when one is given (else 0). Uses its own
  * {@link SplittableRandom}, never a global RNG, so the same seed gives the same model on

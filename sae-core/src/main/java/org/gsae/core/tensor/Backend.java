@@ -7,14 +7,14 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 /**
  * Process-wide facts and settings of the numeric backend: BLAS thread count, resident memory,
  * and a probe of the machine's SGEMM throughput (the floor every training step is
- * measured against, DESIGN §8).
+ * measured against, docs/architecture.md §8).
  */
 public final class Backend {
   private Backend() {}
 
   /**
    * Sets the BLAS/OpenMP thread count of this JVM (OMP_NUM_THREADS does the same at start).
-   * {@code Nd4j.getEnvironment().setMaxThreads} does not (shared/notes/stack.md).
+   * {@code Nd4j.getEnvironment().setMaxThreads} does not (docs/performance.md, "Backend facts").
    */
   public static void setBlasThreads(int threads) {
     if (threads < 1) {

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layering rules of STYLE.md, checked on the sources: sae-core never imports Spark, and
+ * The layering rules of docs/architecture.md §1, checked on the sources: sae-core never imports Spark, and
  * only {@code org.gsae.core.tensor} imports ND4J (so the backend can change behind one door).
  */
 class ArchitectureTest {

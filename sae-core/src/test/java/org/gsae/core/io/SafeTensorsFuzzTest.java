@@ -39,7 +39,7 @@ import org.gsae.core.error.GsaeException;
 import org.gsae.core.io.SafeTensorsPropertyTest.Spec;
 
 /**
- * Fuzzing of the safetensors reader, a parser of untrusted files (DESIGN §3). Extends the
+ * Fuzzing of the safetensors reader, a parser of untrusted files (docs/architecture.md §3). Extends the
  * random byte overwrites of {@link SafeTensorsPropertyTest} with arbitrary byte arrays,
  * arbitrary header text, bit flips, truncations at and around the header boundary, rewritten
  * header lengths and JSON-level edits of a valid header (swapped offsets and shapes, other

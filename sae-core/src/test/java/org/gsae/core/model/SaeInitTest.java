@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Seeded initialisation of DESIGN §2. */
+/** Seeded initialisation of docs/architecture.md §2. */
 class SaeInitTest {
 
   @Test

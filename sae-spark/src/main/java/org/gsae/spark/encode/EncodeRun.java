@@ -41,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code encode} job (DESIGN §5): load the model, open the store with the model's
+ * One {@code encode} job (docs/architecture.md §5): load the model, open the store with the model's
  * {@code d_in} as the required width, run {@link EncodeTask} over every partition of the
  * store's file scan (a narrow map: output partition p holds the valid rows of input
  * partition p, in order), and publish the Parquet dataset at {@code outputPath} atomically

@@ -22,7 +22,7 @@ import org.gsae.core.error.Errors;
 import org.gsae.spark.store.StoreFooters.FileFooter;
 
 /**
- * An opened activation store (DESIGN §4): Parquet files whose activation column is
+ * An opened activation store (docs/architecture.md §4): Parquet files whose activation column is
  * {@code array<float>}, {@code array<double>} or a Spark ML {@code Vector}; every other
  * column is metadata. {@link #open} checks everything that can be checked on the driver
  * (paths, Parquet footers, schemas, the activation column, row count) before any Spark job.

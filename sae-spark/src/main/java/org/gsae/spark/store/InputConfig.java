@@ -6,7 +6,7 @@ import java.util.List;
 import org.gsae.core.error.ConfigException;
 
 /**
- * Where and how to read an activation store (DESIGN §4). Config keys {@code input.*}.
+ * Where and how to read an activation store (docs/architecture.md §4). Config keys {@code input.*}.
  *
  * @param path         a Parquet file, a directory or a glob, any Hadoop path ({@code input.path})
  * @param column       the activation column ({@code input.column}, default {@code activation})

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * A block of consecutive valid rows of the store in {@code row_id} order: the unit that
- * training and analytics work on (STYLE: work on row blocks, not rows).
+ * training and analytics work on (row blocks, not rows, cross the task boundary).
  *
  * <p>{@code data} is row-major {@code [rows, d_in]} float32; row {@code r} occupies
  * {@code data[r * dIn .. (r + 1) * dIn)} and has id {@code rowIds[r]}. The arrays are

@@ -19,7 +19,7 @@ import org.gsae.spark.results.OrderedResults;
 import org.gsae.spark.store.RowBlock;
 
 /**
- * Synchronous data-parallel training (DESIGN §6): each step broadcasts the parameters
+ * Synchronous data-parallel training (docs/architecture.md §6): each step broadcasts the parameters
  * (large ones in two halves, written on two threads), every partition sums the loss and
  * gradient over its share of the global batch ({@link StepTask}), the driver reads the per-partition sums from the
  * executors' block managers and merges them <em>in partition order</em> (so the result does

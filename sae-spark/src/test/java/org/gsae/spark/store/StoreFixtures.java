@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.gsae.spark.SparkTestSession;
+import org.gsae.testing.StoreValues;
 
 /**
  * Parquet fixtures written by Spark itself. Row {@code g} of a fixture store (its position in
@@ -37,9 +38,9 @@ final class StoreFixtures {
     return SparkTestSession.get();
   }
 
-  /** Element {@code j} of row {@code g}: small multiples of 1/8, exact in float32. */
+  /** Element {@code j} of row {@code g}: {@link StoreValues#value(long, int)}. */
   static float value(long g, int j) {
-    return (float) (g * 0.5 - j * 0.125 + 1.0);
+    return StoreValues.value(g, j);
   }
 
   /** Row {@code g} as {@code [d_in]}. */

@@ -137,7 +137,7 @@ public final class SparkHome {
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     env.put("SPARK_LOCAL_DIRS", localDirs.toString());
     env.put("JAVA_HOME", System.getProperty("java.home"));
-    // BLAS threads per JVM: each executor runs one task per core (shared/notes/stack.md).
+    // BLAS threads per JVM: each executor runs one task per core (docs/performance.md, "Backend facts").
     env.put("OMP_NUM_THREADS", "1");
     return env;
   }

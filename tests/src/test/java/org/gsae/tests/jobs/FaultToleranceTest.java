@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * case ends with final weights and per-step metrics BIT-FOR-BIT equal to an undisturbed run of
  * the same command on the same cluster (run once, in {@link #startClusterAndTrainReference});
  * so does the same command on {@code local[2]}.
- * That is the contract of DESIGN §6: a step is a pure function of (parameters, optimiser
+ * That is the contract of docs/architecture.md §6: a step is a pure function of (parameters, optimiser
  * state, step index) with a fixed partitioning ({@code spark.partitions=2}), so a lost executor
  * costs only recomputation and a lost driver resumes from its last checkpoint.
  *

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.parquet.example.data.Group;
 import org.gsae.core.io.LoadedModel;
+import org.gsae.testing.ParquetTables;
 import org.gsae.tests.cluster.ClusterConfig;
 import org.gsae.tests.cluster.ClusterTest;
 import org.gsae.tests.cluster.LocalStandaloneCluster;

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.parquet.example.data.Group;
 import org.gsae.core.io.LoadedModel;
 import org.gsae.core.model.SaeParameters;
+import org.gsae.testing.ParquetTables;
 import org.gsae.tests.cluster.SparkSubmitRunner;
 import org.gsae.tests.cluster.SubmitResult;
 import org.junit.jupiter.api.Test;

@@ -19,6 +19,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.gsae.core.io.LoadedModel;
 import org.gsae.core.io.ModelDirectory;
+import org.gsae.testing.ParquetTables;
 
 /**
  * The {@code output.path} of a {@code train} run and what the tests read from it:
