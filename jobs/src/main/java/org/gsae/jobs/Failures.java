@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import org.apache.hadoop.fs.FSError;
 import org.gsae.core.error.ErrorCode;
 import org.gsae.core.error.GsaeException;
 import picocli.CommandLine;
@@ -34,7 +35,8 @@ public final class Failures {
     if (find(t, CommandLine.ParameterException.class) != null) {
       return ErrorCode.USAGE;
     }
-    if (find(t, IOException.class) != null || find(t, UncheckedIOException.class) != null) {
+    if (find(t, IOException.class) != null || find(t, UncheckedIOException.class) != null
+        || find(t, FSError.class) != null) {
       return ErrorCode.IO;
     }
     return ErrorCode.INTERNAL;
@@ -50,11 +52,42 @@ public final class Failures {
     if (p != null) {
       return oneLine(p.getMessage());
     }
+    OutOfMemoryError oom = find(t, OutOfMemoryError.class);
+    if (oom != null) {
+      return oneLine(outOfMemory(oom));
+    }
+    FSError fsError = find(t, FSError.class);
+    if (fsError != null) {
+      return oneLine("I/O failure: " + fsError.getMessage() + " (is the disk or quota full?)."
+          + " Fix: free space where the output and Spark's local directories (spark.local.dir)"
+          + " are, or choose another output location");
+    }
     IOException io = find(t, IOException.class);
     Throwable shown = io != null ? io : t;
     String msg = shown.getMessage();
     String text = shown.getClass().getSimpleName() + (msg == null ? "" : ": " + firstLine(msg));
     return oneLine(io != null ? "I/O failure: " + text : text);
+  }
+
+  /** The line for an out-of-memory failure: what ran out, the limit, and what to set. */
+  static String outOfMemory(OutOfMemoryError e) {
+    Runtime rt = Runtime.getRuntime();
+    long maxMiB = rt.maxMemory() >> 20;
+    return "out of memory (" + e.getMessage() + "): this JVM's heap is at most " + maxMiB
+        + " MiB (-Xmx). Fix: give the JVM more memory (bin/sae: GSAE_JAVA_OPTS=-Xmx"
+        + Math.max(2048, 2 * maxMiB) + "m; spark-submit: --driver-memory, and spark.executor.memory"
+        + " plus spark.executor.memoryOverhead for executors; README, Memory sizing), or lower"
+        + " train.batch_size, analyze.batch_size or the model's d_sae";
+  }
+
+  /** What an interrupted command leaves behind, and how to continue. */
+  static String keptAfterInterruption(String command) {
+    if (command.endsWith("train") || command.endsWith("demo")) {
+      return "the checkpoints written so far are kept under output.path/checkpoints. Fix: re-run"
+          + " the same command to resume from the newest one";
+    }
+    return "nothing of this run was published (an earlier output is unchanged). Fix: re-run the"
+        + " same command";
   }
 
   /** The first throwable of {@code type} in the cause chain of {@code t} (cycle-safe). */

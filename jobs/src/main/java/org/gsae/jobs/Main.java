@@ -92,14 +92,22 @@ public final class Main implements Callable<Integer>, CliContext {
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler((ex, a) -> usageFailure(ex));
+    String command = args.length > 0 && !args[0].startsWith("-") ? "sae " + args[0] : "sae";
+    Interruption interruption = Interruption.watch(err, PREFIX + "interrupted: the JVM is shutting"
+        + " down (SIGTERM, Ctrl-C or the cluster manager stopped the driver) while '" + command
+        + "' ran; " + Failures.keptAfterInterruption(command));
     cl.setExecutionExceptionHandler((ex, sub, parsed) ->
-        failure(ex, sub.getCommandSpec().qualifiedName()));
+        failure(ex, sub.getCommandSpec().qualifiedName(), interruption));
     try {
       return cl.execute(args);
+    } catch (Error e) {
+      // OutOfMemoryError, Hadoop's FSError (a full disk) and the like escape picocli's handler.
+      return failure(e, "sae", interruption);
     } finally {
       outWriter.flush();
       out.flush();
       err.flush();
+      interruption.close();
     }
   }
 
@@ -145,7 +153,12 @@ public final class Main implements Callable<Integer>, CliContext {
     return ErrorCode.USAGE.exitCode();
   }
 
-  private int failure(Exception ex, String command) {
+  private int failure(Throwable ex, String command, Interruption interruption) {
+    if (interruption.happened()) {
+      interruption.report();
+      ERRORS.warn("{} interrupted", command, ex);
+      return ErrorCode.INTERNAL.exitCode();
+    }
     ErrorCode code = Failures.errorCode(ex);
     String msg = Failures.message(ex);
     String logFile = System.getProperty("gsae.log.file");

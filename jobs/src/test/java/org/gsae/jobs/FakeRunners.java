@@ -18,12 +18,15 @@ import org.gsae.jobs.run.TrainRunner;
 final class FakeRunners implements RunnerProvider {
   final List<Object> received = new ArrayList<>();
   int obtained;
-  RuntimeException failWith;
+  Throwable failWith;
 
   private Report answer(String command, Object input) {
     received.add(input);
-    if (failWith != null) {
-      throw failWith;
+    if (failWith instanceof Error e) {
+      throw e;
+    }
+    if (failWith instanceof RuntimeException r) {
+      throw r;
     }
     return Report.of(command + ": done").with("input", input.getClass().getSimpleName());
   }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FSError;
 import org.apache.spark.SparkException;
 import org.gsae.core.error.Errors;
 import org.gsae.jobs.config.AnalyzeOptions;
@@ -228,5 +230,26 @@ class MainTest {
     String line = oneErrorLine();
     assertTrue(line.contains("IllegalStateException: boom"), line);
     assertTrue(!line.contains("some.Frame"), line);
+  }
+
+  /** Java Errors escape picocli's handler; they too end in one line with a fix, no trace. */
+  @Test
+  void givenARunnerRunningOutOfMemory_whenRun_thenOneLineWithTheHeapLimitAndTheSetting() {
+    runners.failWith = new OutOfMemoryError("Java heap space");
+    assertEquals(1, run(train()));
+    String line = oneErrorLine();
+    assertTrue(line.startsWith("gsae: error: out of memory (Java heap space): this JVM's heap is at most "
+        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"), line);
+    assertTrue(line.contains("GSAE_JAVA_OPTS=-Xmx") && line.contains("--driver-memory"), line);
+  }
+
+  @Test
+  void givenAFullDiskReportedAsHadoopsFsError_whenRun_thenExitFourAndOneLine() throws Exception {
+    Constructor<FSError> c = FSError.class.getDeclaredConstructor(Throwable.class);
+    c.setAccessible(true);
+    runners.failWith = c.newInstance(new java.io.IOException("No space left on device"));
+    assertEquals(4, run(train()));
+    String line = oneErrorLine();
+    assertTrue(line.contains("No space left on device (is the disk or quota full?)"), line);
   }
 }

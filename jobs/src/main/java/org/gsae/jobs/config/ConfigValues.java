@@ -38,6 +38,13 @@ final class ConfigValues {
       case INT -> integral(spec, v, Integer.MIN_VALUE, Integer.MAX_VALUE, problems, true);
       case LONG -> integral(spec, v, Long.MIN_VALUE, Long.MAX_VALUE, problems, false);
       case DOUBLE -> {
+        if (v.valueType() == ConfigValueType.NUMBER && v.unwrapped() instanceof Double d
+            && !Double.isFinite(d) || isOutOfDoubleRange(number(v))) {
+          // A number, but not one a double holds (1e400 reads as infinity): say so, not "wrong type".
+          problems.add(spec.key() + " = " + shown(v) + where(v) + " is out of range: a finite"
+              + " number of magnitude at most " + Double.MAX_VALUE + " is expected");
+          yield null;
+        }
         BigDecimal n = number(v);
         if (n == null) {
           problems.add(wrongType(spec, v, null));
@@ -100,6 +107,10 @@ final class ConfigValues {
     problems.add(spec.key() + " = " + shown(v) + where(v) + " is not allowed: expected one of "
         + String.join(", ", spec.allowed()));
     return null;
+  }
+
+  private static boolean isOutOfDoubleRange(BigDecimal n) {
+    return n != null && !Double.isFinite(n.doubleValue());
   }
 
   /** The number a NUMBER value or a numeric string holds, or null. */

@@ -3,6 +3,7 @@ package org.gsae.jobs.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOriginFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
@@ -14,7 +15,8 @@ import java.util.List;
 /**
  * {@code --set key=value} overrides. The value is read as a HOCON value, so
  * {@code train.lr=1e-3} is a number, {@code train.shuffle=false} a boolean and
- * {@code model.d_sae=null} removes a key the file set. Text that HOCON would cut short
+ * {@code model.d_sae=null} removes a key the file set, and an object value merges into the
+ * file's object as HOCON merges objects ({@code train={lr=1e-3}} sets only {@code train.lr}). Text that HOCON would cut short
  * ({@code //} and {@code #} start comments, as in {@code hdfs://nn/acts}) or cannot parse
  * (a glob such as {@code /data/*.parquet}) is taken verbatim as a string.
  */
@@ -39,6 +41,12 @@ final class Overrides {
       }
       ConfigValue v = parseValue(s.substring(eq + 1))
           .withOrigin(ConfigOriginFactory.newSimple("--set " + key));
+      if (v instanceof ConfigObject) {
+        // An object merges into what the file set, key by key, as HOCON merges objects:
+        // --set 'train={lr=1e-3}' changes train.lr and keeps every other train key.
+        c = v.atPath(key).withFallback(c);
+        continue;
+      }
       try {
         c = c.withValue(key, v);
       } catch (ConfigException.NotResolved e) {

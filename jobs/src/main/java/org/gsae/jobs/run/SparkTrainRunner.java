@@ -34,7 +34,7 @@ final class SparkTrainRunner implements TrainRunner {
           ? null : cfg.model()::dSae;
       TrainingSpec spec = new TrainingSpec(cfg.input(), cfg.output().path(), width,
           cfg.model().initFromPath().orElse(null), cfg.train(), cfg.spark().partitions(),
-          cfg.asKeyValues());
+          cfg.asKeyValues(), cfg.analyze().afterTrain() ? AnalysisRun::checkStore : null);
       TrainingReport r = new TrainingRun(spark, spec, null).run();
       Report report = trainingReport(Report.of("train: done"), r);
       if (cfg.analyze().afterTrain()) {

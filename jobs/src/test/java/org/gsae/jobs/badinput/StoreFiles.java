@@ -100,6 +100,20 @@ final class StoreFiles {
     }, 0);
   }
 
+  /** Valid rows plus an int metadata column named {@code extra} (row i holds i). */
+  static void floatsWithColumn(Path file, String extra, int count) {
+    MessageType schema = MessageTypeParser.parseMessageType("message store { optional int64 example_id; "
+        + "optional binary token (STRING); optional int32 " + extra + "; "
+        + listOf("activation", "float") + " }");
+    write(file, schema, count, (g, i) -> {
+      g.append(extra, i);
+      Group act = g.addGroup("activation");
+      for (Float f : valid(i)) {
+        act.addGroup("list").append("element", f);
+      }
+    }, 0);
+  }
+
   /** One file whose {@code activation} column is a {@code string}. */
   static void strings(Path file, int count) {
     write(file, schema("optional binary activation (STRING);"), count,

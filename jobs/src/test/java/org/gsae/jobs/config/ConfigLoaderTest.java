@@ -3,6 +3,7 @@ package org.gsae.jobs.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.gsae.core.error.ConfigException;
 import org.gsae.core.model.Variant;
 import org.gsae.core.train.LrSchedule;
 import org.gsae.core.train.TrainConfig;
@@ -157,5 +159,40 @@ class ConfigLoaderTest {
     assertEquals(c, again);
     JobConfig d = JobConfig.defaults("/x", "/y");
     assertEquals(d, ConfigLoader.fromHocon(ConfigRenderer.toHocon(d), List.of(), Map.of()));
+  }
+
+  /**
+   * HOCON includes name files relative to the including file, as HOCON users expect (also
+   * nested, and with file(...) and required(...)); a missing include is an error, not silence.
+   */
+  @Test
+  void givenIncludes_whenLoaded_thenTheyAreReadRelativeToTheIncludingFile(@TempDir Path dir)
+      throws IOException {
+    Files.createDirectories(dir.resolve("conf/parts"));
+    Files.writeString(dir.resolve("conf/parts/train.conf"), "train { lr = 0.002 }\ninclude \"more.conf\"\n");
+    Files.writeString(dir.resolve("conf/parts/more.conf"), "train.steps = 77\n");
+    Files.writeString(dir.resolve("conf/model.conf"), "model.d_sae = 96\n");
+    Files.writeString(dir.resolve("conf/job.conf"), "include \"parts/train.conf\"\n"
+        + "include required(file(\"model.conf\"))\ninput.path = /a\noutput.path = /b\n");
+    JobConfig c = ConfigLoader.load(Optional.of(dir.resolve("conf/job.conf").toString()), List.of(), Map.of());
+    assertEquals(0.002, c.train().lr());
+    assertEquals(77L, c.train().steps());
+    assertEquals(96, c.model().dSae());
+
+    Files.writeString(dir.resolve("conf/broken.conf"), "include \"nowhere.conf\"\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+        Optional.of(dir.resolve("conf/broken.conf").toString()), List.of(), Map.of()));
+    assertTrue(e.getMessage().contains("included file file:" + dir.resolve("conf/nowhere.conf")
+        + " does not exist (a relative name is relative to the including file"), e.getMessage());
+  }
+
+  /** An object given with --set merges into the file's object key by key. */
+  @Test
+  void givenAnObjectOverride_whenLoaded_thenItMergesInsteadOfReplacing() {
+    JobConfig c = ConfigLoader.fromHocon("input.path = /a\noutput.path = /b\ntrain { steps = 3, seed = 5 }\n",
+        List.of("train={lr=1e-3}"), Map.of());
+    assertEquals(1e-3, c.train().lr());
+    assertEquals(3L, c.train().steps(), "kept from the file");
+    assertEquals(5L, c.train().seed(), "kept from the file");
   }
 }

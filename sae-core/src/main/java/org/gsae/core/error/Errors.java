@@ -25,6 +25,14 @@ public final class Errors {
   }
 
   /** A storage failure while reading or writing {@code path} during {@code step} (exit code 4). */
+  /**
+   * Not enough memory for what the input needs (exit code 1): the bytes needed, the limit, and
+   * the setting that raises it.
+   */
+  public static GsaeException memory(String problem, String where, String fix) {
+    return new GsaeException(ErrorCode.INTERNAL, problem, where, fix, null);
+  }
+
   public static GsaeException io(String step, String path, Throwable cause) {
     String detail = cause == null ? "" : ": " + cause.getClass().getSimpleName()
         + (cause.getMessage() == null ? "" : " " + cause.getMessage());

@@ -1,8 +1,12 @@
 package org.gsae.core.io;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.gsae.core.error.Errors;
@@ -79,11 +83,32 @@ public final class AtomicDirectoryWriter {
     } catch (IOException e) {
       deleteQuietly(fs, tmp, e);
       throw Errors.io("writing " + dst.getName(), tmp.toString(), e);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
+      // Throwable, not RuntimeException: Spark's Scala code throws its checked SparkException
+      // undeclared, and a failed Spark write must not leave the temporary behind either.
       deleteQuietly(fs, tmp, e);
+      FSError full = fsError(e);
+      if (full != null) {
+        // Hadoop's local file system reports a full disk as this Error, without a path (from a
+        // Spark task writing into tmp it arrives wrapped): name what was being written.
+        String why = full.getCause() != null ? full.getCause().getMessage() : full.getMessage();
+        throw Errors.io("writing " + dst.getName() + " (" + why + ")", dst.toString(),
+            new IOException(why, e));
+      }
       throw e;
     }
     publish(fs, tmp, dst, new Path(parent, "." + dst.getName() + ".old-" + id), overwrite);
+  }
+
+  /** The {@link FSError} in {@code t}'s cause chain, if any. */
+  private static FSError fsError(Throwable t) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+      if (c instanceof FSError f) {
+        return f;
+      }
+    }
+    return null;
   }
 
   private static void publish(FileSystem fs, Path tmp, Path dst, Path old, boolean overwrite) {

@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.gsae.core.error.Errors;
+import org.apache.hadoop.fs.FSError;
 
 /**
  * Publishes a single file all at once: written to a hidden sibling {@code .<name>.tmp-<uuid>},
@@ -39,7 +40,7 @@ public final class AtomicFileWriter {
       if (!fs.rename(tmp, dst)) {
         throw new IOException("rename " + tmp + " -> " + dst + " returned false");
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | FSError e) {
       try {
         fs.delete(tmp, false);
       } catch (IOException | RuntimeException suppressed) {

@@ -3,9 +3,14 @@ package org.gsae.core.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +34,19 @@ import org.slf4j.LoggerFactory;
  * {@code trainer_state.json} (a JSON object: step, seed, data cursor, schedules). Each is
  * written atomically as {@code <root>/step-<10-digit step>}, so a directory with that name
  * is complete unless damaged later; {@link #latestComplete} still verifies before trusting.
+ * {@code checksums.sha256} ({@code sha256sum} format) holds the SHA-256 of the four other
+ * files, computed from what was written; a file that no longer matches (a flipped bit on disk
+ * or in transfer) makes the checkpoint damaged, and a resume takes the next older one.
  */
 public final class CheckpointIO {
   /** Trainer tensors file name. */
   public static final String STATE_TENSORS_FILE = "trainer_state.safetensors";
   /** Trainer state file name. */
   public static final String STATE_FILE = "trainer_state.json";
+  /** The checksums of the other files. */
+  public static final String CHECKSUM_FILE = "checksums.sha256";
+  private static final List<String> CHECKSUMMED = List.of(ModelDirectory.CFG_FILE,
+      ModelDirectory.WEIGHTS_FILE, STATE_TENSORS_FILE, STATE_FILE);
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointIO.class);
   private static final Pattern STEP_DIR = Pattern.compile("step-(\\d{1,18})");
@@ -76,6 +88,11 @@ public final class CheckpointIO {
       ModelDirectory.writeInto(fs, tmp, params, info);
       tensors.write(fs, new Path(tmp, STATE_TENSORS_FILE));
       HadoopFiles.writeBytes(fs, new Path(tmp, STATE_FILE), stateJson);
+      StringBuilder sums = new StringBuilder();
+      for (String name : CHECKSUMMED) {
+        sums.append(sha256(fs, new Path(tmp, name))).append("  ").append(name).append('\n');
+      }
+      HadoopFiles.writeBytes(fs, new Path(tmp, CHECKSUM_FILE), sums.toString().getBytes(StandardCharsets.UTF_8));
     });
   }
 
@@ -93,13 +110,16 @@ public final class CheckpointIO {
       throw Errors.invalidInput("checkpoint directory name '" + qdir.getName()
           + "' is not step-<digits>", qdir.toString(), "pass a directory named like step-0000001000");
     }
+    verifyChecksums(fs, qdir);
     LoadedModel model = ModelDirectory.readFrom(fs, qdir);
     Path tensorsPath = ModelDirectory.requireFile(fs, qdir, STATE_TENSORS_FILE);
     Path statePath = ModelDirectory.requireFile(fs, qdir, STATE_FILE);
     Map<String, ShapedFloats> tensors = new LinkedHashMap<>();
     try (SafeTensorsReader r = SafeTensorsReader.open(fs, tensorsPath)) {
       for (TensorEntry e : r.header().entries().values()) {
-        tensors.put(e.name(), new ShapedFloats(e.shape(), r.readFloats(e.name())));
+        float[] values = r.readFloats(e.name());
+        ModelDirectory.requireFinite(e.name(), values, e.shape(), tensorsPath.toString());
+        tensors.put(e.name(), new ShapedFloats(e.shape(), values));
       }
     }
     JsonNode state = Json.parse(HadoopFiles.readAll(fs, statePath, MAX_STATE_BYTES, STATE_FILE),
@@ -146,6 +166,53 @@ public final class CheckpointIO {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Checks every file listed in {@code checksums.sha256}; a checkpoint without the file (written
+   * before checksums existed) is read unverified.
+   */
+  private static void verifyChecksums(FileSystem fs, Path dir) {
+    Path sumsPath = new Path(dir, CHECKSUM_FILE);
+    if (!HadoopFiles.isFile(fs, sumsPath)) {
+      LOG.info("checkpoint {} has no {} (written by an older gsae): not verified", dir, CHECKSUM_FILE);
+      return;
+    }
+    String text = new String(HadoopFiles.readAll(fs, sumsPath, 1 << 16, CHECKSUM_FILE),
+        StandardCharsets.UTF_8);
+    for (String line : text.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] parts = line.split("  ", 2);
+      if (parts.length != 2 || !parts[0].matches("[0-9a-f]{64}") || !CHECKSUMMED.contains(parts[1])) {
+        throw Errors.invalidInput(CHECKSUM_FILE + " has a malformed line '" + line + "'",
+            sumsPath.toString(), FIX);
+      }
+      Path file = ModelDirectory.requireFile(fs, dir, parts[1]);
+      String actual = sha256(fs, file);
+      if (!actual.equals(parts[0])) {
+        throw Errors.invalidInput(parts[1] + " does not match its checksum (recorded " + parts[0]
+            + ", now " + actual + "): the checkpoint was damaged after it was written",
+            file.toString(), FIX);
+      }
+    }
+  }
+
+  /** SHA-256 of a file's bytes, as 64 hex digits. */
+  private static String sha256(FileSystem fs, Path file) {
+    try (InputStream in = fs.open(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw Errors.io("reading " + file.getName() + " for its checksum", file.toString(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static long stepOf(FileStatus s) {

@@ -2,6 +2,15 @@ package org.gsae.core.io;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -9,7 +18,9 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.gsae.core.error.Errors;
+import org.apache.hadoop.fs.FSError;
 
 /**
  * Small helpers over Hadoop's {@link FileSystem} (so hdfs://, s3a:// and file: paths all work)
@@ -27,6 +38,12 @@ public final class HadoopFiles {
     try {
       FileSystem fs = path.getFileSystem(conf == null ? new Configuration() : conf);
       return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+    } catch (UnsupportedFileSystemException e) {
+      // A typo or a missing connector, not a network problem: a usage error.
+      throw Errors.usage("no Hadoop file system for the scheme '" + path.toUri().getScheme()
+          + "' (" + e.getMessage() + ")", path.toString(), "use a scheme this installation"
+          + " supports (file:, hdfs:, or s3a: with hadoop-aws on the classpath), or check the"
+          + " spelling of the path");
     } catch (IOException e) {
       throw Errors.io("resolving the file system", path.toString(), e);
     }
@@ -41,15 +58,93 @@ public final class HadoopFiles {
     }
   }
 
-  /** Whether {@code path} exists and is a regular file. */
+  /**
+   * Whether {@code path} exists and is a regular file. Hadoop's local file system reports a
+   * FIFO, a device or a socket as a file, and reading one would block or never end, so on a
+   * local path the operating system's file type decides.
+   */
   public static boolean isFile(FileSystem fs, Path path) {
     try {
-      return fs.getFileStatus(path).isFile();
+      FileStatus st = fs.getFileStatus(path);
+      return st.isFile() && isRegularIfLocal(fs, st.getPath());
     } catch (FileNotFoundException e) {
       return false;
     } catch (IOException e) {
       throw Errors.io("checking whether a file exists", path.toString(), e);
     }
+  }
+
+  /** False only for a local path that is not a regular file (a FIFO, a device, a socket). */
+  public static boolean isRegularIfLocal(FileSystem fs, Path path) {
+    java.nio.file.Path local = localPath(fs, path);
+    return local == null || Files.isRegularFile(local);
+  }
+
+  /** The local path of {@code path} on a {@code file:} file system, else null. */
+  private static java.nio.file.Path localPath(FileSystem fs, Path path) {
+    if (!"file".equals(fs.getUri().getScheme())) {
+      return null;
+    }
+    try {
+      return Paths.get(fs.makeQualified(path).toUri());
+    } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+      return null;
+    }
+  }
+
+  /** Directories deeper than this below the listed root are refused. */
+  public static final int MAX_LISTING_DEPTH = 64;
+
+  /**
+   * Every file below {@code dir}, recursively, in no particular order. Unlike Hadoop's
+   * recursive {@code listFiles}, it ends on a symbolic-link cycle (a directory reached again
+   * through a link is listed once) and below {@value #MAX_LISTING_DEPTH} levels it stops with
+   * an error instead of descending for ever. Entries that are neither directories nor regular
+   * files on a local path (FIFOs, devices, sockets) are returned too; callers decide
+   * (see {@link #isRegularIfLocal}).
+   *
+   * @throws IOException when a listing fails
+   * @throws org.gsae.core.error.GsaeException INVALID_INPUT when the tree is too deep
+   */
+  public static List<FileStatus> listFilesRecursively(FileSystem fs, Path dir) throws IOException {
+    List<FileStatus> out = new ArrayList<>();
+    Set<Object> seen = new HashSet<>();
+    Deque<Object[]> todo = new ArrayDeque<>();
+    todo.add(new Object[] {dir, 0});
+    while (!todo.isEmpty()) {
+      Object[] next = todo.poll();
+      Path d = (Path) next[0];
+      int depth = (Integer) next[1];
+      if (!seen.add(identity(fs, d))) {
+        continue;   // reached again through a symbolic link: a cycle or a second way in
+      }
+      if (depth > MAX_LISTING_DEPTH) {
+        throw Errors.invalidInput("directories are nested more than " + MAX_LISTING_DEPTH
+            + " levels deep below the input path", d.toString(),
+            "point the input at the directory that holds the data files");
+      }
+      for (FileStatus st : fs.listStatus(d)) {
+        if (st.isDirectory()) {
+          todo.add(new Object[] {st.getPath(), depth + 1});
+        } else {
+          out.add(st);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** What identifies a directory: its real path on a local file system, else its path. */
+  private static Object identity(FileSystem fs, Path dir) {
+    java.nio.file.Path local = localPath(fs, dir);
+    if (local != null) {
+      try {
+        return local.toRealPath();
+      } catch (IOException e) {
+        return local;
+      }
+    }
+    return fs.makeQualified(dir).toString();
   }
 
   /**
@@ -83,6 +178,10 @@ public final class HadoopFiles {
       out.write(bytes);
     } catch (IOException e) {
       throw Errors.io("writing", path.toString(), e);
+    } catch (FSError e) {
+      String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+      throw Errors.io("writing " + path.getName() + " (" + why + ")", path.toString(),
+          new IOException(why, e));
     }
   }
 }

@@ -35,6 +35,11 @@ public final class ModelDirectory {
   /** The config file name. */
   public static final String CFG_FILE = CfgJson.FILE;
 
+  /** Whether {@code name} is a file gsae writes into a model directory (so may replace). */
+  public static boolean isModelFile(String name) {
+    return name.equals(CFG_FILE) || name.equals(WEIGHTS_FILE) || name.equals(SparsityFile.FILE);
+  }
+
   private static final String FIX_WEIGHTS = "re-save the model with gsae, or make cfg.json's "
       + "d_in/d_sae match the tensors";
 
@@ -125,11 +130,54 @@ public final class ModelDirectory {
     long[][] shapes = SaeParameters.shapes(cfg.dIn(), cfg.dSae());
     try (SafeTensorsReader r = SafeTensorsReader.open(fs, weightsPath)) {
       checkTensors(r, cfg, shapes);
+      requireHeapFor(cfg.dIn(), cfg.dSae(), weightsPath.toString());
       List<Tensor> tensors = new ArrayList<>();
       for (int i = 0; i < shapes.length; i++) {
-        tensors.add(Tensor.of(r.readFloats(SaeParameters.NAMES.get(i)), shapes[i]));
+        String name = SaeParameters.NAMES.get(i);
+        float[] values = r.readFloats(name);
+        requireFinite(name, values, shapes[i], weightsPath.toString());
+        tensors.add(Tensor.of(values, shapes[i]));
       }
       return new LoadedModel(SaeParameters.fromList(tensors), cfg.info());
+    }
+  }
+
+  /**
+   * Refuses, before allocating anything, a model whose weights alone exceed this JVM's maximum
+   * heap: an {@link OutOfMemoryError} half-way through reading would say nothing useful.
+   */
+  static void requireHeapFor(int dIn, int dSae, String file) {
+    long need = 4L * SaeParameters.parameterCount(dIn, dSae);
+    long max = Runtime.getRuntime().maxMemory();
+    if (need > max) {
+      throw Errors.memory("the model's weights need " + need + " bytes (d_in=" + dIn + ", d_sae="
+          + dSae + ") but this JVM's heap is at most " + max + " bytes", file,
+          "give the JVM a heap of at least " + ((2 * need >> 30) + 1) + " GiB (bin/sae:"
+          + " GSAE_JAVA_OPTS=-Xmx" + ((2 * need >> 30) + 1) + "g; spark-submit: --driver-memory,"
+          + " i.e. spark.driver.memory, and spark.executor.memory), or use a smaller model");
+    }
+  }
+
+  /**
+   * A model (or checkpoint state) with a NaN or an infinity would train or analyse into
+   * silently wrong numbers (a feature with a NaN weight never fires and reads as dead), so it
+   * is invalid input naming the tensor and the element.
+   *
+   * @param shape the tensor's shape, to name the element by its indices
+   */
+  public static void requireFinite(String name, float[] values, long[] shape, String file) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        StringBuilder at = new StringBuilder();
+        long rest = i;
+        for (int d = shape.length - 1; d >= 0; d--) {
+          at.insert(0, (d > 0 ? ", " : "") + rest % shape[d]);
+          rest /= shape[d];
+        }
+        throw Errors.invalidInput("tensor '" + name + "' has " + values[i] + " at [" + at
+            + "] (flat index " + i + "); a model's weights must be finite", file,
+            "use a model saved before training diverged (an earlier checkpoint), or retrain");
+      }
     }
   }
 
@@ -183,6 +231,10 @@ public final class ModelDirectory {
   /** The path of {@code name} in {@code dir}; INVALID_INPUT naming it if it is not a file. */
   static Path requireFile(FileSystem fs, Path dir, String name) {
     Path p = new Path(dir, name);
+    if (HadoopFiles.exists(fs, p) && !HadoopFiles.isFile(fs, p)) {
+      throw Errors.invalidInput(name + " is not a regular file (a directory, FIFO, device or"
+          + " socket?)", p.toString(), "replace it with the model file gsae or SAELens wrote");
+    }
     if (!HadoopFiles.isFile(fs, p)) {
       throw Errors.invalidInput("model directory has no " + name, p.toString(),
           "pass a directory written by gsae or SAELens (" + CFG_FILE + " + " + WEIGHTS_FILE + ")");

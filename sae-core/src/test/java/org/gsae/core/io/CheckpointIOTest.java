@@ -65,7 +65,7 @@ class CheckpointIOTest {
     write(root, 250, p);
     Path dir = CheckpointIO.stepDir(root, 250);
     assertEquals("step-0000000250", dir.getName());
-    assertArrayEquals(new String[] {"cfg.json", "sae_weights.safetensors",
+    assertArrayEquals(new String[] {"cfg.json", "checksums.sha256", "sae_weights.safetensors",
         "trainer_state.json", "trainer_state.safetensors"}, IoTestSupport.list(dir));
 
     Checkpoint c = CheckpointIO.read(dir, null);
@@ -118,7 +118,44 @@ class CheckpointIOTest {
         ErrorCode.INVALID_INPUT, "trainer_state.safetensors");
     assertError(assertThrows(GsaeException.class,
         () -> CheckpointIO.read(CheckpointIO.stepDir(root, 300), null)),
-        ErrorCode.INVALID_INPUT, "trainer_state.json must be a JSON object");
+        ErrorCode.INVALID_INPUT, "trainer_state.json does not match its checksum");
+  }
+
+  /**
+   * One flipped mantissa bit in the weights leaves a finite, well-formed file that only the
+   * checksum can tell from the original: the checkpoint is skipped for the next older one,
+   * instead of being resumed from (and its effect blamed on the learning rate).
+   */
+  @Test
+  void givenAFlippedBitInTheWeights_thenTheChecksumRejectsItAndAnOlderOneIsUsed() throws Exception {
+    Path root = new Path(hadoopPath(tmp), "flip");
+    SaeParameters p1 = randomParams(3, 7, 1);
+    write(root, 1, p1);
+    write(root, 2, randomParams(3, 7, 2));
+    Path weights = new Path(CheckpointIO.stepDir(root, 2), ModelDirectory.WEIGHTS_FILE);
+    byte[] b = read(weights);
+    b[b.length - 8] ^= 0x01;   // lowest mantissa bit of the last-but-one float (little-endian)
+    rewrite(weights, b);
+    // The file itself still loads as a model: nothing but the checksum shows the damage.
+    ModelDirectory.load(CheckpointIO.stepDir(root, 2));
+
+    assertError(assertThrows(GsaeException.class,
+        () -> CheckpointIO.read(CheckpointIO.stepDir(root, 2), null)),
+        ErrorCode.INVALID_INPUT, "sae_weights.safetensors does not match its checksum");
+    Checkpoint c = CheckpointIO.latestComplete(root, null).orElseThrow();
+    assertEquals(1, c.step());
+    assertArrayEquals(bits(p1.toFlat()), bits(c.params().toFlat()));
+  }
+
+  /** A checkpoint from before checksums existed is read as before. */
+  @Test
+  void givenACheckpointWithoutChecksums_thenItIsReadUnverified() throws Exception {
+    Path root = new Path(hadoopPath(tmp), "old");
+    SaeParameters p = randomParams(3, 7, 3);
+    write(root, 3, p);
+    IoTestSupport.fs(root).delete(new Path(CheckpointIO.stepDir(root, 3), CheckpointIO.CHECKSUM_FILE), false);
+    assertArrayEquals(bits(p.toFlat()), bits(CheckpointIO.read(CheckpointIO.stepDir(root, 3), null)
+        .params().toFlat()));
   }
 
   @Test

@@ -26,7 +26,11 @@ import org.gsae.core.metrics.TopKExamples;
 import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.spark.output.OutputColumns;
+import org.gsae.spark.output.OutputLock;
+import org.gsae.spark.output.Overlap;
 import org.gsae.spark.output.ReplaceableOutput;
+import org.gsae.spark.output.StaleTemporaries;
+import org.gsae.spark.output.WriteProbe;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.PackOptions;
 import org.gsae.spark.store.PackedStore;
@@ -78,6 +82,19 @@ public final class AnalysisRun {
 
   /** Runs the job; user-facing failures are {@link org.gsae.core.error.GsaeException}s. */
   public AnalysisReport run() {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path out = new Path(spec.outputPath());
+    FileSystem fs = HadoopFiles.fileSystem(out, conf);
+    Path qout = fs.makeQualified(out);
+    Overlap.refuse(conf, "--input", spec.input().path(), "--output", spec.outputPath());
+    WriteProbe.requireWritable(conf, "--output", spec.outputPath());
+    try (OutputLock lock = OutputLock.acquire(fs, qout, "--output")) {
+      StaleTemporaries.clean(fs, qout.getParent(), qout.getName()::equals);
+      return runOwning();
+    }
+  }
+
+  private AnalysisReport runOwning() {
     long t0 = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     LoadedModel model = ModelDirectory.load(new Path(spec.modelPath()), conf);
@@ -87,11 +104,11 @@ public final class AnalysisRun {
     Path out = fs.makeQualified(new Path(spec.outputPath()));
     boolean intoModel = out.equals(modelDir);
     if (!intoModel) {
-      ReplaceableOutput.check(fs, out, SUMMARY, "analyze");
+      ReplaceableOutput.check(fs, out, SUMMARY, "analyze", OUTPUTS::contains);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     try (ActivationStore store = ActivationStore.open(spark, spec.input(), OptionalInt.of(p.dIn()))) {
-      OutputColumns.requireNoClash(store, ADDED_COLUMNS, TOP_EXAMPLES);
+      checkStore(store);
       AnalysisMetrics metrics;
       long skipped;
       int partitions;
@@ -127,6 +144,15 @@ public final class AnalysisRun {
           metrics.reconstruction().fvu(), rankedRows, out.toString(), wall,
           metrics.featureStats().frequencies());
     }
+  }
+
+  /**
+   * What a store must pass for this analysis to write its outputs: no metadata column named
+   * like a column the analysis adds. The train job runs it before training when an analysis
+   * will follow.
+   */
+  public static void checkStore(ActivationStore store) {
+    OutputColumns.requireNoClash(store, ADDED_COLUMNS, TOP_EXAMPLES);
   }
 
   private void write(JavaSparkContext jsc, ActivationStore store, Path out, boolean intoModel,

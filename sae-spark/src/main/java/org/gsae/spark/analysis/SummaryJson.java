@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.gsae.core.io.ModelInfo;
 import org.gsae.core.io.Provenance;
@@ -133,9 +135,35 @@ final class SummaryJson {
   }
 
   /** Indented UTF-8 JSON. */
+  /**
+   * The value with every NaN or infinite number, at any depth, replaced by null: JSON has no
+   * such numbers (Jackson would write them as strings), and the contract says an undefined
+   * number is {@code null}.
+   */
+  static Object jsonSafe(Object v) {
+    if (v instanceof Double d) {
+      return Double.isFinite(d) ? d : null;
+    }
+    if (v instanceof Float f) {
+      return Float.isFinite(f) ? f : null;
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k, jsonSafe(x)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().map(SummaryJson::jsonSafe).collect(ArrayList::new, ArrayList::add, ArrayList::addAll);
+    }
+    if (v instanceof double[] a) {
+      return Arrays.stream(a).mapToObj(x -> (Object) (Double.isFinite(x) ? x : null)).toList();
+    }
+    return v;
+  }
+
   static byte[] encode(Map<String, Object> summary) {
     try {
-      return MAPPER.writeValueAsBytes(summary);
+      return MAPPER.writeValueAsBytes(jsonSafe(summary));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("summary.json cannot be written: " + e.getMessage(), e);
     }

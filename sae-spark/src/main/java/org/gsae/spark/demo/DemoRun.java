@@ -53,7 +53,7 @@ public final class DemoRun {
       throw Errors.io("clearing the previous demo run", run.toString(), e);
     }
     TrainingSpec ts = new TrainingSpec(InputConfig.of(store), run.toString(), dIn -> spec.dSae(), null,
-        spec.train(), 0, config);
+        spec.train(), 0, config, null);
     TrainingReport tr = new TrainingRun(spark, ts, null).run();
 
     SaeParameters p = ModelDirectory.load(new Path(tr.modelPath()),

@@ -32,7 +32,11 @@ import org.gsae.core.io.Provenance;
 import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.spark.output.OutputColumns;
+import org.gsae.spark.output.OutputLock;
+import org.gsae.spark.output.Overlap;
 import org.gsae.spark.output.ReplaceableOutput;
+import org.gsae.spark.output.StaleTemporaries;
+import org.gsae.spark.output.WriteProbe;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.FileTable;
 import org.gsae.spark.store.InvalidRows;
@@ -76,13 +80,27 @@ public final class EncodeRun {
 
   /** Runs the job; user-facing failures are {@link org.gsae.core.error.GsaeException}s. */
   public EncodeReport run() {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path out = new Path(spec.outputPath());
+    FileSystem fs = HadoopFiles.fileSystem(out, conf);
+    Path qout = fs.makeQualified(out);
+    Overlap.refuse(conf, "--input", spec.input().path(), "--output", spec.outputPath());
+    WriteProbe.requireWritable(conf, "--output", spec.outputPath());
+    try (OutputLock lock = OutputLock.acquire(fs, qout, "--output")) {
+      StaleTemporaries.clean(fs, qout.getParent(), qout.getName()::equals);
+      return runOwning();
+    }
+  }
+
+  private EncodeReport runOwning() {
     long t0 = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     LoadedModel model = ModelDirectory.load(new Path(spec.modelPath()), conf);
     SaeParameters p = model.params();
     FileSystem fs = HadoopFiles.fileSystem(new Path(spec.outputPath()), conf);
     Path out = fs.makeQualified(new Path(spec.outputPath()));
-    ReplaceableOutput.check(fs, out, MARKER, "encode");
+    ReplaceableOutput.check(fs, out, MARKER, "encode",
+        name -> name.equals(MARKER) || ReplaceableOutput.isSparkDatasetEntry(name));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     try (ActivationStore store = ActivationStore.open(spark, spec.input(), OptionalInt.of(p.dIn()))) {
       OutputColumns.requireNoClash(store,

@@ -1,5 +1,6 @@
 package org.gsae.spark.store;
 
+import java.util.Locale;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -7,7 +8,8 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /**
  * Reads one activation value from Spark's internal row format into {@code float[d_in]} and
- * checks it: not null, no null element, not empty, every value finite in float32. Width is
+ * checks it: not null, no null element, not empty, every value finite in float32, and a squared
+ * norm that float32 can hold (see {@link #checkScale}). Width is
  * checked by the caller, which knows the expected {@code d_in}.
  *
  * <p>Not thread-safe: {@link #problem()} describes the last rejected value. Use one instance
@@ -62,6 +64,29 @@ public final class ActivationDecoder {
         return reject(nonFinite(values[i], i));
       }
     }
+    return checkScale(values);
+  }
+
+  /**
+   * A row whose squared norm exceeds float32's range (about 3.4e38, so values of about 1e19
+   * and beyond) overflows every squared error, norm and loss computed from it in float32: it
+   * is a data problem (the activations need rescaling), not a training one.
+   */
+  private float[] checkScale(float[] values) {
+    double sq = 0;
+    int largest = 0;
+    for (int i = 0; i < values.length; i++) {
+      sq += (double) values[i] * values[i];
+      if (Math.abs(values[i]) > Math.abs(values[largest])) {
+        largest = i;
+      }
+    }
+    if (sq > Float.MAX_VALUE) {
+      return reject("column '" + column + "' has values too large for float32 arithmetic: the row's"
+          + " squared norm is " + String.format(Locale.ROOT, "%.3g", sq) + " (largest "
+          + values[largest] + " at element " + largest + "), beyond float32's " + Float.MAX_VALUE
+          + "; rescale the activations (for example divide every row by the store's mean norm)");
+    }
     return values;
   }
 
@@ -107,7 +132,7 @@ public final class ActivationDecoder {
       }
       out[i] = f;
     }
-    return out;
+    return checkScale(out);
   }
 
   private String nonFinite(double v, int element) {

@@ -1,5 +1,6 @@
 package org.gsae.spark.store;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,6 +85,11 @@ final class StoreFooters {
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(file, conf))) {
       footer = reader.getFooter();
     } catch (IOException e) {
+      if (e instanceof EOFException || TaskFailures.fromParquet(e)) {
+        // The bytes were read; parquet-mr could not make a footer of them: a damaged file.
+        throw Errors.invalidInput("file is not a readable Parquet file (" + e + ")", path,
+            "restore the file from its source, or remove it from the input", e);
+      }
       throw Errors.io("reading the Parquet footer", path, e);
     } catch (RuntimeException e) {
       // parquet-mr reports a missing magic number or a corrupt footer as RuntimeException.

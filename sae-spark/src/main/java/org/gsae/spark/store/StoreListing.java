@@ -8,10 +8,9 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.gsae.core.error.Errors;
+import org.gsae.core.io.HadoopFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,7 @@ final class StoreListing {
     Path pattern = new Path(input);
     TreeMap<String, FileStatus> files = new TreeMap<>();
     try {
-      FileSystem fs = pattern.getFileSystem(conf);
+      FileSystem fs = HadoopFiles.fileSystem(pattern, conf);
       FileStatus[] matches = fs.globStatus(pattern);
       boolean glob = isGlob(input);
       if (matches == null || matches.length == 0) {
@@ -55,13 +54,12 @@ final class StoreListing {
           continue;
         }
         if (match.isDirectory()) {
-          RemoteIterator<LocatedFileStatus> it = fs.listFiles(match.getPath(), true);
-          while (it.hasNext()) {
-            LocatedFileStatus f = it.next();
-            if (!f.isFile() || isHidden(f.getPath(), match.getPath())) {
+          for (FileStatus f : HadoopFiles.listFilesRecursively(fs, match.getPath())) {
+            if (isHidden(f.getPath(), match.getPath())) {
               continue;
             }
             if (f.getPath().getName().toLowerCase(Locale.ROOT).endsWith(".parquet")) {
+              requireRegular(fs, f);
               files.put(key(f.getPath()), f);
             } else {
               ignored++;
@@ -71,6 +69,7 @@ final class StoreListing {
         } else {
           // A file named explicitly or matched by a glob is data whatever its extension;
           // reading its footer tells whether it is Parquet.
+          requireRegular(fs, match);
           files.put(key(match.getPath()), match);
         }
       }
@@ -88,6 +87,15 @@ final class StoreListing {
       throw Errors.io("listing the activation store", input, e);
     }
     return new ArrayList<>(files.values());
+  }
+
+  /** A FIFO, device or socket named like data would block the reader for ever. */
+  private static void requireRegular(FileSystem fs, FileStatus f) {
+    if (!HadoopFiles.isRegularIfLocal(fs, f.getPath())) {
+      throw Errors.invalidInput("the store holds an entry that is not a regular file (a FIFO,"
+          + " device or socket?)", f.getPath().toString(), "remove it from the input, or point"
+          + " input.path at regular Parquet files");
+    }
   }
 
   /** The sort and de-duplication key of a path: its canonical URI string. */

@@ -1,6 +1,5 @@
 package org.gsae.spark.train;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +10,6 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -29,6 +27,11 @@ import org.gsae.core.model.SaeInit;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.train.SaeTrainer;
 import org.gsae.core.train.StepMetrics;
+import org.gsae.spark.output.OutputLock;
+import org.gsae.spark.output.Overlap;
+import org.gsae.spark.output.ReplaceableOutput;
+import org.gsae.spark.output.StaleTemporaries;
+import org.gsae.spark.output.WriteProbe;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.PackOptions;
 import org.gsae.spark.store.PackedStore;
@@ -68,9 +71,36 @@ public final class TrainingRun {
     Path ckptRoot = new Path(out, "checkpoints");
     Path metricsPath = new Path(out, "metrics.parquet");
     Path modelPath = new Path(out, "model");
-    checkOutputLocation(out, conf);
+    Overlap.refuse(conf, "input.path", spec.input().path(), "output.path", spec.outputPath());
+    if (spec.initFrom() != null) {
+      Overlap.refuse(conf, "model.init_from", spec.initFrom(), "output.path", spec.outputPath());
+    }
+    WriteProbe.requireWritable(conf, "output.path", spec.outputPath());
+    FileSystem outFs = HadoopFiles.fileSystem(out, conf);
+    ReplaceableOutput.check(outFs, outFs.makeQualified(modelPath), ModelDirectory.CFG_FILE,
+        "train model", ModelDirectory::isModelFile);
+    ReplaceableOutput.check(outFs, outFs.makeQualified(metricsPath), "_SUCCESS", "train metrics",
+        ReplaceableOutput::isSparkDatasetEntry);
+    Path qout = outFs.makeQualified(out);
+    try (OutputLock lock = OutputLock.acquire(outFs, qout, "output.path")) {
+      StaleTemporaries.clean(outFs, qout, name -> name.equals("model") || name.equals("metrics.parquet"));
+      StaleTemporaries.clean(outFs, outFs.makeQualified(ckptRoot), name -> name.matches("step-\\d+"));
+      return runOwning(conf, ckptRoot, metricsPath, modelPath);
+    }
+  }
 
+  /** The run, once it owns {@code output.path}. */
+  private TrainingReport runOwning(Configuration conf, Path ckptRoot, Path metricsPath,
+      Path modelPath) {
     ActivationStore store = ActivationStore.open(spark, spec.input());
+    if (spec.storeCheck() != null) {
+      try {
+        spec.storeCheck().accept(store);
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
+    }
     PackedStore packed = TaskFailures.rethrowing(() -> store.pack(
         PackOptions.defaults().withPartitions(spec.partitions())));
     try {
@@ -105,7 +135,13 @@ public final class TrainingRun {
         trainer.restore(startStep, state);
       }
 
-      Provenance prov = Provenance.of(spec.config(), spec.train().seed(), spec.input().path(),
+      Map<String, Object> recorded = Provenance.of(spec.config(), 0, null, null, 0).trainConfig();
+      if (resume.isPresent()) {
+        Provenance before = resume.get().info().provenance();
+        recorded = ResumePolicy.check(before == null ? Map.of() : before.trainConfig(), recorded,
+            startStep, resume.get().dir().toString());
+      }
+      Provenance prov = Provenance.of(recorded, spec.train().seed(), spec.input().path(),
           fingerprint, startStep);
       DistributedTrainer dist = new DistributedTrainer(new JavaSparkContext(spark.sparkContext()),
           packed.blocks(), packed.partitionRowCounts(), trainer);
@@ -241,30 +277,6 @@ public final class TrainingRun {
       }
     } catch (IOException e) {
       LOG.warn("could not prune old checkpoints under {}: {}", root, e.toString());
-    }
-  }
-
-  /**
-   * Fails before any Spark work when {@code output.path} can never be created because it, or
-   * its nearest existing ancestor, is a file; otherwise that would surface only at the first
-   * checkpoint. Permissions are left to the first write, the only reliable test of them.
-   */
-  static void checkOutputLocation(Path out, Configuration conf) {
-    FileSystem fs = HadoopFiles.fileSystem(out, conf);
-    for (Path p = fs.makeQualified(out); p != null; p = p.getParent()) {
-      FileStatus st;
-      try {
-        st = fs.getFileStatus(p);
-      } catch (FileNotFoundException e) {
-        continue;
-      } catch (IOException e) {
-        throw Errors.io("checking output.path", out.toString(), e);
-      }
-      if (!st.isDirectory()) {
-        throw Errors.io("checking output.path", out.toString(),
-            new ParentNotDirectoryException(p + " is a file, not a directory"));
-      }
-      return;
     }
   }
 

@@ -2,8 +2,10 @@ package org.gsae.spark.train;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 import org.gsae.core.train.TrainConfig;
+import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.InputConfig;
 
 /**
@@ -18,9 +20,13 @@ import org.gsae.spark.store.InputConfig;
  * @param train      training hyperparameters
  * @param partitions {@code spark.partitions}: repartition the store to this many, 0 = keep
  * @param config     the full resolved configuration, recorded as provenance
+ * @param storeCheck checks the opened store needs to pass before any training (for example
+ *                   that the analysis after training will be able to write its columns), or
+ *                   null; throws to stop the run
  */
 public record TrainingSpec(InputConfig input, String outputPath, IntUnaryOperator dSaeForDIn,
-    String initFrom, TrainConfig train, int partitions, Map<String, Object> config) {
+    String initFrom, TrainConfig train, int partitions, Map<String, Object> config,
+    Consumer<ActivationStore> storeCheck) {
 
   public TrainingSpec {
     Objects.requireNonNull(input, "input");
