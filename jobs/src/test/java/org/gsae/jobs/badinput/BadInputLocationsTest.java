@@ -147,4 +147,17 @@ class BadInputLocationsTest {
     assertTrue(Files.exists(out.resolve(".someone-elses.tmp-9999")), "not a name train writes");
     assertTrue(Files.exists(out.resolve("model/sae_weights.safetensors")));
   }
+
+  /** encode and analyze clean their own temporaries the same way, and only theirs. */
+  @Test
+  void givenTemporariesOfAKilledEncode_whenTheNextEncodeSucceeds_thenTheyAreGone() throws IOException {
+    Path out = tmp.resolve("codes");
+    Files.createDirectories(tmp.resolve(".codes.tmp-dead"));
+    Files.createDirectories(tmp.resolve(".analysis.tmp-other"));
+    assertEquals(0, Cli.run("encode", "--model", model.toString(), "--input", store.toString(),
+        "--output", out.toString()).code());
+    assertFalse(Files.exists(tmp.resolve(".codes.tmp-dead")));
+    assertTrue(Files.exists(tmp.resolve(".analysis.tmp-other")), "another output's temporary");
+    assertFalse(Files.exists(tmp.resolve(".codes.gsae-lock")), "the lock is released");
+  }
 }

@@ -57,10 +57,10 @@ public final class ActivationDataset {
   }
 
   /** The given rows, in the given order, as a float32 tensor [indices.length, n]. */
-  public Tensor gather(int[] indices) {
+  public Tensor gather(long[] indices) {
     float[] out = new float[indices.length * dIn];
     for (int k = 0; k < indices.length; k++) {
-      System.arraycopy(data, indices[k] * dIn, out, k * dIn, dIn);
+      System.arraycopy(data, Math.toIntExact(indices[k]) * dIn, out, k * dIn, dIn);
     }
     return Tensor.of(out, indices.length, dIn);
   }

@@ -124,7 +124,7 @@ public final class SaeTrainer {
     BatchPlan plan = new BatchPlan(dataset.rows(), config.batchSize(), config.seed(), config.shuffle());
     TrainHistory h = new TrainHistory();
     for (long i = 0; i < steps; i++) {
-      int[] idx = plan.indices(step);
+      long[] idx = plan.indices(step);
       StepMetrics m = trainStep(dataset.gather(idx).toFloatArray(), idx.length);
       h.add(m);
       if (listener != null) {

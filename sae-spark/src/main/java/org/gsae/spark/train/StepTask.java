@@ -51,13 +51,13 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
     private int dSae;
     private int first;                // index in SaeParameters.NAMES of tensors[0]
     private List<Tensor> tensors;     // consecutive parameters, float32
-    private int[] batchPositions;     // first part only
+    private long[] batchPositions;    // first part only
     private double lambda;            // first part only
 
     /** For deserialisation only. */
     public Payload() {}
 
-    private Payload(SaeParameters params, int first, int end, int[] batchPositions, double lambda) {
+    private Payload(SaeParameters params, int first, int end, long[] batchPositions, double lambda) {
       this.dIn = params.dIn();
       this.dSae = params.dSae();
       this.first = first;
@@ -67,7 +67,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
     }
 
     /** The one or two parts of one step's broadcast; the first carries the positions and lambda. */
-    static Payload[] split(SaeParameters params, int[] batchPositions, double lambda) {
+    static Payload[] split(SaeParameters params, long[] batchPositions, double lambda) {
       if (params.dtype() != DType.FLOAT32) {
         throw new IllegalArgumentException("the training step runs in float32, parameters are "
             + params.dtype());
@@ -99,7 +99,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
       return SaeParameters.fromList(all);
     }
 
-    int[] batchPositions() {
+    long[] batchPositions() {
       return batchPositions;
     }
 
@@ -126,7 +126,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
       int count = in.readInt();
       tensors = FloatArrays.readTensors(in,
           Arrays.copyOfRange(SaeParameters.shapes(dIn, dSae), first, first + count));
-      batchPositions = (int[]) in.readObject();
+      batchPositions = (long[]) in.readObject();
       lambda = in.readDouble();
     }
   }
@@ -153,7 +153,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
     Payload p = parts.get(0).value();
     long from = partitionOffsets[partition];
     long to = partitionOffsets[partition + 1];
-    int[] mine = localPositions(p.batchPositions(), from, to);
+    long[] mine = localPositions(p.batchPositions(), from, to);
     GradientAccumulator acc = new GradientAccumulator(dIn, dSae);
     if (mine.length > 0) {
       float[] rows = gather(blocks, mine);
@@ -166,17 +166,17 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
   }
 
   /** Positions in [from, to) of the sorted global batch, made local to the partition. */
-  static int[] localPositions(int[] sortedGlobal, long from, long to) {
+  static long[] localPositions(long[] sortedGlobal, long from, long to) {
     int lo = lowerBound(sortedGlobal, from);
     int hi = lowerBound(sortedGlobal, to);
-    int[] out = new int[hi - lo];
+    long[] out = new long[hi - lo];
     for (int i = lo; i < hi; i++) {
-      out[i - lo] = (int) (sortedGlobal[i] - from);
+      out[i - lo] = sortedGlobal[i] - from;
     }
     return out;
   }
 
-  private static int lowerBound(int[] a, long key) {
+  private static int lowerBound(long[] a, long key) {
     int lo = 0;
     int hi = a.length;
     while (lo < hi) {
@@ -191,7 +191,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
   }
 
   /** Copies the rows at the given sorted local positions (repeats allowed) out of the blocks. */
-  private float[] gather(Iterator<RowBlock> blocks, int[] positions) {
+  private float[] gather(Iterator<RowBlock> blocks, long[] positions) {
     float[] out = new float[positions.length * dIn];
     int k = 0;
     long blockStart = 0;

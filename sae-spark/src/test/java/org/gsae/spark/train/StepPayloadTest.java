@@ -46,7 +46,7 @@ class StepPayloadTest {
   void givenParameters_whenSplitShippedAndJoined_thenBitIdenticalWithTheBatchInTheFirstPart(
       boolean twoParts) throws Exception {
     SaeParameters p = params(twoParts);
-    int[] batch = {0, 3, 3, 8};
+    long[] batch = {0, 3, 3, 8};
     StepTask.Payload[] parts = StepTask.Payload.split(p, batch, 0.125);
     assertEquals(twoParts ? 2 : 1, parts.length);
     StepTask.Payload[] shipped = new StepTask.Payload[parts.length];
@@ -69,7 +69,7 @@ class StepPayloadTest {
   void givenPartsNotShipped_whenJoined_thenTheDriversOwnTensors() {
     // A task in the driver's JVM (local mode) reads the broadcast values in place.
     SaeParameters p = params(true);
-    SaeParameters joined = StepTask.Payload.join(StepTask.Payload.split(p, new int[] {1}, 0.5));
+    SaeParameters joined = StepTask.Payload.join(StepTask.Payload.split(p, new long[] {1}, 0.5));
     for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
       assertSame(p.tensors().get(i), joined.tensors().get(i), SaeParameters.NAMES.get(i));
     }
@@ -77,16 +77,16 @@ class StepPayloadTest {
 
   @Test
   void givenPartsInTheWrongOrderOrFromOtherShapes_whenJoined_thenRefused() {
-    StepTask.Payload[] parts = StepTask.Payload.split(params(true), new int[] {1}, 0.5);
+    StepTask.Payload[] parts = StepTask.Payload.split(params(true), new long[] {1}, 0.5);
     assertThrows(IllegalStateException.class, () -> StepTask.Payload.join(parts[1], parts[0]));
     assertThrows(IllegalStateException.class, () -> StepTask.Payload.join(parts[0]));
     StepTask.Payload[] other = StepTask.Payload.split(SaeInit.initialize(64, 8200, 3,
-        new float[64]), new int[] {1}, 0.5);
+        new float[64]), new long[] {1}, 0.5);
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> StepTask.Payload.join(parts[0], other[1]));
     assertEquals("not the parts of one step's parameters in order: a part starting at tensor 4"
         + " (d_in 64, d_sae 8200) after 4 tensors (d_in 64, d_sae 8192)", e.getMessage());
     assertThrows(IllegalArgumentException.class,
-        () -> StepTask.Payload.split(params(false).cast(DType.FLOAT64), new int[] {1}, 0.5));
+        () -> StepTask.Payload.split(params(false).cast(DType.FLOAT64), new long[] {1}, 0.5));
   }
 }
