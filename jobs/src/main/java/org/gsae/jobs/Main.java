@@ -14,17 +14,18 @@ import org.gsae.jobs.cli.BenchCommand;
 import org.gsae.jobs.cli.CliContext;
 import org.gsae.jobs.cli.DemoCommand;
 import org.gsae.jobs.cli.EncodeCommand;
+import org.gsae.jobs.cli.ShuffleCommand;
 import org.gsae.jobs.cli.TrainCommand;
 import org.gsae.jobs.cli.VersionProvider;
 import org.gsae.jobs.run.RunnerProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * {@code sae}: the command-line entry point, locally through {@code bin/sae} and on a cluster
@@ -38,7 +39,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     synopsisSubcommandLabel = "COMMAND",
     description = "Gated sparse autoencoders (Rajamanoharan et al. 2024) on Apache Spark.",
     subcommands = {TrainCommand.class, AnalyzeCommand.class, EncodeCommand.class,
-        DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        ShuffleCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 2 usage or configuration error, 3 invalid input data,",
         "4 I/O failure, 1 anything else. 'sae COMMAND --help' describes each command."})
 public final class Main implements Callable<Integer>, CliContext {

@@ -8,6 +8,7 @@ import org.gsae.jobs.run.DemoRunner;
 import org.gsae.jobs.run.EncodeRunner;
 import org.gsae.jobs.run.Report;
 import org.gsae.jobs.run.RunnerProvider;
+import org.gsae.jobs.run.ShuffleRunner;
 import org.gsae.jobs.run.TrainRunner;
 
 /**
@@ -59,5 +60,11 @@ final class FakeRunners implements RunnerProvider {
   public BenchRunner bench() {
     obtained++;
     return o -> answer("bench", o);
+  }
+
+  @Override
+  public ShuffleRunner shuffle() {
+    obtained++;
+    return o -> answer("shuffle", o);
   }
 }

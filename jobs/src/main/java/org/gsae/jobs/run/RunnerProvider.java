@@ -21,6 +21,9 @@ public interface RunnerProvider {
   /** The runner of {@code bench}. */
   BenchRunner bench();
 
+  /** The runner of {@code shuffle}. */
+  ShuffleRunner shuffle();
+
   /** The production runners, from {@link Runners}. */
   RunnerProvider DEFAULT = new RunnerProvider() {
     @Override
@@ -46,6 +49,11 @@ public interface RunnerProvider {
     @Override
     public BenchRunner bench() {
       return Runners.bench();
+    }
+
+    @Override
+    public ShuffleRunner shuffle() {
+      return Runners.shuffle();
     }
   };
 }

@@ -28,6 +28,11 @@ public final class Runners {
     return new SparkEncodeRunner();
   }
 
+  /** The {@code shuffle} runner: a shuffled copy of a store on the job's SparkSession. */
+  public static ShuffleRunner shuffle() {
+    return new SparkShuffleRunner();
+  }
+
   /** The {@code bench} runner: the core step, and the distributed one with --spark. */
   public static BenchRunner bench() {
     return new SparkBenchRunner();

@@ -160,4 +160,18 @@ class BadInputLocationsTest {
     assertTrue(Files.exists(tmp.resolve(".analysis.tmp-other")), "another output's temporary");
     assertFalse(Files.exists(tmp.resolve(".codes.gsae-lock")), "the lock is released");
   }
+
+  /** shuffle through the CLI: a copy with the same rows, and the same location rules. */
+  @Test
+  void givenShuffle_whenRun_thenItCopiesAndRefusesToWriteIntoTheStore() {
+    Path out = tmp.resolve("shuffled");
+    Cli.Result r = Cli.run("shuffle", "--input", store.toString(), "--output", out.toString(),
+        "--files", "3", "--seed", "5");
+    assertEquals(0, r.code(), r.stderr());
+    assertTrue(r.stdout().startsWith("shuffle: done") && r.stdout().contains("40 rows"), r.stdout());
+    assertTrue(Files.exists(out.resolve("_gsae_shuffle.json")));
+    String msg = Cli.run("shuffle", "--input", store.toString(), "--output",
+        store.resolve("copy").toString()).failedWith(2);
+    assertTrue(msg.contains("is inside --input"), msg);
+  }
 }

@@ -26,6 +26,7 @@ import org.gsae.jobs.run.BenchRunner;
 import org.gsae.jobs.run.DemoRunner;
 import org.gsae.jobs.run.EncodeRunner;
 import org.gsae.jobs.run.RunnerProvider;
+import org.gsae.jobs.run.ShuffleRunner;
 import org.gsae.jobs.run.TrainRunner;
 
 /**
@@ -147,6 +148,12 @@ final class Cli {
     public BenchRunner bench() {
       obtained++;
       return RunnerProvider.DEFAULT.bench();
+    }
+
+    @Override
+    public ShuffleRunner shuffle() {
+      obtained++;
+      return RunnerProvider.DEFAULT.shuffle();
     }
   }
 }
