@@ -90,7 +90,7 @@ class GsaeKryoRegistratorTest {
     }
     AnalysisMetrics metrics = new AnalysisMetrics(D_IN, D_SAE, 3).add(x, acts, x.clone(), ids, rows);
     return List.of(
-        payload(params, new int[] {0, 2, 3, 9}, 0.25),
+        payload(params, new long[] {0, 2, 3, 9}, 0.25),
         grad,
         metrics,
         metrics.topKExamples(),
@@ -100,10 +100,10 @@ class GsaeKryoRegistratorTest {
   }
 
   /** The first of the two parts a training step broadcasts (the one with the batch and lambda). */
-  private static Object payload(SaeParameters p, int[] positions, double lambda) {
+  private static Object payload(SaeParameters p, long[] positions, double lambda) {
     try {
       Method split = DistributedTrainer.BROADCAST_CLASS.getDeclaredMethod("split",
-          SaeParameters.class, int[].class, double.class);
+          SaeParameters.class, long[].class, double.class);
       split.setAccessible(true);
       return ((Object[]) split.invoke(null, p, positions, lambda))[0];
     } catch (ReflectiveOperationException e) {
