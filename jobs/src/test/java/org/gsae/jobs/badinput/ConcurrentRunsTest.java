@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs in two real JVMs: a {@code train} run owns its {@code output.path} (a second run into
  * it is refused naming the owner), a run stopped by SIGTERM says it was interrupted and what
- * was kept, and a run killed with {@code kill -9} leaves a lock that stops blocking once its
- * heartbeat is stale, after which the same command resumes.
+ * was kept, a run killed with {@code kill -9} leaves a lock that the next run on this host takes
+ * over at once (its owner is gone) and resumes, and the lock of an owner on another host stops
+ * blocking once its heartbeat is stale.
  */
 class ConcurrentRunsTest {
   @TempDir
@@ -84,22 +85,18 @@ class ConcurrentRunsTest {
       first.process.destroyForcibly();
     }
 
-    // kill -9: the lock stays, and blocks while its heartbeat is fresh...
+    // kill -9: the lock stays behind, but its owner is gone from this host, so the same
+    // command takes it over at once and resumes.
     long before = lastCheckpointStep(out);
     ChildJvm second = ChildJvm.start(tmp, List.of(), longTrain(out));
     try {
       awaitCheckpoint(second, out, before);
-      Thread.sleep(500);
       second.process.destroyForcibly();
       second.waitFor(60);
     } finally {
       second.process.destroyForcibly();
     }
     assertTrue(Files.exists(lockOf(out)), "kill -9 leaves the lock");
-    String msg = Cli.train(store, out).failedWith(2);
-    assertTrue(msg.contains("a lock left by a killed run expires 60 s after its last heartbeat"), msg);
-    // ...and stops blocking once it is older than that: the same command then resumes.
-    Files.setLastModifiedTime(lockOf(out), FileTime.from(Instant.now().minusSeconds(120)));
     Cli.Result resumed = Cli.run("train", "--set", "input.path=" + store, "--set",
         "output.path=" + out, "--set", "train.batch_size=8", "--set", "model.d_sae=8",
         "--set", "train.checkpoint_every=20", "--set", "analyze.after_train=false",
@@ -107,6 +104,21 @@ class ConcurrentRunsTest {
     assertEquals(0, resumed.code(), resumed.stderr());
     assertTrue(resumed.stdout().contains("resumed at step"), resumed.stdout());
     assertFalse(Files.exists(lockOf(out)), "released after the run");
+
+    // An owner on another host cannot be checked: its lock blocks while its heartbeat is
+    // fresh, and stops blocking once the heartbeat is older than 60 s.
+    Files.writeString(lockOf(out), "{\"user\": \"ann\", \"host\": \"elsewhere.example\","
+        + " \"pid\": 4242, \"started_at\": \"2026-12-06T10:00:00Z\"}");
+    String msg = Cli.train(store, out).failedWith(2);
+    assertTrue(msg.startsWith("output.path is in use by another gsae run (user ann on"
+        + " elsewhere.example, pid 4242"), msg);
+    assertTrue(msg.contains("expires 60 s after its last heartbeat"), msg);
+    Files.setLastModifiedTime(lockOf(out), FileTime.from(Instant.now().minusSeconds(120)));
+    Cli.Result again = Cli.run("train", "--set", "input.path=" + store, "--set",
+        "output.path=" + out, "--set", "train.batch_size=8", "--set", "model.d_sae=8",
+        "--set", "train.checkpoint_every=20", "--set", "analyze.after_train=false",
+        "--set", "spark.master=local[1]", "--set", "train.steps=" + (lastCheckpointStep(out) + 2));
+    assertEquals(0, again.code(), again.stderr());
   }
 
   private static long lastCheckpointStep(Path out) throws IOException {

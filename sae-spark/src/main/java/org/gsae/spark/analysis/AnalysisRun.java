@@ -27,10 +27,7 @@ import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.spark.output.OutputColumns;
 import org.gsae.spark.output.OutputLock;
-import org.gsae.spark.output.Overlap;
 import org.gsae.spark.output.ReplaceableOutput;
-import org.gsae.spark.output.StaleTemporaries;
-import org.gsae.spark.output.WriteProbe;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.PackOptions;
 import org.gsae.spark.store.PackedStore;
@@ -82,14 +79,8 @@ public final class AnalysisRun {
 
   /** Runs the job; user-facing failures are {@link org.gsae.core.error.GsaeException}s. */
   public AnalysisReport run() {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Path out = new Path(spec.outputPath());
-    FileSystem fs = HadoopFiles.fileSystem(out, conf);
-    Path qout = fs.makeQualified(out);
-    Overlap.refuse(conf, "--input", spec.input().path(), "--output", spec.outputPath());
-    WriteProbe.requireWritable(conf, "--output", spec.outputPath());
-    try (OutputLock lock = OutputLock.acquire(fs, qout, "--output")) {
-      StaleTemporaries.clean(fs, qout.getParent(), qout.getName()::equals);
+    try (OutputLock lock = OutputLock.claim(spark.sparkContext().hadoopConfiguration(),
+        "--input", spec.input().path(), "--output", spec.outputPath())) {
       return runOwning();
     }
   }

@@ -22,10 +22,7 @@ import org.gsae.core.io.HadoopFiles;
 import org.gsae.core.io.Provenance;
 import org.gsae.spark.output.OutputColumns;
 import org.gsae.spark.output.OutputLock;
-import org.gsae.spark.output.Overlap;
 import org.gsae.spark.output.ReplaceableOutput;
-import org.gsae.spark.output.StaleTemporaries;
-import org.gsae.spark.output.WriteProbe;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.TaskFailures;
 import org.slf4j.Logger;
@@ -67,16 +64,13 @@ public final class ShuffleRun {
   /** Runs the job; user-facing failures are {@link org.gsae.core.error.GsaeException}s. */
   public ShuffleReport run() {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Path out = new Path(spec.outputPath());
-    FileSystem fs = HadoopFiles.fileSystem(out, conf);
-    Path qout = fs.makeQualified(out);
-    Overlap.refuse(conf, "--input", spec.input().path(), "--output", spec.outputPath());
-    WriteProbe.requireWritable(conf, "--output", spec.outputPath());
-    ReplaceableOutput.check(fs, qout, MARKER, "shuffle",
-        name -> name.equals(MARKER) || ReplaceableOutput.isSparkDatasetEntry(name));
-    try (OutputLock lock = OutputLock.acquire(fs, qout, "--output")) {
-      StaleTemporaries.clean(fs, qout.getParent(), qout.getName()::equals);
-      return runOwning(conf, qout);
+    try (OutputLock lock = OutputLock.claim(conf, "--input", spec.input().path(), "--output",
+        spec.outputPath())) {
+      FileSystem fs = HadoopFiles.fileSystem(new Path(spec.outputPath()), conf);
+      Path out = fs.makeQualified(new Path(spec.outputPath()));
+      ReplaceableOutput.check(fs, out, MARKER, "shuffle",
+          name -> name.equals(MARKER) || ReplaceableOutput.isSparkDatasetEntry(name));
+      return runOwning(conf, out);
     }
   }
 

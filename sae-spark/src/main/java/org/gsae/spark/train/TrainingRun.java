@@ -31,7 +31,6 @@ import org.gsae.spark.output.OutputLock;
 import org.gsae.spark.output.Overlap;
 import org.gsae.spark.output.ReplaceableOutput;
 import org.gsae.spark.output.StaleTemporaries;
-import org.gsae.spark.output.WriteProbe;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.PackOptions;
 import org.gsae.spark.store.PackedStore;
@@ -71,18 +70,17 @@ public final class TrainingRun {
     Path ckptRoot = new Path(out, "checkpoints");
     Path metricsPath = new Path(out, "metrics.parquet");
     Path modelPath = new Path(out, "model");
-    Overlap.refuse(conf, "input.path", spec.input().path(), "output.path", spec.outputPath());
     if (spec.initFrom() != null) {
       Overlap.refuse(conf, "model.init_from", spec.initFrom(), "output.path", spec.outputPath());
     }
-    WriteProbe.requireWritable(conf, "output.path", spec.outputPath());
-    FileSystem outFs = HadoopFiles.fileSystem(out, conf);
-    ReplaceableOutput.check(outFs, outFs.makeQualified(modelPath), ModelDirectory.CFG_FILE,
-        "train model", ModelDirectory::isModelFile);
-    ReplaceableOutput.check(outFs, outFs.makeQualified(metricsPath), "_SUCCESS", "train metrics",
-        ReplaceableOutput::isSparkDatasetEntry);
-    Path qout = outFs.makeQualified(out);
-    try (OutputLock lock = OutputLock.acquire(outFs, qout, "output.path")) {
+    try (OutputLock lock = OutputLock.claim(conf, "input.path", spec.input().path(),
+        "output.path", spec.outputPath())) {
+      FileSystem outFs = HadoopFiles.fileSystem(out, conf);
+      Path qout = outFs.makeQualified(out);
+      ReplaceableOutput.check(outFs, outFs.makeQualified(modelPath), ModelDirectory.CFG_FILE,
+          "train model", ModelDirectory::isModelFile);
+      ReplaceableOutput.check(outFs, outFs.makeQualified(metricsPath), "_SUCCESS", "train metrics",
+          ReplaceableOutput::isSparkDatasetEntry);
       StaleTemporaries.clean(outFs, qout, name -> name.equals("model") || name.equals("metrics.parquet"));
       StaleTemporaries.clean(outFs, outFs.makeQualified(ckptRoot), name -> name.matches("step-\\d+"));
       return runOwning(conf, ckptRoot, metricsPath, modelPath);
