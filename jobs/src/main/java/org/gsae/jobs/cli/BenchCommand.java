@@ -68,10 +68,16 @@ public final class BenchCommand extends JobCommand {
       description = "Seed of the data and initialisation (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--ingest", paramLabel = "ROWS", defaultValue = "0",
+      description = "Time the store reader instead: pack ROWS rows of width --d-in from Parquet"
+          + " (array<float>, array<double>, Vector) on --spark (default local[--threads]) and"
+          + " print MB/s per core; --steps timed packs per type.")
+  int ingestRows;
+
   @Override
   protected Report execute() {
     BenchOptions options = new BenchOptions(dIn, dSae, batchSize, threads, targetL0, steps, warmup,
-        chunkRows, denseAbove, sparkMaster, partitions, json, seed);
+        chunkRows, denseAbove, sparkMaster, partitions, json, seed, ingestRows);
     return context.runners().bench().run(options);
   }
 }

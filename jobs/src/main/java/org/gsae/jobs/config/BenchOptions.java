@@ -22,10 +22,13 @@ import org.gsae.core.train.SaeTrainer;
  * @param partitions  partitions of the Spark step ({@code --partitions}), >= 1
  * @param json        print one JSON object per result instead of text ({@code --json})
  * @param seed        seed of the data and initialisation ({@code --seed})
+ * @param ingestRows  {@code --ingest}: when > 0, time the store reader instead of the training
+ *                    step: pack a store of that many rows of width {@code dIn} per activation
+ *                    type, on {@code --spark} (default local[threads]), and print MB/s per core
  */
 public record BenchOptions(int dIn, int dSae, int batchSize, int threads, int targetL0, int steps,
     int warmupSteps, int chunkRows, double denseAbove, String sparkMaster, int partitions,
-    boolean json, long seed) {
+    boolean json, long seed, int ingestRows) {
 
   public static final int DEFAULT_D_IN = 768;
   public static final int DEFAULT_D_SAE = 6144;
@@ -51,6 +54,7 @@ public record BenchOptions(int dIn, int dSae, int batchSize, int threads, int ta
     p.check(chunkRows >= 1, "--chunk-rows must be >= 1, got " + chunkRows);
     p.check(denseAbove >= 0 && denseAbove <= 1, "--dense-above must be in [0, 1], got " + denseAbove);
     p.check(partitions >= 1, "--partitions must be >= 1, got " + partitions);
+    p.check(ingestRows >= 0, "--ingest must be >= 0 rows (0 = time the training step), got " + ingestRows);
     p.check(sparkMaster == null || !sparkMaster.isBlank(), "--spark must name a master such as local[2]");
     p.check(dIn < 1 || dSae < 1
             || SaeParameters.parameterCount(dIn, dSae) <= ModelConfig.MAX_PARAMETERS,

@@ -10,6 +10,7 @@ import org.gsae.core.bench.BenchSpec;
 import org.gsae.core.bench.StepBenchmark;
 import org.gsae.core.tensor.VectorOps;
 import org.gsae.jobs.config.BenchOptions;
+import org.gsae.spark.bench.IngestBenchmark;
 import org.gsae.spark.bench.SparkStepBenchmark;
 
 /** The production {@code bench}: the core step, and with {@code --spark} the distributed one. */
@@ -17,6 +18,17 @@ final class SparkBenchRunner implements BenchRunner {
 
   @Override
   public Report run(BenchOptions o) {
+    if (o.ingestRows() > 0) {
+      String master = o.sparkMaster() != null ? o.sparkMaster() : "local[" + o.threads() + "]";
+      try (Sessions.JobSession session = Sessions.open("gsae bench ingest", Optional.of(master))) {
+        Report r = Report.of("bench: done");
+        for (IngestBenchmark.Result x : IngestBenchmark.run(session.spark(), o.ingestRows(), o.dIn(),
+            o.steps())) {
+          r = r.with("ingest " + x.type(), x.render());
+        }
+        return r;
+      }
+    }
     BenchSpec spec = new BenchSpec(o.dIn(), o.dSae(), o.batchSize(), o.threads(), o.targetL0(),
         o.warmupSteps(), o.steps(), o.chunkRows(), o.denseAbove(), o.seed());
     BenchResult core = StepBenchmark.run(spec);

@@ -39,13 +39,13 @@ class OptionsTest {
         () -> new DemoOptions("", 0, 0, 0, 0, 0, 0, 1));
     assertTrue(d.getMessage().contains("7 problems"), d.getMessage());
     GsaeException b = assertThrows(GsaeException.class,
-        () -> new BenchOptions(65536, 16384, 1, 1, 0, 1, 0, 1, 0.1, null, 1, false, 1));
+        () -> new BenchOptions(65536, 16384, 1, 1, 0, 1, 0, 1, 0.1, null, 1, false, 1, 0));
     assertTrue(b.getMessage().contains("more parameters than one Java array holds"));
   }
 
   @Test
   void givenBenchDefaults_whenAskedForTheDenseFloor_thenTwoNmFlopsPerRow() {
-    BenchOptions b = new BenchOptions(768, 6144, 4096, 2, 64, 10, 2, 1024, 0.1, null, 2, false, 1);
+    BenchOptions b = new BenchOptions(768, 6144, 4096, 2, 64, 10, 2, 1024, 0.1, null, 2, false, 1, 0);
     assertEquals(2.0 * 768 * 6144 * 4096, b.denseFloorFlopsPerStep());
   }
 }

@@ -23,7 +23,7 @@ class SparkBenchRunnerTest {
 
   private static BenchOptions options(boolean json) {
     return new BenchOptions(32, 128, BATCH, 2, 16, STEPS, 1, 4096, GatedLoss.DEFAULT_DENSE_ABOVE,
-        "local[2]", 2, json, 7);
+        "local[2]", 2, json, 7, 0);
   }
 
   @Test
@@ -60,5 +60,17 @@ class SparkBenchRunnerTest {
     double median = Double.parseDouble(m.group(1));
     assertTrue(Double.parseDouble(m.group(2)) <= median && median <= Double.parseDouble(m.group(3)),
         line);
+  }
+
+  /** --ingest times the store reader for real: one line per activation type, MB/s per core. */
+  @Test
+  void givenIngest_whenRun_thenEveryActivationTypeIsPackedAndTimed() {
+    BenchOptions o = new BenchOptions(64, 128, BATCH, 2, 16, 1, 0, 4096, GatedLoss.DEFAULT_DENSE_ABOVE,
+        "local[2]", 2, false, 7, 3000);
+    String report = new SparkBenchRunner().run(o).render();
+    for (String type : new String[] {"array<float>", "array<double>", "Vector"}) {
+      assertTrue(report.matches("(?s).*ingest " + Pattern.quote(type) + "\\s+3,000 rows x 64: pack \\d+\\.\\d\\d s = \\d+ MB/s"
+          + " per core \\(2 cores\\).*"), report);
+    }
   }
 }
