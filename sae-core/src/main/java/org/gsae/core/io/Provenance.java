@@ -42,6 +42,14 @@ public record Provenance(Map<String, Object> trainConfig, long seed, String inpu
         stepsTrained, Instant.now());
   }
 
+  /**
+   * A configuration map as it reads back from cfg.json (numbers and nesting made canonical),
+   * so that it compares equal to the {@link #trainConfig()} of a loaded model.
+   */
+  public static Map<String, Object> canonicalConfig(Map<String, ?> config) {
+    return Json.canonical(config == null ? Map.of() : config);
+  }
+
   /** The same provenance with another step count (for checkpoints of one run). */
   public Provenance withStepsTrained(long steps) {
     return new Provenance(trainConfig, seed, inputPath, inputFingerprint, gsaeVersion,

@@ -14,7 +14,9 @@ import org.gsae.core.error.Errors;
  * What a resumed run may change. A resume continues one run, so every key that defines what is
  * trained (the objective, the optimiser, the schedules, the data and the order it is read in)
  * must equal the value the checkpoint was written with; a change is refused with every
- * differing key and both values. Keys that only say how the run is executed or reported
+ * differing key and both values. ({@code input.path} may change: the store's identity is its
+ * fingerprint, which the checkpoint records and the run checks, so a store that moved is
+ * still the same store.) Keys that only say how the run is executed or reported
  * ({@code train.checkpoint_every}, {@code train.log_every}, {@code spark.*}, {@code analyze.*},
  * {@code input.cache_level}) and {@code train.steps} under a constant learning rate (extending
  * or shortening a run) may change; such changes are recorded in the model's provenance as
@@ -24,7 +26,7 @@ import org.gsae.core.error.Errors;
 final class ResumePolicy {
   /** Keys whose value defines the trained model. */
   static final Set<String> DEFINING = Set.of(
-      "input.path", "input.column", "input.on_invalid",
+      "input.column", "input.on_invalid",
       "model.d_sae", "model.expansion_factor", "model.variant",
       "train.batch_size", "train.lr", "train.lr_warmup_steps", "train.lr_schedule",
       "train.lr_end_ratio", "train.sparsity_coefficient", "train.sparsity_warmup_steps",

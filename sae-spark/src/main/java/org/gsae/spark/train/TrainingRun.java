@@ -133,7 +133,7 @@ public final class TrainingRun {
         trainer.restore(startStep, state);
       }
 
-      Map<String, Object> recorded = Provenance.of(spec.config(), 0, null, null, 0).trainConfig();
+      Map<String, Object> recorded = Provenance.canonicalConfig(spec.config());
       if (resume.isPresent()) {
         Provenance before = resume.get().info().provenance();
         recorded = ResumePolicy.check(before == null ? Map.of() : before.trainConfig(), recorded,
