@@ -20,18 +20,18 @@ import org.gsae.jobs.cli.VersionProvider;
 import org.gsae.jobs.run.RunnerProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
-import picocli.CommandLine;
 
 /**
  * {@code sae}: the command-line entry point, locally through {@code bin/sae} and on a cluster
  * through {@code spark-submit --class org.gsae.jobs.Main}. Parses and validates everything
- * before a runner (and so a SparkSession) exists; exit codes follow docs/architecture.md §5: 0 success,
- * 2 usage or configuration, 3 invalid input data, 4 I/O, 1 anything else. A failure is one
+ * before a runner (and so a SparkSession) exists; exit codes follow docs/architecture.md §5: 0
+ * success, 2 usage or configuration, 3 invalid input data, 4 I/O, 1 anything else. A failure is one
  * line on stderr ({@code gsae: error: ...}); its stack trace goes to the log
  * ({@value #ERROR_LOGGER}, which {@code conf/log4j2.properties} sends to a file).
  */

@@ -113,7 +113,8 @@ public final class ParquetTables {
   /** The element type of a top-level {@code LIST} column, checking the list structure. */
   public static PrimitiveTypeName listElement(MessageType schema, String column) {
     Type t = schema.getType(column);
-    if (!(t.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)) {
+    if (!(t.getLogicalTypeAnnotation()
+        instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)) {
       throw new AssertionError(column + " is not a LIST: " + t);
     }
     Type repeated = t.asGroupType().getType(0);

@@ -5,18 +5,21 @@ import org.gsae.core.train.SaeTrainer;
 
 /**
  * The {@code bench} command, validated: times full training steps and reports tokens/s,
- * GFLOP/s against the dense floor of 2·B·n·m FLOPs per step (docs/architecture.md §8), the measured L0,
- * the machine's SGEMM floor on the same shape, and peak memory.
+ * GFLOP/s against the dense floor of 2·B·n·m FLOPs per step (docs/architecture.md §8), the measured
+ * L0, the machine's SGEMM floor on the same shape, and peak memory.
  *
  * @param dIn         input width n ({@code --d-in}), >= 1
  * @param dSae        dictionary width m ({@code --d-sae}), >= 1
  * @param batchSize   global rows per step ({@code --batch}), >= 1
- * @param threads     worker threads of the core step, one BLAS thread each ({@code --threads}), >= 1
- * @param targetL0    b_gate calibrated for this mean L0; 0 = all gates open ({@code --target-l0}), >= 0
+ * @param threads     worker threads of the core step, one BLAS thread each ({@code --threads}), >=
+ * 1
+ * @param targetL0    b_gate calibrated for this mean L0; 0 = all gates open ({@code --target-l0}),
+ * >= 0
  * @param steps       timed steps, median reported ({@code --steps}), >= 1
  * @param warmupSteps untimed steps first ({@code --warmup}), >= 0
  * @param chunkRows   rows evaluated at once ({@code --chunk-rows}), >= 1
- * @param denseAbove  open-gate fraction above which a chunk runs dense ({@code --dense-above}), in [0, 1]
+ * @param denseAbove  open-gate fraction above which a chunk runs dense ({@code --dense-above}), in
+ * [0, 1]
  * @param sparkMaster also time the distributed step on this master, e.g. {@code local[2]}
  *                    ({@code --spark}), or null for the core step only
  * @param partitions  partitions of the Spark step ({@code --partitions}), >= 1
@@ -54,7 +57,8 @@ public record BenchOptions(int dIn, int dSae, int batchSize, int threads, int ta
     p.check(chunkRows >= 1, "--chunk-rows must be >= 1, got " + chunkRows);
     p.check(denseAbove >= 0 && denseAbove <= 1, "--dense-above must be in [0, 1], got " + denseAbove);
     p.check(partitions >= 1, "--partitions must be >= 1, got " + partitions);
-    p.check(ingestRows >= 0, "--ingest must be >= 0 rows (0 = time the training step), got " + ingestRows);
+    p.check(ingestRows >= 0,
+        "--ingest must be >= 0 rows (0 = time the training step), got " + ingestRows);
     p.check(sparkMaster == null || !sparkMaster.isBlank(), "--spark must name a master such as local[2]");
     p.check(dIn < 1 || dSae < 1
             || SaeParameters.parameterCount(dIn, dSae) <= ModelConfig.MAX_PARAMETERS,

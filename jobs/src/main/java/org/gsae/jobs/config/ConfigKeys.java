@@ -24,8 +24,8 @@ import org.gsae.spark.store.OnInvalid;
 import org.gsae.spark.store.StorageLevels;
 
 /**
- * The one list of accepted job-config keys (docs/architecture.md §5), with defaults taken from the config
- * records themselves so the two cannot disagree. {@code conf/train.conf} documents exactly
+ * The one list of accepted job-config keys (docs/architecture.md §5), with defaults taken from the
+ * config records themselves so the two cannot disagree. {@code conf/train.conf} documents exactly
  * these keys; a test keeps them in step.
  */
 public final class ConfigKeys {

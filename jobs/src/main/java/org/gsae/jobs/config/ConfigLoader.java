@@ -128,7 +128,8 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw Errors.io("reading the config file", file, e);
     } catch (IllegalArgumentException e) {
-      throw Errors.usage("config file name '" + file + "' is not a valid path: " + e.getMessage(), file, fix);
+      throw Errors.usage("config file name '" + file + "' is not a valid path: " + e.getMessage(),
+          file, fix);
     }
     String text = readText(fs, path, file, fix);
     String lower = file.toLowerCase(Locale.ROOT);
@@ -213,19 +214,22 @@ public final class ConfigLoader {
 
     @Override
     public ConfigObject includeURL(ConfigIncludeContext context, URL what) {
-      throw new com.typesafe.config.ConfigException.BadPath(what.toString(), "include url(...) is not supported:"
+      throw new com.typesafe.config.ConfigException.BadPath(what.toString(),
+          "include url(...) is not supported:"
           + " gsae reads configuration from files only; copy it into a file and include that");
     }
 
     @Override
     public ConfigObject includeResources(ConfigIncludeContext context, String what) {
-      throw new com.typesafe.config.ConfigException.BadPath(what, "include classpath(...) is not supported;"
+      throw new com.typesafe.config.ConfigException.BadPath(what,
+          "include classpath(...) is not supported;"
           + " include a file (relative to the including file) instead");
     }
 
     private ConfigObject read(String what) {
       if (depth >= MAX_DEPTH) {
-        throw new com.typesafe.config.ConfigException.BadPath(what, "includes are nested more than " + MAX_DEPTH
+        throw new com.typesafe.config.ConfigException.BadPath(what,
+            "includes are nested more than " + MAX_DEPTH
             + " deep (an include cycle?)");
       }
       Path p = new Path(what);
@@ -234,7 +238,8 @@ public final class ConfigLoader {
       try {
         if (!fs.exists(target)) {
           throw new com.typesafe.config.ConfigException.BadPath(what, "included file " + target
-              + " does not exist (a relative name is relative to the including file, in " + dir + ")");
+              + " does not exist (a relative name is relative to the including file, in "
+              + dir + ")");
         }
         text = readText(fs, target, target.toString(), "include an existing regular file");
       } catch (GsaeException e) {

@@ -40,7 +40,8 @@ final class ConfigValues {
       case DOUBLE -> {
         if (v.valueType() == ConfigValueType.NUMBER && v.unwrapped() instanceof Double d
             && !Double.isFinite(d) || isOutOfDoubleRange(number(v))) {
-          // A number, but not one a double holds (1e400 reads as infinity): say so, not "wrong type".
+          // A number, but not one a double holds (1e400 reads as infinity): say so, not "wrong
+          // type".
           problems.add(spec.key() + " = " + shown(v) + where(v) + " is out of range: a finite"
               + " number of magnitude at most " + Double.MAX_VALUE + " is expected");
           yield null;

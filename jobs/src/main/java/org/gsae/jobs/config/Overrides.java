@@ -16,9 +16,10 @@ import java.util.List;
  * {@code --set key=value} overrides. The value is read as a HOCON value, so
  * {@code train.lr=1e-3} is a number, {@code train.shuffle=false} a boolean and
  * {@code model.d_sae=null} removes a key the file set, and an object value merges into the
- * file's object as HOCON merges objects ({@code train={lr=1e-3}} sets only {@code train.lr}). Text that HOCON would cut short
- * ({@code //} and {@code #} start comments, as in {@code hdfs://nn/acts}) or cannot parse
- * (a glob such as {@code /data/*.parquet}) is taken verbatim as a string.
+ * file's object as HOCON merges objects ({@code train={lr=1e-3}} sets only {@code train.lr}). Text
+ * that HOCON would cut short ({@code //} and {@code #} start comments, as in {@code
+ * hdfs://nn/acts}) or cannot parse (a glob such as {@code /data/*.parquet}) is taken verbatim as a
+ * string.
  */
 final class Overrides {
   private Overrides() {}
@@ -73,7 +74,8 @@ final class Overrides {
           return v;
         }
       } catch (ConfigException | StackOverflowError e) {
-        // not a HOCON value (or nested too deeply for the parser): fall through to the verbatim string
+        // not a HOCON value (or nested too deeply for the parser): fall through to the verbatim
+        // string
       }
     }
     return ConfigValueFactory.fromAnyRef(raw);

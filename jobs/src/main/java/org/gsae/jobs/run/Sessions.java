@@ -1,5 +1,6 @@
 package org.gsae.jobs.run;
 
+import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.SparkConf;
@@ -115,7 +116,23 @@ public final class Sessions {
       String listed = conf.get(REGISTRATOR_KEY, "").strip();
       conf.set(REGISTRATOR_KEY, (listed.isEmpty() ? "" : listed + ",") + GsaeKryoRegistrator.class.getName());
     }
+    if (conf.get("spark.master").startsWith("local-cluster") && !conf.contains("spark.jars")) {
+      // local-cluster starts executors in JVMs of their own, which need gsae's classes: ship
+      // the jar this code runs from (bin/sae's shaded jar); spark-submit sets spark.jars itself.
+      ownJar().ifPresent(jar -> conf.set("spark.jars", jar));
+    }
     return conf;
+  }
+
+  /** The jar gsae's classes are loaded from, if they come from a jar (not a classes directory). */
+  static Optional<String> ownJar() {
+    try {
+      String location = Sessions.class.getProtectionDomain().getCodeSource().getLocation()
+          .toURI().toString();
+      return location.endsWith(".jar") ? Optional.of(location) : Optional.empty();
+    } catch (URISyntaxException | NullPointerException | SecurityException e) {
+      return Optional.empty();
+    }
   }
 
   /**

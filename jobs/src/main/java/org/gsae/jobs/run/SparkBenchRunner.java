@@ -22,8 +22,8 @@ final class SparkBenchRunner implements BenchRunner {
       String master = o.sparkMaster() != null ? o.sparkMaster() : "local[" + o.threads() + "]";
       try (Sessions.JobSession session = Sessions.open("gsae bench ingest", Optional.of(master))) {
         Report r = Report.of("bench: done");
-        for (IngestBenchmark.Result x : IngestBenchmark.run(session.spark(), o.ingestRows(), o.dIn(),
-            o.steps())) {
+        for (IngestBenchmark.Result x
+            : IngestBenchmark.run(session.spark(), o.ingestRows(), o.dIn(), o.steps())) {
           r = r.with("ingest " + x.type(), x.render());
         }
         return r;

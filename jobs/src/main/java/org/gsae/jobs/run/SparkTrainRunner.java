@@ -48,7 +48,8 @@ final class SparkTrainRunner implements TrainRunner {
    * {@code analyze.after_train}: the same pass as the {@code analyze} command over the training
    * store with the final model, into {@code output.path/analysis}; its firing frequencies are
    * also written into the model directory as {@code sparsity.safetensors}, where SAELens reads
-   * them, and its L0 and dead features into the model's {@code cfg.json} metadata. Kept out of {@link TrainingRun} so training stays independent of analysis.
+   * them, and its L0 and dead features into the model's {@code cfg.json} metadata. Kept out of
+   * {@link TrainingRun} so training stays independent of analysis.
    */
   private static Report analyseAfterTraining(SparkSession spark, JobConfig cfg, TrainingReport r,
       Report report) {
@@ -62,7 +63,8 @@ final class SparkTrainRunner implements TrainRunner {
     learned.put("l0", ar.l0Mean());
     learned.put("dead_features", ar.deadFeatures());
     learned.put("dead_ratio", ar.deadRatio());
-    ModelDirectory.addMetadata(new Path(r.modelPath()), learned, spark.sparkContext().hadoopConfiguration());
+    ModelDirectory.addMetadata(new Path(r.modelPath()), learned,
+        spark.sparkContext().hadoopConfiguration());
     return SparkAnalyzeRunner.analysisReport(report, ar, a.topK(), "analysis ")
         .with("analysis time", String.format("%.1f s", ar.wallSeconds()));
   }

@@ -21,8 +21,9 @@ import org.gsae.core.model.SaeParameters;
  * (fewer when the dataset is smaller): through an {@link AlignedEncoder}, the batch [B, n] is
  * encoded into feature activations [B, m] (and decoded when reconstructions are needed), and
  * the plain arrays are fed to the aggregators of {@link org.gsae.core.metrics}, exactly as the
- * distributed pass does per partition, so both see the same bits for every row. A pass reads the model's parameters once, at its start.
- * Peak memory is a few [B, m] float arrays: lower the batch size for very wide dictionaries.
+ * distributed pass does per partition, so both see the same bits for every row. A pass reads the
+ * model's parameters once, at its start. Peak memory is a few [B, m] float arrays: lower the batch
+ * size for very wide dictionaries.
  *
  * <p>Row ids are the dataset's row indices, so ties in activation rank the earlier row first.
  */
@@ -88,7 +89,8 @@ public final class SaeFeatureAnalyzer {
   /** Per-feature fire counts, activation sums and maxima over {@code dataset}. */
   public FeatureStats featureStats(ActivationDataset dataset) {
     FeatureStats stats = new FeatureStats(sae.dHidden());
-    forEachBatch(dataset, false, (rowIds, rows, x, featureActs, xHat) -> stats.add(featureActs, rows));
+    forEachBatch(dataset, false,
+        (rowIds, rows, x, featureActs, xHat) -> stats.add(featureActs, rows));
     return stats;
   }
 
@@ -140,13 +142,14 @@ public final class SaeFeatureAnalyzer {
     return all;
   }
 
-  private void forEachBatch(ActivationDataset dataset, boolean reconstruct, AlignedEncoder.Sink sink) {
+  private void forEachBatch(ActivationDataset dataset, boolean reconstruct,
+      AlignedEncoder.Sink sink) {
     SaeParameters p = sae.parameters();
     checkDataset(dataset, p);
     int n = p.dIn();
     float[] data = dataset.data();
-    AlignedEncoder encoder = new AlignedEncoder(p, AlignedEncoder.blockRows(batchSize, dataset.rows()),
-        reconstruct, sink);
+    AlignedEncoder encoder = new AlignedEncoder(p,
+        AlignedEncoder.blockRows(batchSize, dataset.rows()), reconstruct, sink);
     for (int r = 0; r < dataset.rows(); r++) {
       encoder.add(r, data, r * n);
     }

@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a directory all at once (docs/architecture.md §3): the contents are written into a hidden
- * temporary sibling {@code .<name>.tmp-<uuid>} and renamed into place only when complete, so a
- * reader never sees a half-written directory and a failed write leaves nothing behind. When
+ * Publishes a directory all at once (docs/architecture.md §3): the contents are written into a
+ * hidden temporary sibling {@code .<name>.tmp-<uuid>} and renamed into place only when complete, so
+ * a reader never sees a half-written directory and a failed write leaves nothing behind. When
  * the target exists and overwriting is allowed, the old directory is first renamed aside
  * ({@code .<name>.old-<uuid>}), the new one renamed in, and only then the old one deleted.
  *

@@ -5,10 +5,10 @@ import java.io.OutputStream;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.gsae.core.error.Errors;
-import org.apache.hadoop.fs.FSError;
 
 /**
  * Publishes a single file all at once: written to a hidden sibling {@code .<name>.tmp-<uuid>},

@@ -5,7 +5,8 @@ import org.apache.hadoop.fs.Path;
 import org.gsae.core.model.SaeParameters;
 
 /**
- * A training checkpoint as read back (docs/architecture.md §3): a model directory plus trainer state.
+ * A training checkpoint as read back (docs/architecture.md §3): a model directory plus trainer
+ * state.
  *
  * @param dir          the checkpoint directory ({@code .../checkpoints/step-0000001000})
  * @param step         the step number in the directory name

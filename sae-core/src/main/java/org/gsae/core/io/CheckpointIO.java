@@ -92,7 +92,8 @@ public final class CheckpointIO {
       for (String name : CHECKSUMMED) {
         sums.append(sha256(fs, new Path(tmp, name))).append("  ").append(name).append('\n');
       }
-      HadoopFiles.writeBytes(fs, new Path(tmp, CHECKSUM_FILE), sums.toString().getBytes(StandardCharsets.UTF_8));
+      HadoopFiles.writeBytes(fs, new Path(tmp, CHECKSUM_FILE),
+          sums.toString().getBytes(StandardCharsets.UTF_8));
     });
   }
 
@@ -175,7 +176,8 @@ public final class CheckpointIO {
   private static void verifyChecksums(FileSystem fs, Path dir) {
     Path sumsPath = new Path(dir, CHECKSUM_FILE);
     if (!HadoopFiles.isFile(fs, sumsPath)) {
-      LOG.info("checkpoint {} has no {} (written by an older gsae): not verified", dir, CHECKSUM_FILE);
+      LOG.info("checkpoint {} has no {} (written by an older gsae): not verified", dir,
+          CHECKSUM_FILE);
       return;
     }
     String text = new String(HadoopFiles.readAll(fs, sumsPath, 1 << 16, CHECKSUM_FILE),
@@ -185,7 +187,8 @@ public final class CheckpointIO {
         continue;
       }
       String[] parts = line.split("  ", 2);
-      if (parts.length != 2 || !parts[0].matches("[0-9a-f]{64}") || !CHECKSUMMED.contains(parts[1])) {
+      if (parts.length != 2 || !parts[0].matches("[0-9a-f]{64}")
+          || !CHECKSUMMED.contains(parts[1])) {
         throw Errors.invalidInput(CHECKSUM_FILE + " has a malformed line '" + line + "'",
             sumsPath.toString(), FIX);
       }

@@ -1,6 +1,6 @@
 /**
- * Model and checkpoint files, on any Hadoop file system (docs/architecture.md §3): the safetensors format
- * ({@link org.gsae.core.io.SafeTensorsReader}, a validating parser of untrusted files, and
+ * Model and checkpoint files, on any Hadoop file system (docs/architecture.md §3): the safetensors
+ * format ({@link org.gsae.core.io.SafeTensorsReader}, a validating parser of untrusted files, and
  * {@link org.gsae.core.io.SafeTensorsWriter}); SAELens-compatible gated SAE directories
  * ({@link org.gsae.core.io.ModelDirectory}: cfg.json + sae_weights.safetensors, plus
  * {@link org.gsae.core.io.SparsityFile}); training checkpoints

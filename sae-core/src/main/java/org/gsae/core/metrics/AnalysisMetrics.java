@@ -3,9 +3,9 @@ package org.gsae.core.metrics;
 import java.io.Serializable;
 
 /**
- * Everything one analysis pass aggregates (docs/architecture.md §7), fed from the same blocks: per-feature
- * statistics, the L0 histogram, per-feature top-k rows and reconstruction metrics. This is the
- * per-partition value of the distributed {@code analyze} pass and of
+ * Everything one analysis pass aggregates (docs/architecture.md §7), fed from the same blocks:
+ * per-feature statistics, the L0 histogram, per-feature top-k rows and reconstruction metrics. This
+ * is the per-partition value of the distributed {@code analyze} pass and of
  * {@link org.gsae.core.analysis.SaeFeatureAnalyzer#analyze}; call order as for its parts:
  * construct, {@link #add} blocks, {@link #merge} partial aggregates, read the parts.
  */

@@ -4,9 +4,9 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * Mergeable per-feature firing statistics over feature activations [N, m] (docs/architecture.md §7): for each
- * feature j the fire count (rows with activation {@code > 0}), the sum and the maximum of its
- * activations, plus the row count N.
+ * Mergeable per-feature firing statistics over feature activations [N, m] (docs/architecture.md
+ * §7): for each feature j the fire count (rows with activation {@code > 0}), the sum and the
+ * maximum of its activations, plus the row count N.
  *
  * <p>Entries {@code <= 0} (and NaN) are inactive and contribute to nothing; gated SAE
  * activations are never negative, so the sum equals the sum over all rows. A feature that never

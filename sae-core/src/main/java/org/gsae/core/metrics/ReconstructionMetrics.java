@@ -10,7 +10,8 @@ import java.util.Arrays;
  * <p>Conventions (N rows, n = {@code d_in}):
  * <ul>
  *   <li>{@link #mse()} = {@code sum_rows ||x - x_hat||^2 / N}: per row the squared error summed
- *       over the n dimensions, averaged over rows. This is the architecture doc's {@code L_rec = mean_b sum_i}.
+ *       over the n dimensions, averaged over rows. This is the architecture doc's {@code L_rec =
+ * mean_b sum_i}.
  *       {@link #msePerElement()} additionally divides by n.
  *   <li>{@link #fvu()} = {@code sum ||x - x_hat||^2 / sum ||x - mean(x)||^2}, numerator and
  *       denominator each summed over the whole data set, never averaged per block.

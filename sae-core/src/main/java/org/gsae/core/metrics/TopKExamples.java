@@ -7,9 +7,9 @@ import java.util.List;
 import org.gsae.core.error.Errors;
 
 /**
- * Mergeable per-feature top-k activating rows (docs/architecture.md §7): for each of the m features, the k
- * (activation, rowId) pairs with the largest activation among rows where the feature is active
- * (activation {@code > 0}).
+ * Mergeable per-feature top-k activating rows (docs/architecture.md §7): for each of the m
+ * features, the k (activation, rowId) pairs with the largest activation among rows where the
+ * feature is active (activation {@code > 0}).
  *
  * <p>Pairs are ranked by a strict total order: larger activation first, then the smaller rowId
  * first. So, as long as each rowId is added once, the kept set is the top k of the whole data

@@ -1,6 +1,6 @@
 /**
- * Mergeable aggregators for SAE analytics (docs/architecture.md §7): reconstruction quality (MSE, FVU,
- * explained variance, relative reconstruction bias, cosine similarity), the L0 histogram,
+ * Mergeable aggregators for SAE analytics (docs/architecture.md §7): reconstruction quality (MSE,
+ * FVU, explained variance, relative reconstruction bias, cosine similarity), the L0 histogram,
  * per-feature firing statistics and per-feature top-k activating rows.
  *
  * <p>Every aggregator is a plain {@link java.io.Serializable} object over primitive arrays (no

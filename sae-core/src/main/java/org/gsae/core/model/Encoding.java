@@ -3,8 +3,8 @@ package org.gsae.core.model;
 import org.gsae.core.tensor.Tensor;
 
 /**
- * The gated encoder's intermediates for one batch of B rows (docs/architecture.md §2). Computed once by
- * {@link GatedEncoder#encode} and shared by inference and the loss, so the gating logic
+ * The gated encoder's intermediates for one batch of B rows (docs/architecture.md §2). Computed
+ * once by {@link GatedEncoder#encode} and shared by inference and the loss, so the gating logic
  * exists in exactly one place.
  *
  * @param xCentered   {@code x - b_dec}, [B, n]

@@ -7,8 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Matrix products through ND4J's OpenBLAS ({@code Nd4j.gemm} into a preallocated output,
- * which reaches the machine's SGEMM peak; docs/performance.md, "Backend facts"). Operands are copied
- * between Java arrays and native buffers in bulk through the buffers' NIO views (ND4J's own
+ * which reaches the machine's SGEMM peak; docs/performance.md, "Backend facts"). Operands are
+ * copied between Java arrays and native buffers in bulk through the buffers' NIO views (ND4J's own
  * {@code createFromArray} copies element by element, which costs more than a small GEMM).
  */
 final class Blas {

@@ -9,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A row-major float32 matrix in native memory, allocated once and reused, for GEMMs that must
  * run at the BLAS peak ({@code Nd4j.gemm} into a preallocated output; a fresh 100 MB array
- * costs ~55 ms; docs/performance.md, "Backend facts"). Values move in and out in bulk through the buffer's
- * NIO view. Not thread-safe.
+ * costs ~55 ms; docs/performance.md, "Backend facts"). Values move in and out in bulk through the
+ * buffer's NIO view. Not thread-safe.
  */
 public final class NativeMatrix implements AutoCloseable {
   private final int rows;

@@ -18,17 +18,23 @@ import org.gsae.core.model.Variant;
  * @param lrWarmupSteps        W, linear warm-up of the learning rate: step k (1-based) of the
  *                             first W runs at {@code lr * k / W} ({@code train.lr_warmup_steps})
  * @param lrSchedule           after warm-up: constant or cosine ({@code train.lr_schedule})
- * @param lrEndRatio           cosine floor as a fraction of {@code lr} ({@code train.lr_end_ratio}), in [0, 1]
+ * @param lrEndRatio           cosine floor as a fraction of {@code lr} ({@code
+ * train.lr_end_ratio}), in [0, 1]
  * @param sparsityCoefficient  lambda ({@code train.sparsity_coefficient}), >= 0
- * @param sparsityWarmupSteps  linear warm-up of lambda, same rule ({@code train.sparsity_warmup_steps})
- * @param auxCoefficient       alpha, weight of the auxiliary loss ({@code train.aux_coefficient}), >= 0
+ * @param sparsityWarmupSteps  linear warm-up of lambda, same rule ({@code
+ * train.sparsity_warmup_steps})
+ * @param auxCoefficient       alpha, weight of the auxiliary loss ({@code train.aux_coefficient}),
+ * >= 0
  * @param adamBeta1            Adam beta1 ({@code train.adam_beta1}), in [0, 1)
  * @param adamBeta2            Adam beta2 ({@code train.adam_beta2}), in [0, 1)
  * @param adamEps              Adam epsilon ({@code train.adam_eps}), > 0
- * @param clipGradNorm         global-norm clipping threshold, 0 = off ({@code train.clip_grad_norm})
+ * @param clipGradNorm         global-norm clipping threshold, 0 = off ({@code
+ * train.clip_grad_norm})
  * @param seed                 the one seed of the run ({@code train.seed})
- * @param shuffle              seeded permutation per epoch, or rows in store order ({@code train.shuffle})
- * @param checkpointEvery      steps between checkpoints, 0 = only at the end ({@code train.checkpoint_every})
+ * @param shuffle              seeded permutation per epoch, or rows in store order ({@code
+ * train.shuffle})
+ * @param checkpointEvery      steps between checkpoints, 0 = only at the end ({@code
+ * train.checkpoint_every})
  * @param logEvery             steps between progress lines ({@code train.log_every}), >= 1
  */
 public record TrainConfig(

@@ -7,8 +7,8 @@ import org.gsae.core.optim.GradientClipping;
 import org.gsae.core.optim.Optimizer;
 
 /**
- * What the driver does with a step's mean gradient (docs/architecture.md §6): clip by global norm, remove
- * the decoder-parallel component (PAPER variant), apply the optimiser at the scheduled
+ * What the driver does with a step's mean gradient (docs/architecture.md §6): clip by global norm,
+ * remove the decoder-parallel component (PAPER variant), apply the optimiser at the scheduled
  * learning rate, renormalise decoder rows (PAPER variant). Shared by the local and the
  * distributed trainer so they cannot drift apart.
  */

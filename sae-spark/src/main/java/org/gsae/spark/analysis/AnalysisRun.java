@@ -36,9 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code analyze} job (docs/architecture.md §5, §7): load the model, open the store with the model's
- * {@code d_in} as the required width, pack it into blocks of {@code batchSize} rows, run the
- * {@link DistributedAnalyzer} pass, and write into {@code outputPath}, atomically (a failed run
+ * One {@code analyze} job (docs/architecture.md §5, §7): load the model, open the store with the
+ * model's {@code d_in} as the required width, pack it into blocks of {@code batchSize} rows, run
+ * the {@link DistributedAnalyzer} pass, and write into {@code outputPath}, atomically (a failed run
  * leaves no output and never damages an earlier one):
  * {@value #FEATURES} ({@link FeatureTable}), {@value #TOP_EXAMPLES} ({@link TopExamplesTable}),
  * {@code summary.json} ({@link SummaryJson}) and {@code sparsity.safetensors}

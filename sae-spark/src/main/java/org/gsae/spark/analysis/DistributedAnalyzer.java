@@ -12,8 +12,8 @@ import org.gsae.spark.results.OrderedResults;
 import org.gsae.spark.store.RowBlock;
 
 /**
- * The analysis pass over packed row blocks (docs/architecture.md §7): broadcast the parameters as one
- * {@code float[]}, let every partition fill one {@link AnalysisMetrics} ({@link AnalysisTask}),
+ * The analysis pass over packed row blocks (docs/architecture.md §7): broadcast the parameters as
+ * one {@code float[]}, let every partition fill one {@link AnalysisMetrics} ({@link AnalysisTask}),
  * and merge the partial aggregates on the driver <em>in partition order</em>. Counts, the L0
  * histogram and the top-k heaps are exact whatever the order; fixing the order also makes the
  * floating-point sums (activation sums, reconstruction sums) identical across runs for a given

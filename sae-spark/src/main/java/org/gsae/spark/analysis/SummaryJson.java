@@ -153,7 +153,9 @@ final class SummaryJson {
       return out;
     }
     if (v instanceof List<?> l) {
-      return l.stream().map(SummaryJson::jsonSafe).collect(ArrayList::new, ArrayList::add, ArrayList::addAll);
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(x -> out.add(jsonSafe(x)));
+      return out;
     }
     if (v instanceof double[] a) {
       return Arrays.stream(a).mapToObj(x -> (Object) (Double.isFinite(x) ? x : null)).toList();

@@ -1,6 +1,6 @@
 /**
- * Distributed analytics (docs/architecture.md §7): one streaming pass over the packed activation store with
- * a trained model, in which every partition fills one mergeable
+ * Distributed analytics (docs/architecture.md §7): one streaming pass over the packed activation
+ * store with a trained model, in which every partition fills one mergeable
  * {@link org.gsae.core.metrics.AnalysisMetrics} (per-feature fire counts, sums and maxima, the
  * L0 histogram, per-feature top-k heaps, reconstruction sums) batch by batch; the driver merges
  * the partial aggregates in partition order. Nothing collects rows to the driver: its memory is

@@ -33,8 +33,8 @@ public record DemoSpec(String outputDir, int rows, int dIn, int features, double
    * Defaults that recover the dictionary well within two minutes on 2 cores: 32,768 rows of
    * width 64 from 128 true features (about 5 active per row), a 256-wide SAE, 500 steps of
    * 1024 rows (measured 2026-12-06: MMCS 0.9931, L0 5.40 in the last batch, FVU 0.097, 19 s;
-   * before the keyed-bijection batch plan: MMCS 0.9925, L0 5.28 vs 5.00 true, FVU 0.099, 63 s on a loaded
-   * 2-core machine; 800 steps gave MMCS 0.9987 in 89 s).
+   * before the keyed-bijection batch plan: MMCS 0.9925, L0 5.28 vs 5.00 true, FVU 0.099, 63 s on a
+   * loaded 2-core machine; 800 steps gave MMCS 0.9987 in 89 s).
    */
   public static DemoSpec defaults(String outputDir) {
     TrainConfig t = new TrainConfig(Variant.PAPER, DEFAULT_STEPS, DEFAULT_BATCH_SIZE, 3e-3, 50,

@@ -86,7 +86,8 @@ final class EncodeTask implements FlatMapFunction<Iterator<InternalRow>, Row> {
     @SuppressWarnings("unchecked")
     private final Function1<Object, Object>[] toExternal = new Function1[k];
     private final Object[][] meta = new Object[blockRows][];
-    private final AlignedEncoder encoder = new AlignedEncoder(p, blockRows, reconstruct, this::emit);
+    private final AlignedEncoder encoder =
+        new AlignedEncoder(p, blockRows, reconstruct, this::emit);
     private boolean flushed;
     private Row[] out = new Row[0];
     private int next;

@@ -63,7 +63,8 @@ public final class OutputLock implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    heartbeat.scheduleAtFixedRate(this::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    heartbeat.scheduleAtFixedRate(this::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS,
+        TimeUnit.SECONDS);
     // A run stopped by SIGTERM or Ctrl-C releases its lock too (before Hadoop closes its file
     // systems, whose own hook has a lower priority); only kill -9 leaves it to go stale.
     ShutdownHookManager.get().addShutdownHook(onShutdown, FileSystem.SHUTDOWN_HOOK_PRIORITY + 1);
@@ -122,7 +123,8 @@ public final class OutputLock implements AutoCloseable {
       }
     }
     throw Errors.usage("another gsae run took the lock of " + key + " while this one was taking"
-        + " over a stale lock", out.toString(), "wait for that run to finish, or use another " + key);
+        + " over a stale lock", out.toString(),
+        "wait for that run to finish, or use another " + key);
   }
 
   /** Deletes a stale lock; throws naming the owner when it is alive. */
@@ -196,7 +198,8 @@ public final class OutputLock implements AutoCloseable {
    * or crashed): then its lock is stale at once, without waiting for the heartbeat to age.
    */
   private static boolean ownerDeadOnThisHost(JsonNode owner) {
-    if (!owner.path("pid").canConvertToLong() || !localHost().equals(owner.path("host").asText(null))) {
+    if (!owner.path("pid").canConvertToLong()
+        || !localHost().equals(owner.path("host").asText(null))) {
       return false;
     }
     long pid = owner.path("pid").asLong();

@@ -40,7 +40,8 @@ public final class Overlap {
     List<String> b = components(out);
     String what;
     if (a.equals(b)) {
-      what = outputKey + " = '" + output + "' is the same location as " + inputKey + " = '" + input + "'";
+      what = outputKey + " = '" + output + "' is the same location as " + inputKey + " = '"
+          + input + "'";
     } else if (isPrefix(a, b)) {
       what = outputKey + " = '" + output + "' is inside " + inputKey + " = '" + input
           + "': the outputs would be written into what is read (and read by every later run)";

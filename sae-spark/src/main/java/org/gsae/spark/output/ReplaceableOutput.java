@@ -71,7 +71,8 @@ public final class ReplaceableOutput {
       throw Errors.usage("the earlier " + command + " output also holds " + foreign.size()
           + " entr" + (foreign.size() == 1 ? "y" : "ies") + " gsae did not write ("
           + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
-          + (foreign.size() > 5 ? ", ..." : "") + "); refusing to replace it", target.toString(), fix);
+          + (foreign.size() > 5 ? ", ..." : "") + "); refusing to replace it", target.toString(),
+          fix);
     }
   }
 

@@ -50,7 +50,8 @@ public final class ShuffleRun {
   /** The marker and provenance record of a shuffle output, beside its part files. */
   public static final String MARKER = "_gsae_shuffle.json";
   private static final Logger LOG = LoggerFactory.getLogger(ShuffleRun.class);
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String KEY = "_gsae_shuffle_key";
 
   private final SparkSession spark;
@@ -86,7 +87,8 @@ public final class ShuffleRun {
           .map(OutputColumns::literal)
           .toArray(Column[]::new);
       Dataset<Row> shuffled = rows.withColumn(KEY, key)
-          .repartition(spec.files(), functions.pmod(functions.col(KEY), functions.lit((long) spec.files())))
+          .repartition(spec.files(),
+              functions.pmod(functions.col(KEY), functions.lit((long) spec.files())))
           .sortWithinPartitions(functions.col(KEY), rowId)
           .select(kept);
       long total = store.totalRows();

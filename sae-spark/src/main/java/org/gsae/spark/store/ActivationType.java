@@ -7,8 +7,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The accepted Spark types of the activation column (docs/architecture.md §4). Every type is read as
- * float32: {@code array<double>} and ML vectors are narrowed to float, and a double outside
+ * The accepted Spark types of the activation column (docs/architecture.md §4). Every type is read
+ * as float32: {@code array<double>} and ML vectors are narrowed to float, and a double outside
  * the float range is rejected as invalid rather than turned into infinity.
  */
 public enum ActivationType {

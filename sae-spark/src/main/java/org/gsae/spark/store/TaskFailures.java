@@ -33,7 +33,8 @@ public final class TaskFailures {
   }
 
   private static final Pattern CHECKSUM_FILE = Pattern.compile("Checksum error: (\\S+) at");
-  private static final Pattern READING_FILE = Pattern.compile("while reading file (\\S+?)\\.?(\\s|$)");
+  private static final Pattern READING_FILE =
+      Pattern.compile("while reading file (\\S+?)\\.?(\\s|$)");
 
   /**
    * A task that failed because a file's bytes are damaged (Parquet cannot decode its pages, or
@@ -62,7 +63,8 @@ public final class TaskFailures {
     if (file == null || parquet == null) {
       return Optional.empty();
     }
-    GsaeException g = Errors.invalidInput("the Parquet file is damaged: its data cannot be decoded ("
+    GsaeException g = Errors.invalidInput("the Parquet file is damaged: its data cannot be"
+        + " decoded ("
         + parquet.getClass().getSimpleName() + ": " + firstLine(parquet.getMessage()) + ")", file,
         "restore the file from its source or remove it from the input (input.on_invalid=skip"
         + " applies to invalid rows, not to unreadable files)", t);

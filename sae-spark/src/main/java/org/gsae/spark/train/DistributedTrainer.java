@@ -21,10 +21,10 @@ import org.gsae.spark.store.RowBlock;
 /**
  * Synchronous data-parallel training (docs/architecture.md §6): each step broadcasts the parameters
  * (large ones in two halves, written on two threads), every partition sums the loss and
- * gradient over its share of the global batch ({@link StepTask}), the driver reads the per-partition sums from the
- * executors' block managers and merges them <em>in partition order</em> (so the result does
- * not depend on which task finishes first; {@link OrderedResults}), and the driver applies
- * the update through the same {@link SaeTrainer} the local path uses.
+ * gradient over its share of the global batch ({@link StepTask}), the driver reads the
+ * per-partition sums from the executors' block managers and merges them <em>in partition order</em>
+ * (so the result does not depend on which task finishes first; {@link OrderedResults}), and the
+ * driver applies the update through the same {@link SaeTrainer} the local path uses.
  *
  * <p>Consequences: with one partition the result is bit-identical to {@link SaeTrainer} on
  * the same rows; with a fixed partitioning it is bit-identical across runs, task retries and

@@ -57,7 +57,8 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
     /** For deserialisation only. */
     public Payload() {}
 
-    private Payload(SaeParameters params, int first, int end, long[] batchPositions, double lambda) {
+    private Payload(SaeParameters params, int first, int end, long[] batchPositions,
+        double lambda) {
       this.dIn = params.dIn();
       this.dSae = params.dSae();
       this.first = first;

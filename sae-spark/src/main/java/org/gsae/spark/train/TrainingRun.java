@@ -81,8 +81,10 @@ public final class TrainingRun {
           "train model", ModelDirectory::isModelFile);
       ReplaceableOutput.check(outFs, outFs.makeQualified(metricsPath), "_SUCCESS", "train metrics",
           ReplaceableOutput::isSparkDatasetEntry);
-      StaleTemporaries.clean(outFs, qout, name -> name.equals("model") || name.equals("metrics.parquet"));
-      StaleTemporaries.clean(outFs, outFs.makeQualified(ckptRoot), name -> name.matches("step-\\d+"));
+      StaleTemporaries.clean(outFs, qout,
+          name -> name.equals("model") || name.equals("metrics.parquet"));
+      StaleTemporaries.clean(outFs, outFs.makeQualified(ckptRoot),
+          name -> name.matches("step-\\d+"));
       return runOwning(conf, ckptRoot, metricsPath, modelPath);
     }
   }
@@ -124,7 +126,8 @@ public final class TrainingRun {
         history.addAll(MetricsTable.readUpTo(spark, metricsPath, startStep));
         LOG.info("resuming from checkpoint {} (step {})", c.dir(), startStep);
       } else {
-        sae = new GatedSae(initialParameters(packed, init, dIn, dSae), spec.train().sparsityCoefficient());
+        sae = new GatedSae(initialParameters(packed, init, dIn, dSae),
+            spec.train().sparsityCoefficient());
       }
       SaeTrainer trainer = new SaeTrainer(sae, spec.train());
       if (resume.isPresent()) {
@@ -171,7 +174,8 @@ public final class TrainingRun {
       // metrics before it, as in the loop.
       MetricsTable.write(spark, metricsPath, history);
       checkpoint(trainer, ckptRoot, prov, fingerprint, last, conf);
-      ModelDirectory.save(modelPath, sae.parameters(), info(prov, trainer.step(), last), true, conf);
+      ModelDirectory.save(modelPath, sae.parameters(), info(prov, trainer.step(), last), true,
+          conf);
       long stepsRun = trainer.step() - startStep;
       LOG.info("trained {} steps in {} s; model at {}", stepsRun, String.format("%.1f", wall), modelPath);
       return new TrainingReport(dIn, dSae, packed.validRows(), packed.skippedRows(),
@@ -189,9 +193,10 @@ public final class TrainingRun {
         // d_in comes from the store, so only another model (or store) can fix a d_in mismatch.
         String fix = init.params().dIn() != dIn
             ? "point model.init_from at a model trained on activations of width d_in=" + dIn
-                + " (or input.path at a store of width " + init.params().dIn() + "), or drop model.init_from"
-            : "set model.d_sae (or model.expansion_factor) to match the model, or leave both unset to"
-                + " take the model's width, or drop model.init_from";
+                + " (or input.path at a store of width " + init.params().dIn()
+                + "), or drop model.init_from"
+            : "set model.d_sae (or model.expansion_factor) to match the model, or leave both"
+                + " unset to take the model's width, or drop model.init_from";
         throw Errors.usage("model.init_from has d_in=" + init.params().dIn() + ", d_sae="
             + init.params().dSae() + " but this run needs d_in=" + dIn + ", d_sae=" + dSae,
             spec.initFrom(), fix);

@@ -32,7 +32,8 @@ public record TrainingSpec(InputConfig input, String outputPath, IntUnaryOperato
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(outputPath, "outputPath");
     if (dSaeForDIn == null && initFrom == null) {
-      throw new IllegalArgumentException("without initFrom the width function dSaeForDIn is required");
+      throw new IllegalArgumentException(
+          "without initFrom the width function dSaeForDIn is required");
     }
     Objects.requireNonNull(train, "train");
     if (partitions < 0) {

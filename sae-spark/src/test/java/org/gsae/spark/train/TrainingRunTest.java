@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-
 import org.apache.hadoop.fs.Path;
 import org.gsae.core.io.CheckpointIO;
 import org.gsae.core.io.ModelDirectory;
