@@ -85,4 +85,17 @@ class SessionsTest {
         e.getMessage());
     Sessions.requireUsableSerializer(existing.set("spark.kryo.registrator", "com.example.Mine, " + OURS));
   }
+
+  /** Executors of a local-cluster master are JVMs of their own: they get the Vector API too. */
+  @Test
+  void givenALocalClusterMaster_thenExecutorsGetTheVectorApiModule() {
+    SparkConf c = Sessions.fillGaps(new SparkConf(false), "gsae bench",
+        Optional.of("local-cluster[2,1,1024]"));
+    assertEquals("--add-modules=jdk.incubator.vector", c.get("spark.executor.extraJavaOptions"));
+    SparkConf own = new SparkConf(false).set("spark.executor.extraJavaOptions", "-Dmine=1");
+    assertEquals("-Dmine=1", Sessions.fillGaps(own, "a", Optional.of("local-cluster[2,1,1024]"))
+        .get("spark.executor.extraJavaOptions"), "a user's options are left alone");
+    assertFalse(Sessions.fillGaps(new SparkConf(false), "a", Optional.of("local[2]"))
+        .contains("spark.executor.extraJavaOptions"));
+  }
 }
