@@ -30,9 +30,9 @@ import org.gsae.testing.ParquetTables;
  */
 record TrainOutput(String uri) {
 
-  /** The four files the README promises in every checkpoint directory. */
+  /** The five files the README promises in every checkpoint directory. */
   static final List<String> CHECKPOINT_FILES = List.of("cfg.json", "sae_weights.safetensors",
-      "trainer_state.safetensors", "trainer_state.json");
+      "trainer_state.safetensors", "trainer_state.json", "checksums.sha256");
 
   /** Metrics columns, in the order {@link #metrics()} returns them. */
   static final List<String> METRIC_COLUMNS =
