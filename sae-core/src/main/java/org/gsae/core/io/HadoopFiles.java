@@ -109,12 +109,12 @@ public final class HadoopFiles {
   public static List<FileStatus> listFilesRecursively(FileSystem fs, Path dir) throws IOException {
     List<FileStatus> out = new ArrayList<>();
     Set<Object> seen = new HashSet<>();
-    Deque<Object[]> todo = new ArrayDeque<>();
-    todo.add(new Object[] {dir, 0});
+    Deque<PendingDir> todo = new ArrayDeque<>();
+    todo.add(new PendingDir(dir, 0));
     while (!todo.isEmpty()) {
-      Object[] next = todo.poll();
-      Path d = (Path) next[0];
-      int depth = (Integer) next[1];
+      PendingDir next = todo.poll();
+      Path d = next.path();
+      int depth = next.depth();
       if (!seen.add(identity(fs, d))) {
         continue;   // reached again through a symbolic link: a cycle or a second way in
       }
@@ -125,7 +125,7 @@ public final class HadoopFiles {
       }
       for (FileStatus st : fs.listStatus(d)) {
         if (st.isDirectory()) {
-          todo.add(new Object[] {st.getPath(), depth + 1});
+          todo.add(new PendingDir(st.getPath(), depth + 1));
         } else {
           out.add(st);
         }
@@ -133,6 +133,9 @@ public final class HadoopFiles {
     }
     return out;
   }
+
+  /** A directory still to list, and how far below the listed root it is. */
+  private record PendingDir(Path path, int depth) {}
 
   /** What identifies a directory: its real path on a local file system, else its path. */
   private static Object identity(FileSystem fs, Path dir) {

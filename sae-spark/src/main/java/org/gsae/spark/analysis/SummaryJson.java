@@ -68,22 +68,22 @@ final class SummaryJson {
     s.put("rows", f.rows());
     s.put("d_in", dIn);
     s.put("d_sae", f.dSae());
-    s.put("l0_mean", finite(l0.mean()));
-    s.put("l0_median", finite(l0.median()));
+    s.put("l0_mean", l0.mean());
+    s.put("l0_median", l0.median());
     s.put("l0_histogram", trimmed(l0.histogram()));
     s.put("dead_features", f.deadCount());
     s.put("alive_features", f.aliveCount());
     s.put("dead_ratio", f.deadFeatureRatio());
     s.put("topk_share", f.topKShare(FeatureStats.DEFAULT_TOPK_SHARE_K));
     s.put("topk_share_k", Math.min(FeatureStats.DEFAULT_TOPK_SHARE_K, f.dSae()));
-    s.put("mse", finite(r.mse()));
-    s.put("mse_per_element", finite(r.msePerElement()));
-    s.put("fvu", finite(r.fvu()));
-    s.put("explained_variance", finite(r.explainedVariance()));
-    s.put("relative_reconstruction_bias", finite(r.relativeReconstructionBias()));
-    s.put("cosine_similarity", finite(r.meanCosineSimilarity()));
+    s.put("mse", r.mse());
+    s.put("mse_per_element", r.msePerElement());
+    s.put("fvu", r.fvu());
+    s.put("explained_variance", r.explainedVariance());
+    s.put("relative_reconstruction_bias", r.relativeReconstructionBias());
+    s.put("cosine_similarity", r.meanCosineSimilarity());
     s.put("cosine_skipped_rows", r.cosineSkippedRows());
-    s.put("decoder_kurtosis_mean", finite(c.decoderKurtosisMean()));
+    s.put("decoder_kurtosis_mean", c.decoderKurtosisMean());
     s.put("model", model(c));
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("path", c.inputPath());
@@ -130,11 +130,6 @@ final class SummaryJson {
     return Arrays.copyOf(histogram, end);
   }
 
-  private static Double finite(double v) {
-    return Double.isFinite(v) ? v : null;
-  }
-
-  /** Indented UTF-8 JSON. */
   /**
    * The value with every NaN or infinite number, at any depth, replaced by null: JSON has no
    * such numbers (Jackson would write them as strings), and the contract says an undefined
@@ -163,6 +158,7 @@ final class SummaryJson {
     return v;
   }
 
+  /** Indented UTF-8 JSON, every undefined number written as null ({@link #jsonSafe}). */
   static byte[] encode(Map<String, Object> summary) {
     try {
       return MAPPER.writeValueAsBytes(jsonSafe(summary));

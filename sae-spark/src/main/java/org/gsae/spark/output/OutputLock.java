@@ -90,7 +90,7 @@ public final class OutputLock implements AutoCloseable {
   }
 
   /** The lock file of an output directory. */
-  public static Path lockFile(Path out) {
+  static Path lockFile(Path out) {
     return new Path(out.getParent(), "." + out.getName() + ".gsae-lock");
   }
 
@@ -101,7 +101,7 @@ public final class OutputLock implements AutoCloseable {
    * @throws org.gsae.core.error.GsaeException USAGE naming the owner when another live run holds
    *     it; IO when the lock cannot be written
    */
-  public static OutputLock acquire(FileSystem fs, Path out, String key) {
+  static OutputLock acquire(FileSystem fs, Path out, String key) {
     Path lock = lockFile(out);
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
@@ -115,7 +115,7 @@ public final class OutputLock implements AutoCloseable {
       } catch (FileAlreadyExistsException e) {
         takeOverIfStale(fs, lock, out, key);
       } catch (IOException e) {
-        if (exists(fs, lock)) {
+        if (HadoopFiles.exists(fs, lock)) {
           takeOverIfStale(fs, lock, out, key);
         } else {
           throw Errors.io("creating the run lock " + lock.getName(), lock.toString(), e);
@@ -158,14 +158,6 @@ public final class OutputLock implements AutoCloseable {
       // gone already
     } catch (IOException e) {
       throw Errors.io("removing a stale run lock", lock.toString(), e);
-    }
-  }
-
-  private static boolean exists(FileSystem fs, Path p) {
-    try {
-      return fs.exists(p);
-    } catch (IOException e) {
-      return false;
     }
   }
 

@@ -93,16 +93,17 @@ public final class TrainingRun {
   private TrainingReport runOwning(Configuration conf, Path ckptRoot, Path metricsPath,
       Path modelPath) {
     ActivationStore store = ActivationStore.open(spark, spec.input());
-    if (spec.storeCheck() != null) {
-      try {
+    PackedStore packed;
+    try {
+      if (spec.storeCheck() != null) {
         spec.storeCheck().accept(store);
-      } catch (RuntimeException e) {
-        store.close();
-        throw e;
       }
+      packed = TaskFailures.rethrowing(() -> store.pack(
+          PackOptions.defaults().withPartitions(spec.partitions())));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
     }
-    PackedStore packed = TaskFailures.rethrowing(() -> store.pack(
-        PackOptions.defaults().withPartitions(spec.partitions())));
     try {
       int dIn = packed.dIn();
       Optional<Checkpoint> resume = CheckpointIO.latestComplete(ckptRoot, conf);
