@@ -14,6 +14,7 @@ import org.gsae.core.train.LrSchedule;
 import org.gsae.core.train.TrainConfig;
 import org.gsae.spark.store.InputConfig;
 import org.gsae.spark.store.OnInvalid;
+import org.gsae.spark.train.WindowSettings;
 
 /**
  * Turns a resolved config into a {@link JobConfig}, collecting every problem: unknown keys
@@ -41,6 +42,8 @@ final class ConfigAssembler {
     InputConfig input = build(() -> new InputConfig(pathOrMissing("input.path"),
         (String) value("input.column"),
         OnInvalid.valueOf(upper(value("input.on_invalid"))), (String) value("input.cache_level")));
+    WindowSettings window = build(() -> new WindowSettings(lng("input.window_bytes"),
+        integer("input.prefetch_windows")));
     OutputConfig output = build(() -> new OutputConfig(pathOrMissing("output.path")));
     Variant variant = Variant.valueOf(upper(value("model.variant")));
     ModelConfig model = build(() -> new ModelConfig((Integer) value("model.d_sae"),
@@ -65,7 +68,7 @@ final class ConfigAssembler {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new JobConfig(input, output, model, train, spark, analyze);
+    return new JobConfig(input, window, output, model, train, spark, analyze);
   }
 
   private void checkUnknownKeys() {

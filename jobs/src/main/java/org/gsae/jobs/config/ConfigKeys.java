@@ -1,6 +1,7 @@
 package org.gsae.jobs.config;
 
 import static org.gsae.jobs.config.KeySpec.Kind.BOOLEAN;
+import static org.gsae.jobs.config.KeySpec.Kind.BYTES;
 import static org.gsae.jobs.config.KeySpec.Kind.DOUBLE;
 import static org.gsae.jobs.config.KeySpec.Kind.ENUM;
 import static org.gsae.jobs.config.KeySpec.Kind.INT;
@@ -22,6 +23,7 @@ import org.gsae.jobs.config.KeySpec.Kind;
 import org.gsae.spark.store.InputConfig;
 import org.gsae.spark.store.OnInvalid;
 import org.gsae.spark.store.StorageLevels;
+import org.gsae.spark.train.WindowSettings;
 
 /**
  * The one list of accepted job-config keys (docs/architecture.md §5), with defaults taken from the
@@ -64,6 +66,9 @@ public final class ConfigKeys {
         c -> word(c.input().onInvalid()));
     addEnum(k, "input.cache_level", StorageLevels.NAMES, InputConfig.DEFAULT_STORAGE_LEVEL,
         c -> c.input().storageLevel().toUpperCase(Locale.ROOT));
+    WindowSettings w = WindowSettings.defaults();
+    add(k, "input.window_bytes", BYTES, w.bytes(), false, c -> c.window().bytes());
+    add(k, "input.prefetch_windows", INT, w.prefetch(), false, c -> c.window().prefetch());
     add(k, "output.path", STRING, null, true, c -> c.output().path());
     add(k, "model.d_sae", INT, null, false, c -> c.model().dSae());
     add(k, "model.expansion_factor", DOUBLE, null, false, c -> c.model().expansionFactor());

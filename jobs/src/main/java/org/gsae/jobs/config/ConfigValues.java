@@ -54,6 +54,14 @@ final class ConfigValues {
         yield n.doubleValue();
       }
       case BOOLEAN -> bool(spec, v, problems);
+      case BYTES -> {
+        try {
+          yield c.getBytes(spec.key());
+        } catch (com.typesafe.config.ConfigException e) {
+          problems.add(wrongType(spec, v, null));
+          yield null;
+        }
+      }
       case ENUM -> oneOf(spec, c.getString(spec.key()), v, problems);
     };
   }

@@ -8,24 +8,29 @@ import java.util.Objects;
 import org.gsae.core.error.ConfigException;
 import org.gsae.core.train.TrainConfig;
 import org.gsae.spark.store.InputConfig;
+import org.gsae.spark.train.WindowSettings;
 
 /**
  * Everything a {@code train} job needs, validated: built by {@link ConfigLoader} from a config
  * file and {@code --set} overrides before any SparkSession exists.
  *
  * @param input   the activation store ({@code input.*})
+ * @param window  how training reads the store in windows ({@code input.window_bytes},
+ *                {@code input.prefetch_windows})
  * @param output  where results go ({@code output.*})
  * @param model   the dictionary ({@code model.*})
  * @param train   optimisation hyperparameters ({@code train.*}; its variant is {@code model.variant})
  * @param spark   partitions and fallback master ({@code spark.*})
  * @param analyze the analysis after training ({@code analyze.*})
  */
-public record JobConfig(InputConfig input, OutputConfig output, ModelConfig model,
+public record JobConfig(InputConfig input, WindowSettings window, OutputConfig output,
+    ModelConfig model,
     TrainConfig train, SparkSettings spark, AnalyzeSettings analyze)
     implements Serializable {
 
   public JobConfig {
     Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(window, "window");
     Objects.requireNonNull(output, "output");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(train, "train");
@@ -43,7 +48,8 @@ public record JobConfig(InputConfig input, OutputConfig output, ModelConfig mode
 
   /** All defaults, for the given input and output paths. */
   public static JobConfig defaults(String inputPath, String outputPath) {
-    return new JobConfig(InputConfig.of(inputPath), new OutputConfig(outputPath),
+    return new JobConfig(InputConfig.of(inputPath), WindowSettings.defaults(),
+        new OutputConfig(outputPath),
         ModelConfig.defaults(), TrainConfig.defaults(), SparkSettings.defaults(),
         AnalyzeSettings.defaults());
   }

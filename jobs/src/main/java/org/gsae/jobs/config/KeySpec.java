@@ -25,6 +25,7 @@ public record KeySpec(String key, Kind kind, Object defaultValue, boolean requir
     STRING("a string"),
     INT("an integer"),
     LONG("an integer"),
+    BYTES("a size in bytes (a whole number, or with a unit: 512m, 4g)"),
     DOUBLE("a number"),
     BOOLEAN("a boolean (true or false)"),
     ENUM("one of the listed words");

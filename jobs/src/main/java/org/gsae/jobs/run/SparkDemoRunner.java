@@ -16,6 +16,7 @@ import org.gsae.spark.demo.DemoReport;
 import org.gsae.spark.demo.DemoRun;
 import org.gsae.spark.demo.DemoSpec;
 import org.gsae.spark.store.InputConfig;
+import org.gsae.spark.train.WindowSettings;
 
 /** The production {@code demo}: synthetic store, training on local Spark, recovery report. */
 final class SparkDemoRunner implements DemoRunner {
@@ -44,7 +45,8 @@ final class SparkDemoRunner implements DemoRunner {
    * {@code cfg.json} reads like any other (plus {@code demo: true}).
    */
   static Map<String, Object> provenanceConfig(DemoSpec spec) {
-    JobConfig as = new JobConfig(InputConfig.of(spec.storePath()), new OutputConfig(spec.runPath()),
+    JobConfig as = new JobConfig(InputConfig.of(spec.storePath()), WindowSettings.defaults(),
+        new OutputConfig(spec.runPath()),
         new ModelConfig(spec.dSae(), null, null, spec.train().variant()), spec.train(),
         SparkSettings.defaults(), new AnalyzeSettings(false, AnalyzeSettings.defaults().topK(),
             AnalyzeSettings.defaults().batchSize()));

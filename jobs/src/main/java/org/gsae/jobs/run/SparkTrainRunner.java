@@ -32,7 +32,7 @@ final class SparkTrainRunner implements TrainRunner {
       // With model.init_from and no width of its own, the run takes the model's width.
       IntUnaryOperator width = cfg.model().initFromPath().isPresent() && !cfg.model().widthSet()
           ? null : cfg.model()::dSae;
-      TrainingSpec spec = new TrainingSpec(cfg.input(), cfg.output().path(), width,
+      TrainingSpec spec = new TrainingSpec(cfg.input(), cfg.window(), cfg.output().path(), width,
           cfg.model().initFromPath().orElse(null), cfg.train(), cfg.spark().partitions(),
           cfg.asKeyValues(), cfg.analyze().afterTrain() ? AnalysisRun::checkStore : null);
       TrainingReport r = new TrainingRun(spark, spec, null).run();
@@ -73,6 +73,7 @@ final class SparkTrainRunner implements TrainRunner {
   static Report trainingReport(Report base, TrainingReport r) {
     Report out = base
         .with("store", r.rows() + " rows, d_in=" + r.dIn() + ", " + r.partitions() + " partitions"
+            + (r.windows() > 1 ? ", read in " + r.windows() + " windows" : "")
             + (r.skippedRows() > 0 ? ", " + r.skippedRows() + " invalid rows skipped" : ""))
         .with("model", "d_sae=" + r.dSae())
         .with("steps", r.stepsRun() + " run" + (r.resumedAtStep() > 0 ? " (resumed at step "
@@ -83,7 +84,8 @@ final class SparkTrainRunner implements TrainRunner {
           m.mse(), m.l1(), m.aux())).with("final L0", String.format("%.2f", m.l0()));
     }
     return out.with("throughput", String.format("%.0f tokens/s over %.1f s", r.tokensPerSecond(),
-            r.wallSeconds()))
+            r.wallSeconds()) + (r.windows() > 1 ? String.format(" (%.1f s waiting for windows)",
+                r.waitSeconds()) : ""))
         .with("model dir", r.modelPath())
         .with("metrics", r.metricsPath());
   }

@@ -73,12 +73,12 @@ public final class SparkStepBenchmark {
         .persist(StorageLevel.MEMORY_ONLY());
     rdd.count();
     StepBenchmark.CoreSteps core = new StepBenchmark.CoreSteps(s);
-    DistributedTrainer dist = new DistributedTrainer(jsc, rdd, counts,
+    DistributedTrainer dist = new DistributedTrainer(jsc,
         StepBenchmark.trainer(s, StepBenchmark.batch(s)));
     try {
       for (int i = 0; i < s.warmup(); i++) {
         core.step();
-        sparkStep(dist);
+        sparkStep(dist, rdd, counts);
       }
       double[] before = dist.phaseSeconds();
       double[] coreSecs = new double[s.steps()];
@@ -90,7 +90,7 @@ public final class SparkStepBenchmark {
         coreSecs[i] = core.step();
         coreL0 += core.lastL0() / s.steps();
         long t0 = System.nanoTime();
-        l0 += sparkStep(dist) / s.steps();
+        l0 += sparkStep(dist, rdd, counts) / s.steps();
         sparkSecs[i] = (System.nanoTime() - t0) / 1e9;
         ratios[i] = coreSecs[i] / sparkSecs[i];
       }
@@ -111,9 +111,9 @@ public final class SparkStepBenchmark {
     }
   }
 
-  private static double sparkStep(DistributedTrainer dist) {
+  private static double sparkStep(DistributedTrainer dist, JavaRDD<RowBlock> rdd, long[] counts) {
     Backend.setBlasThreads(1);   // one BLAS thread per task, as the setup prescribes
-    return dist.step().l0();
+    return dist.step(rdd, counts).l0();
   }
 
   private static BenchResult result(String what, BenchSpec s, double[] secs, double l0) {

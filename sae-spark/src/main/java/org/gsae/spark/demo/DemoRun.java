@@ -17,6 +17,7 @@ import org.gsae.spark.store.InputConfig;
 import org.gsae.spark.train.TrainingReport;
 import org.gsae.spark.train.TrainingRun;
 import org.gsae.spark.train.TrainingSpec;
+import org.gsae.spark.train.WindowSettings;
 
 /**
  * The embedded default: generate a synthetic store with known ground truth, train on it with
@@ -52,7 +53,7 @@ public final class DemoRun {
     } catch (IOException e) {
       throw Errors.io("clearing the previous demo run", run.toString(), e);
     }
-    TrainingSpec ts = new TrainingSpec(InputConfig.of(store), run.toString(), dIn -> spec.dSae(), null,
+    TrainingSpec ts = new TrainingSpec(InputConfig.of(store), WindowSettings.defaults(), run.toString(), dIn -> spec.dSae(), null,
         spec.train(), 0, config, null);
     TrainingReport tr = new TrainingRun(spark, ts, null).run();
 

@@ -52,15 +52,17 @@ public final class ActivationStore implements AutoCloseable {
   private final FileTable files;
   private final StructType schema;
   private final ActivationType activationType;
+  private final long[] fileBytes;
   private final Broadcast<FileTable> filesBroadcast;
   private Dataset<Row> withRowIds;
 
   private ActivationStore(SparkSession spark, InputConfig config, OptionalInt expectedDIn,
-      FileTable files, StructType schema, ActivationType activationType) {
+      FileTable files, long[] fileBytes, StructType schema, ActivationType activationType) {
     this.spark = spark;
     this.config = config;
     this.expectedDIn = expectedDIn;
     this.files = files;
+    this.fileBytes = fileBytes;
     this.schema = schema;
     this.activationType = activationType;
     this.filesBroadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(files);
@@ -93,9 +95,11 @@ public final class ActivationStore implements AutoCloseable {
     ActivationType type = checkColumns(schema, config, footers.get(0).path());
     List<String> paths = new ArrayList<>();
     long[] rows = new long[footers.size()];
+    long[] bytes = new long[footers.size()];
     for (int i = 0; i < rows.length; i++) {
       paths.add(footers.get(i).path());
       rows[i] = footers.get(i).rows();
+      bytes[i] = footers.get(i).bytes();
     }
     FileTable table = new FileTable(paths, rows);
     if (table.totalRows() == 0) {
@@ -103,7 +107,7 @@ public final class ActivationStore implements AutoCloseable {
           + " Parquet file(s), all empty)", config.path(),
           "point input.path at the data; check that the job writing it produced rows");
     }
-    return new ActivationStore(spark, config, expectedDIn, table, schema, type);
+    return new ActivationStore(spark, config, expectedDIn, table, bytes, schema, type);
   }
 
   private static ActivationType checkColumns(StructType schema, InputConfig config, String file) {
@@ -150,6 +154,20 @@ public final class ActivationStore implements AutoCloseable {
     return files;
   }
 
+  /** The store's size on storage: the files' total length in bytes. */
+  public long totalBytes() {
+    long sum = 0;
+    for (long b : fileBytes) {
+      sum += b;
+    }
+    return sum;
+  }
+
+  /** The store cut into windows of at most {@code budget} bytes of files ({@link StoreWindow#cut}). */
+  public List<StoreWindow> windows(long budget) {
+    return StoreWindow.cut(files, fileBytes, budget);
+  }
+
   /** Rows in the store, valid or not (from the Parquet footers). */
   public long totalRows() {
     return files.totalRows();
@@ -184,25 +202,30 @@ public final class ActivationStore implements AutoCloseable {
    */
   public synchronized Dataset<Row> withRowIds() {
     if (withRowIds == null) {
-      String[] paths = new String[files.files()];
-      for (int i = 0; i < paths.length; i++) {
-        paths[i] = files.path(i);
-      }
-      Dataset<Row> raw = spark.read().schema(schema).parquet(paths);
-      UserDefinedFunction rowIdOf = functions.udf(new RowIdFunction(filesBroadcast),
-          DataTypes.LongType).asNonNullable();
-      Column filePath = functions.col("_metadata.file_path");
-      Column rowIndex = functions.col("_metadata.row_index");
-      List<Column> columns = new ArrayList<>();
-      for (StructField f : schema.fields()) {
-        columns.add(column(f.name()));
-      }
-      columns.add(rowIdOf.apply(filePath, rowIndex).as(ROW_ID));
-      columns.add(filePath.as(SOURCE_FILE));
-      columns.add(rowIndex.as(SOURCE_ROW));
-      withRowIds = raw.select(columns.toArray(new Column[0]));
+      withRowIds = withRowIds(0, files.files());
     }
     return withRowIds;
+  }
+
+  /** {@link #withRowIds()} of files {@code [first, end)} only. */
+  private Dataset<Row> withRowIds(int first, int end) {
+    String[] paths = new String[end - first];
+    for (int i = 0; i < paths.length; i++) {
+      paths[i] = files.path(first + i);
+    }
+    Dataset<Row> raw = spark.read().schema(schema).parquet(paths);
+    UserDefinedFunction rowIdOf = functions.udf(new RowIdFunction(filesBroadcast),
+        DataTypes.LongType).asNonNullable();
+    Column filePath = functions.col("_metadata.file_path");
+    Column rowIndex = functions.col("_metadata.row_index");
+    List<Column> columns = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      columns.add(column(f.name()));
+    }
+    columns.add(rowIdOf.apply(filePath, rowIndex).as(ROW_ID));
+    columns.add(filePath.as(SOURCE_FILE));
+    columns.add(rowIndex.as(SOURCE_ROW));
+    return raw.select(columns.toArray(new Column[0]));
   }
 
   /**
@@ -215,8 +238,37 @@ public final class ActivationStore implements AutoCloseable {
    */
   public PackedStore pack(PackOptions options) {
     Dataset<Row> source = withRowIds().select(functions.col(ROW_ID), column(config.column()));
-    return Packer.pack(source, config, activationType, expectedDIn.orElse(0), filesBroadcast,
-        options);
+    return Packer.pack(source, config, activationType, expectedDIn.orElse(0), MODEL_WIDTH,
+        filesBroadcast, options, 0, files.totalRows(), false);
+  }
+
+  /**
+   * Validates and packs the rows of one window, as {@link #pack} does the store's: reads only
+   * the window's files. A window with no valid row gives an empty {@link PackedStore}.
+   *
+   * @param width       the width rows must have: the model's {@code d_in}, or the width
+   *                    learnt from an earlier window, or 0 to learn it from this window's
+   *                    first valid row
+   * @param widthSource where {@code width} comes from, for messages (see
+   *                    {@link PackedStore#widthSource()}); ignored when {@code width} is 0
+   */
+  public PackedStore pack(PackOptions options, StoreWindow window, int width, String widthSource) {
+    if (width == 0 && expectedDIn.isPresent()) {
+      width = expectedDIn.getAsInt();
+      widthSource = MODEL_WIDTH;
+    }
+    Dataset<Row> source = withRowIds(window.firstFile(), window.endFile())
+        .select(functions.col(ROW_ID), column(config.column()));
+    return Packer.pack(source, config, activationType, width, widthSource, filesBroadcast,
+        options, window.firstRow(), window.rows(), true);
+  }
+
+  /** How the model's width is named in messages. */
+  static final String MODEL_WIDTH = "(d_in of the model)";
+
+  /** The error for a store in which no row is valid ({@code input.on_invalid = skip} dropped all). */
+  public RuntimeException noValidRow() {
+    return Packer.noValidRow(config);
   }
 
   /** A column reference that takes the name literally (dots, spaces, backticks). */

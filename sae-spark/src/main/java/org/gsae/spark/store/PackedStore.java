@@ -17,15 +17,17 @@ import org.gsae.core.error.Errors;
 public final class PackedStore implements AutoCloseable {
   private final JavaRDD<RowBlock> blocks;
   private final int dIn;
+  private final String widthSource;
   private final long[] partitionRows;
   private final long validRows;
   private final long totalRows;
   private final int blockRows;
 
-  PackedStore(JavaRDD<RowBlock> blocks, int dIn, long[] partitionRows, long totalRows,
-      int blockRows) {
+  PackedStore(JavaRDD<RowBlock> blocks, int dIn, String widthSource, long[] partitionRows,
+      long totalRows, int blockRows) {
     this.blocks = blocks;
     this.dIn = dIn;
+    this.widthSource = widthSource;
     this.partitionRows = partitionRows.clone();
     long sum = 0;
     for (long n : partitionRows) {
@@ -44,6 +46,14 @@ public final class PackedStore implements AutoCloseable {
   /** Row width {@code d_in}: the model's when given, else the first valid row's. */
   public int dIn() {
     return dIn;
+  }
+
+  /**
+   * Where {@link #dIn()} comes from, for messages: "(d_in of the model)" or "like the first
+   * valid row (row R of FILE, row_id ID)"; empty when no row was valid and no width was given.
+   */
+  public String widthSource() {
+    return widthSource;
   }
 
   /** Rows that passed validation (the rows in the blocks). */

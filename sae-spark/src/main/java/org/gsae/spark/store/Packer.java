@@ -26,6 +26,9 @@ import scala.Tuple2;
  * <p>Jobs: with no model {@code d_in}, a first job runs the scan and reads the first
  * non-empty partition to learn the first valid row's width; then one job builds, persists
  * and counts the blocks (reusing the scan's shuffle output).
+ *
+ * <p>The source is the whole store or one {@link StoreWindow}: {@code row_id}s
+ * {@code [firstRow, firstRow + rows)}.
  */
 final class Packer {
   private static final Logger LOG = LoggerFactory.getLogger(Packer.class);
@@ -33,37 +36,51 @@ final class Packer {
   private Packer() {}
 
   /**
-   * @param source        {@code [row_id long, activation]} of every row of the store
-   * @param expectedWidth the model's {@code d_in}, or 0 when unknown
+   * @param source        {@code [row_id long, activation]} of every row of the store, or of
+   *                      the window
+   * @param expectedWidth the model's {@code d_in} (or the width of an earlier window), or 0
+   *                      when unknown
+   * @param widthSource   where {@code expectedWidth} comes from, for messages
+   * @param firstRow      the first {@code row_id} of the source
+   * @param rows          rows of the source, valid or not
+   * @param allowEmpty    return an empty {@link PackedStore} (width 0 when unknown) instead
+   *                      of failing when no row is valid: one window may be empty
    */
   static PackedStore pack(Dataset<Row> source, InputConfig config, ActivationType type,
-      int expectedWidth, Broadcast<FileTable> files, PackOptions options) {
+      int expectedWidth, String widthSource, Broadcast<FileTable> files, PackOptions options,
+      long firstRow, long rows, boolean allowEmpty) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(source.sparkSession().sparkContext());
     FileTable table = files.value();
     JavaRDD<InternalRow> scan = source.queryExecution().toRdd().toJavaRDD();
     int partitions = options.partitions() > 0 ? options.partitions()
         : Math.max(1, scan.getNumPartitions());
-    RowIdRangePartitioner ranges = new RowIdRangePartitioner(table.totalRows(), partitions);
+    if (rows == 0 && allowEmpty) {
+      return empty(jsc, expectedWidth, partitions, options);
+    }
+    RowIdRangePartitioner ranges = new RowIdRangePartitioner(firstRow, rows, partitions);
     LongAccumulator skipped = jsc.sc().longAccumulator("gsae: invalid rows skipped");
     InvalidRows invalid = new InvalidRows(config.onInvalid(), files, skipped);
 
     JavaPairRDD<Long, RowBlock> sorted = scan
         .mapPartitionsToPair(new ScanChunker(type, config.column(), invalid, ranges,
-            expectedWidth, options.blockRows()))
+            expectedWidth, widthSource, options.blockRows()))
         .repartitionAndSortWithinPartitions(ranges);
 
     jsc.setJobDescription("gsae: read and validate activation store " + config.path());
     JavaRDD<RowBlock> blocks = null;
     try {
       int dIn = expectedWidth;
-      String widthSource = "(d_in of the model)";
+      String width = widthSource;
       if (dIn == 0) {
         long[] first = firstValidRow(sorted, partitions);
         if (first == null) {
+          if (allowEmpty) {
+            return empty(jsc, 0, partitions, options);
+          }
           throw noValidRow(config);
         }
         dIn = (int) first[1];
-        widthSource = "like the first valid row (" + table.describeRow(first[0]) + ")";
+        width = firstRowWidth(table, first[0]);
       }
       if ((long) options.blockRows() * dIn > Integer.MAX_VALUE - 16) {
         throw Errors.usage("a block of " + options.blockRows() + " rows of width " + dIn
@@ -71,7 +88,7 @@ final class Packer {
             "use fewer rows per block");
       }
       blocks = sorted.mapPartitions(
-          new BlockAssembler(config.column(), invalid, dIn, widthSource, options.blockRows()), true);
+          new BlockAssembler(config.column(), invalid, dIn, width, options.blockRows()), true);
       blocks.setName("gsae row blocks of " + config.path());
       StorageLevel level = StorageLevels.parse(config.storageLevel());
       if (!level.equals(StorageLevel.NONE())) {
@@ -82,13 +99,13 @@ final class Packer {
       List<Long> counts = TaskFailures.rethrowing(
           () -> counted.mapPartitions(Packer::countRows, true).collect());
       long[] partitionRows = counts.stream().mapToLong(Long::longValue).toArray();
-      if (counts.stream().mapToLong(Long::longValue).sum() == 0) {
+      if (counts.stream().mapToLong(Long::longValue).sum() == 0 && !allowEmpty) {
         throw noValidRow(config);
       }
-      PackedStore packed = new PackedStore(blocks, dIn, partitionRows, table.totalRows(),
+      PackedStore packed = new PackedStore(blocks, dIn, width, partitionRows, rows,
           options.blockRows());
-      LOG.info("Packed {} valid rows (d_in {}) of {} files into {} partitions; skipped {} "
-          + "invalid rows (accumulator: {})", packed.validRows(), dIn, table.files(),
+      LOG.info("Packed {} valid rows (d_in {}) of row_ids [{}, {}) into {} partitions; skipped {} "
+          + "invalid rows (accumulator: {})", packed.validRows(), dIn, firstRow, firstRow + rows,
           partitions, packed.skippedRows(), skipped.value());
       return packed;
     } catch (Exception e) { // includes SparkException, thrown undeclared by Scala code
@@ -124,7 +141,18 @@ final class Packer {
     return null;
   }
 
-  private static RuntimeException noValidRow(InputConfig config) {
+  /** How a width learnt from the data is named in messages. */
+  static String firstRowWidth(FileTable table, long rowId) {
+    return "like the first valid row (" + table.describeRow(rowId) + ")";
+  }
+
+  private static PackedStore empty(JavaSparkContext jsc, int dIn, int partitions,
+      PackOptions options) {
+    return new PackedStore(jsc.parallelize(List.<RowBlock>of(), partitions), dIn, "",
+        new long[partitions], 0, options.blockRows());
+  }
+
+  static RuntimeException noValidRow(InputConfig config) {
     return Errors.invalidInput("the activation store has no valid row: input.on_invalid = skip "
         + "dropped every row of column '" + config.column() + "' (null, empty, NaN/infinite "
         + "values or the wrong width)", config.path(),

@@ -3,20 +3,28 @@ package org.gsae.spark.store;
 import org.apache.spark.Partitioner;
 
 /**
- * Splits {@code row_id}s {@code [0, totalRows)} into {@code partitions} contiguous ranges of
+ * Splits {@code row_id}s {@code [F, F + totalRows)} into {@code partitions} contiguous ranges of
  * near-equal size (exact bounds, no sampling): partition {@code p} holds
- * {@code [floor(T p / N), floor(T (p+1) / N))}, so partition order is {@code row_id} order.
+ * {@code [F + floor(T p / N), F + floor(T (p+1) / N))}, so partition order is {@code row_id}
+ * order. {@code F} is 0 for a whole store and a window's first row for a window.
  */
 final class RowIdRangePartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;
 
+  private final long firstRow;
   private final long totalRows;
   private final int partitions;
 
   RowIdRangePartitioner(long totalRows, int partitions) {
-    if (totalRows < 0 || partitions < 1) {
-      throw new IllegalArgumentException("totalRows=" + totalRows + ", partitions=" + partitions);
+    this(0, totalRows, partitions);
+  }
+
+  RowIdRangePartitioner(long firstRow, long totalRows, int partitions) {
+    if (firstRow < 0 || totalRows < 0 || partitions < 1) {
+      throw new IllegalArgumentException("firstRow=" + firstRow + ", totalRows=" + totalRows
+          + ", partitions=" + partitions);
     }
+    this.firstRow = firstRow;
     this.totalRows = totalRows;
     this.partitions = partitions;
   }
@@ -31,7 +39,7 @@ final class RowIdRangePartitioner extends Partitioner {
     // floor(T p / N) without overflowing T * p.
     long q = totalRows / partitions;
     long r = totalRows % partitions;
-    return q * p + r * p / partitions;
+    return firstRow + q * p + r * p / partitions;
   }
 
   /** One past the last {@code row_id} of partition {@code p}. */
@@ -43,8 +51,9 @@ final class RowIdRangePartitioner extends Partitioner {
   @Override
   public int getPartition(Object key) {
     long rowId = (Long) key;
-    if (rowId < 0 || rowId >= totalRows) {
-      throw new IllegalArgumentException("row_id " + rowId + " outside [0, " + totalRows + ")");
+    if (rowId < firstRow || rowId - firstRow >= totalRows) {
+      throw new IllegalArgumentException("row_id " + rowId + " outside [" + firstRow + ", "
+          + (firstRow + totalRows) + ")");
     }
     int lo = 0;
     int hi = partitions - 1;
@@ -61,12 +70,12 @@ final class RowIdRangePartitioner extends Partitioner {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RowIdRangePartitioner p && p.totalRows == totalRows
-        && p.partitions == partitions;
+    return o instanceof RowIdRangePartitioner p && p.firstRow == firstRow
+        && p.totalRows == totalRows && p.partitions == partitions;
   }
 
   @Override
   public int hashCode() {
-    return Long.hashCode(totalRows) * 31 + partitions;
+    return (Long.hashCode(firstRow) * 31 + Long.hashCode(totalRows)) * 31 + partitions;
   }
 }

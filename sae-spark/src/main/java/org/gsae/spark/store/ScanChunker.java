@@ -25,20 +25,24 @@ final class ScanChunker implements PairFlatMapFunction<Iterator<InternalRow>, Lo
   private final InvalidRows invalid;
   private final RowIdRangePartitioner partitioner;
   private final int expectedWidth;
+  private final String widthSource;
   private final int chunkRows;
 
   /**
-   * @param expectedWidth the model's {@code d_in}, checked here, or 0 when unknown (then the
-   *                      width is checked after the shuffle, see {@link BlockAssembler})
+   * @param expectedWidth the model's {@code d_in} (or the width learnt from an earlier window),
+   *                      checked here, or 0 when unknown (then the width is checked after the
+   *                      shuffle, see {@link BlockAssembler})
+   * @param widthSource   where {@code expectedWidth} comes from, for messages
    * @param chunkRows     most rows per chunk (the block size)
    */
   ScanChunker(ActivationType type, String column, InvalidRows invalid,
-      RowIdRangePartitioner partitioner, int expectedWidth, int chunkRows) {
+      RowIdRangePartitioner partitioner, int expectedWidth, String widthSource, int chunkRows) {
     this.type = type;
     this.column = column;
     this.invalid = invalid;
     this.partitioner = partitioner;
     this.expectedWidth = expectedWidth;
+    this.widthSource = widthSource;
     this.chunkRows = chunkRows;
   }
 
@@ -92,7 +96,7 @@ final class ScanChunker implements PairFlatMapFunction<Iterator<InternalRow>, Lo
           invalid.reject(rowId, 1, decoder.problem());
         } else if (expectedWidth > 0 && values.length != expectedWidth) {
           invalid.reject(rowId, 1, "column '" + column + "' has " + values.length
-              + " values, expected " + expectedWidth + " (d_in of the model)");
+              + " values, expected " + expectedWidth + " " + widthSource);
         } else {
           if (current != null && (current.dIn() != values.length || current.isFull())) {
             out = close(); // cannot also have closed above: that left current null

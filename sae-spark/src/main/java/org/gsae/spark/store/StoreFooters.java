@@ -35,7 +35,7 @@ final class StoreFooters {
   private static final int THREADS = 8;
 
   /** One file's footer facts; {@code path} in {@link org.apache.hadoop.fs.Path#toString()} form. */
-  record FileFooter(String path, long rows, StructType schema) {}
+  record FileFooter(String path, long rows, long bytes, StructType schema) {}
 
   private StoreFooters() {}
 
@@ -102,7 +102,7 @@ final class StoreFooters {
     }
     StructType schema = ParquetFileFormat.readSchemaFromFooter(
         new Footer(file.getPath(), footer), converter);
-    return new FileFooter(path, rows, schema);
+    return new FileFooter(path, rows, file.getLen(), schema);
   }
 
   /**

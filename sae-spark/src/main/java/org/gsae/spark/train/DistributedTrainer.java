@@ -1,5 +1,6 @@
 package org.gsae.spark.train;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,7 +20,8 @@ import org.gsae.spark.results.OrderedResults;
 import org.gsae.spark.store.RowBlock;
 
 /**
- * Synchronous data-parallel training (docs/architecture.md §6): each step broadcasts the parameters
+ * Synchronous data-parallel training (docs/architecture.md §6): each step ({@link StepRows}: the
+ * step's rows and the blocks that hold them) broadcasts the parameters
  * (large ones in two halves, written on two threads), every partition sums the loss and
  * gradient over its share of the global batch ({@link StepTask}), the driver reads the
  * per-partition sums from the executors' block managers and merges them <em>in partition order</em>
@@ -36,10 +38,7 @@ import org.gsae.spark.store.RowBlock;
  */
 public final class DistributedTrainer {
   private final JavaSparkContext sc;
-  private final JavaRDD<RowBlock> blocks;
-  private final long[] offsets;
   private final SaeTrainer trainer;
-  private final BatchPlan plan;
   private final double[] phaseSeconds = new double[3];
 
   /** The class of the object each step broadcasts (for serializer registration). */
@@ -57,40 +56,35 @@ public final class DistributedTrainer {
       List.of("broadcast", "partition tasks + ordered transfer and merge", "driver update");
 
   /**
-   * @param sc                 Spark context
-   * @param blocks             packed rows; partition p holds global positions
+   * @param sc      Spark context
+   * @param trainer driver-side state: the model, optimiser, step counter, config
+   */
+  public DistributedTrainer(JavaSparkContext sc, SaeTrainer trainer) {
+    this.sc = sc;
+    this.trainer = trainer;
+  }
+
+  /**
+   * Runs one step (the trainer's next) on all the rows of a packed store, drawn by
+   * {@link BatchPlan}: the rows the local {@link SaeTrainer} would take.
+   *
+   * @param blocks             packed rows; partition p holds positions
    *                           [sum(counts[0..p)), sum(counts[0..p]))
    * @param partitionRowCounts valid rows per partition, in partition order
-   * @param trainer            driver-side state: the model, optimiser, step counter, config
    */
-  public DistributedTrainer(JavaSparkContext sc, JavaRDD<RowBlock> blocks, long[] partitionRowCounts,
-      SaeTrainer trainer) {
-    if (partitionRowCounts.length != blocks.getNumPartitions()) {
-      throw new IllegalArgumentException(partitionRowCounts.length + " row counts for "
-          + blocks.getNumPartitions() + " partitions");
-    }
-    this.sc = sc;
-    this.blocks = blocks;
-    this.trainer = trainer;
-    this.offsets = new long[partitionRowCounts.length + 1];
-    for (int p = 0; p < partitionRowCounts.length; p++) {
-      offsets[p + 1] = offsets[p] + partitionRowCounts[p];
-    }
+  public StepMetrics step(JavaRDD<RowBlock> blocks, long[] partitionRowCounts) {
+    long rows = Arrays.stream(partitionRowCounts).sum();
     TrainConfig c = trainer.config();
-    this.plan = new BatchPlan(offsets[offsets.length - 1], c.batchSize(), c.seed(), c.shuffle());
+    BatchPlan plan = new BatchPlan(rows, c.batchSize(), c.seed(), c.shuffle());
+    return step(StepRows.of(blocks, partitionRowCounts, plan.indices(trainer.step())));
   }
 
-  /** Total rows the batches are drawn from. */
-  public long rows() {
-    return offsets[offsets.length - 1];
-  }
-
-  /** Runs one step (the trainer's next) and returns its metrics. */
-  public StepMetrics step() {
+  /** Runs one step (the trainer's next) on the given rows and returns its metrics. */
+  StepMetrics step(StepRows rows) {
     long t = trainer.step();
     double lambda = trainer.lambdaAt(t);
     StepTask.Payload[] payload = StepTask.Payload.split(trainer.model().parameters(),
-        plan.indices(t), lambda);
+        rows.positions(), lambda);
     long t0 = System.nanoTime();
     // A broadcast serialises its value into torrent pieces on the thread that creates it, and
     // the executors are idle until it exists: a second half is written on a second thread.
@@ -106,9 +100,9 @@ public final class DistributedTrainer {
       sc.setJobDescription("train step " + (t + 1) + "/" + trainer.config().steps());
       int dIn = trainer.model().dInput();
       int dSae = trainer.model().dHidden();
-      JavaRDD<GradientAccumulator> parts = blocks.mapPartitionsWithIndex(
-          new StepTask(tail == null ? List.of(head) : List.of(head, tail), offsets, dIn, dSae,
-              trainer.loss(), trainer.chunkRows()), true);
+      JavaRDD<GradientAccumulator> parts = rows.blocks().mapPartitionsWithIndex(
+          new StepTask(tail == null ? List.of(head) : List.of(head, tail), rows.partitionOffsets(),
+              dIn, dSae, trainer.loss(), trainer.chunkRows()), true);
       GradientAccumulator total = new GradientAccumulator(dIn, dSae);
       // Fixed order: partition 0, 1, ...; merge copies, as a partition's gradient may be the
       // cached object itself.

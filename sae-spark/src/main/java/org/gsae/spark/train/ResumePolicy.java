@@ -18,7 +18,8 @@ import org.gsae.core.error.Errors;
  * fingerprint, which the checkpoint records and the run checks, so a store that moved is
  * still the same store.) Keys that only say how the run is executed or reported
  * ({@code train.checkpoint_every}, {@code train.log_every}, {@code spark.*}, {@code analyze.*},
- * {@code input.cache_level}) and {@code train.steps} under a constant learning rate (extending
+ * {@code input.cache_level}, {@code input.prefetch_windows}) and {@code train.steps} under a
+ * constant learning rate (extending
  * or shortening a run) may change; such changes are recorded in the model's provenance as
  * {@code resumes: [{at_step, changed: {key: [before, after]}}]}. {@code model.init_from} is not
  * read on a resume, so its value does not matter.
@@ -26,7 +27,7 @@ import org.gsae.core.error.Errors;
 final class ResumePolicy {
   /** Keys whose value defines the trained model. */
   static final Set<String> DEFINING = Set.of(
-      "input.column", "input.on_invalid",
+      "input.column", "input.on_invalid", "input.window_bytes",
       "model.d_sae", "model.expansion_factor", "model.variant",
       "train.batch_size", "train.lr", "train.lr_warmup_steps", "train.lr_schedule",
       "train.lr_end_ratio", "train.sparsity_coefficient", "train.sparsity_warmup_steps",
@@ -69,7 +70,9 @@ final class ResumePolicy {
       if (Objects.equals(a, b)) {
         continue;
       }
-      if (DEFINING.contains(k) || k.equals("train.steps") && cosine) {
+      // A key the checkpoint does not record came with a newer gsae; its effect on the data
+      // order is checked apart (DataCursor.checkWindows).
+      if (DEFINING.contains(k) && before.containsKey(k) || k.equals("train.steps") && cosine) {
         refused.add(k + " " + a + " -> " + b);
       } else {
         changed.put(k, Arrays.asList(a, b));

@@ -7,9 +7,12 @@ import org.gsae.core.train.StepMetrics;
  *
  * @param dIn           input width
  * @param dSae          dictionary width
- * @param rows          valid rows in the store
- * @param skippedRows   invalid rows dropped ({@code input.on_invalid=skip})
- * @param partitions    partitions of the packed store
+ * @param rows          valid rows in the windows read (the whole store once every window was
+ *                      read)
+ * @param skippedRows   invalid rows dropped in the windows read ({@code input.on_invalid=skip})
+ * @param partitions    partitions of each packed window
+ * @param windows       windows the store is read in ({@code input.window_bytes})
+ * @param waitSeconds   seconds the step loop waited for windows to be packed
  * @param resumedAtStep step of the checkpoint the run resumed from (0 = fresh start)
  * @param stepsRun      steps run by this invocation
  * @param last          metrics of the final step (null when no step ran)
@@ -19,5 +22,5 @@ import org.gsae.core.train.StepMetrics;
  * @param metricsPath   the metrics table
  */
 public record TrainingReport(int dIn, int dSae, long rows, long skippedRows, int partitions,
-    long resumedAtStep, long stepsRun, StepMetrics last, double wallSeconds,
-    double tokensPerSecond, String modelPath, String metricsPath) {}
+    int windows, double waitSeconds, long resumedAtStep, long stepsRun, StepMetrics last,
+    double wallSeconds, double tokensPerSecond, String modelPath, String metricsPath) {}

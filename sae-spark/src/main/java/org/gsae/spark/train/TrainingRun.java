@@ -27,6 +27,8 @@ import org.gsae.core.model.SaeInit;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.train.SaeTrainer;
 import org.gsae.core.train.StepMetrics;
+import org.gsae.core.train.TrainConfig;
+import org.gsae.core.train.WindowPlan;
 import org.gsae.spark.output.OutputLock;
 import org.gsae.spark.output.Overlap;
 import org.gsae.spark.output.ReplaceableOutput;
@@ -34,15 +36,16 @@ import org.gsae.spark.output.StaleTemporaries;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.PackOptions;
 import org.gsae.spark.store.PackedStore;
+import org.gsae.spark.store.StoreWindow;
 import org.gsae.spark.store.TaskFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code train} job: open and pack the store, initialise the model (or resume from the
- * newest complete checkpoint under {@code output.path/checkpoints}), run the steps with
- * progress and periodic checkpoints, then write {@code output.path/model} and
- * {@code output.path/metrics.parquet}. Re-running the same command resumes and, because a
+ * One {@code train} job: open the store and cut it into windows, initialise the model (or
+ * resume from the newest complete checkpoint under {@code output.path/checkpoints}), run the
+ * steps (reading the store window by window, {@link WindowCache}) with progress and periodic
+ * checkpoints, then write {@code output.path/model} and {@code output.path/metrics.parquet}. Re-running the same command resumes and, because a
  * step is a pure function of (parameters, optimiser state, step index), ends bit-identical
  * to an uninterrupted run.
  */
@@ -92,29 +95,44 @@ public final class TrainingRun {
   /** The run, once it owns {@code output.path}. */
   private TrainingReport runOwning(Configuration conf, Path ckptRoot, Path metricsPath,
       Path modelPath) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ActivationStore store = ActivationStore.open(spark, spec.input());
-    PackedStore packed;
+    WindowCache cache = null;
     try {
       if (spec.storeCheck() != null) {
         spec.storeCheck().accept(store);
       }
-      packed = TaskFailures.rethrowing(() -> store.pack(
-          PackOptions.defaults().withPartitions(spec.partitions())));
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
-    }
-    try {
-      int dIn = packed.dIn();
       Optional<Checkpoint> resume = CheckpointIO.latestComplete(ckptRoot, conf);
+      DataCursor recorded = resume.map(c -> DataCursor.of(c.state())).orElse(null);
+      long budget = recorded != null && recorded.windowBytes() > 0 ? recorded.windowBytes()
+          : spec.window().bytes() > 0 ? spec.window().bytes()
+          : WindowBudget.auto(jsc, spec.window().prefetch());
+      List<StoreWindow> windows = store.windows(budget);
+      if (recorded != null) {
+        recorded.checkWindows(windows.size(), store.totalBytes(), resume.get().dir().toString());
+      }
+      int partitions = windows.size() > 1 && spec.partitions() == 0 ? jsc.defaultParallelism()
+          : spec.partitions();
+      TrainConfig tc = spec.train();
+      WindowPlan plan = new WindowPlan(windows.size(), tc.batchSize(), tc.seed(), tc.shuffle());
+      cache = new WindowCache(jsc, store, windows,
+          PackOptions.defaults().withPartitions(partitions), plan, spec.window().prefetch());
+      WindowPlan.Cursor cursor = recorded != null ? recorded.cursor() : WindowPlan.Cursor.START;
+      PackedStore first = cache.first(cursor == null ? 0 : cursor.visit());
+      if (cursor == null) {   // a checkpoint of one window that records only its step
+        cursor = WindowPlan.cursorOfStep(resume.get().step(), tc.batchSize(), first.validRows());
+      }
+      int dIn = cache.dIn();
       // model.init_from is read only when there is no checkpoint to resume from.
       LoadedModel init = resume.isEmpty() && spec.initFrom() != null
           ? ModelDirectory.load(new Path(spec.initFrom()), conf) : null;
       int dSae = spec.dSaeForDIn() != null ? spec.dSaeForDIn().applyAsInt(dIn)
           : resume.isPresent() ? resume.get().params().dSae() : init.params().dSae();
       String fingerprint = store.files().fingerprint(dIn);
-      LOG.info("store {}: {} rows of d_in={} in {} partitions ({} skipped); d_sae={}",
-          spec.input().path(), packed.validRows(), dIn, packed.numPartitions(), packed.skippedRows(), dSae);
+      LOG.info("store {}: {} rows, {} bytes in {} files, read in {} window(s) of at most {} bytes"
+          + " ({} partitions each); d_in={}, d_sae={}", spec.input().path(), store.totalRows(),
+          store.totalBytes(), store.files().files(), windows.size(), budget, first.numPartitions(),
+          dIn, dSae);
 
       GatedSae sae;
       long startStep = 0;
@@ -122,51 +140,58 @@ public final class TrainingRun {
       if (resume.isPresent()) {
         Checkpoint c = resume.get();
         checkCompatible(c, dIn, dSae, fingerprint);
-        sae = new GatedSae(c.params(), spec.train().sparsityCoefficient());
+        sae = new GatedSae(c.params(), tc.sparsityCoefficient());
         startStep = c.step();
         history.addAll(MetricsTable.readUpTo(spark, metricsPath, startStep));
         LOG.info("resuming from checkpoint {} (step {})", c.dir(), startStep);
       } else {
-        sae = new GatedSae(initialParameters(packed, init, dIn, dSae),
-            spec.train().sparsityCoefficient());
+        sae = new GatedSae(initialParameters(first, init, dIn, dSae), tc.sparsityCoefficient());
       }
-      SaeTrainer trainer = new SaeTrainer(sae, spec.train());
+      SaeTrainer trainer = new SaeTrainer(sae, tc);
       if (resume.isPresent()) {
         Map<String, float[]> state = new LinkedHashMap<>();
         resume.get().stateTensors().forEach((k, v) -> state.put(k, v.values()));
         trainer.restore(startStep, state);
       }
 
-      Map<String, Object> recorded = Provenance.canonicalConfig(spec.config());
+      Map<String, Object> recordedConfig = Provenance.canonicalConfig(spec.config());
       if (resume.isPresent()) {
         Provenance before = resume.get().info().provenance();
-        recorded = ResumePolicy.check(before == null ? Map.of() : before.trainConfig(), recorded,
-            startStep, resume.get().dir().toString());
+        recordedConfig = ResumePolicy.check(before == null ? Map.of() : before.trainConfig(),
+            recordedConfig, startStep, resume.get().dir().toString());
       }
-      Provenance prov = Provenance.of(recorded, spec.train().seed(), spec.input().path(),
+      Provenance prov = Provenance.of(recordedConfig, tc.seed(), spec.input().path(),
           fingerprint, startStep);
-      DistributedTrainer dist = new DistributedTrainer(new JavaSparkContext(spark.sparkContext()),
-          packed.blocks(), packed.partitionRowCounts(), trainer);
-      ProgressReporter progress = new ProgressReporter(spec.train().steps(), spec.train().logEvery(),
+      DistributedTrainer dist = new DistributedTrainer(jsc, trainer);
+      ProgressReporter progress = new ProgressReporter(tc.steps(), tc.logEvery(),
           System.console() != null);
-      long every = spec.train().checkpointEvery();
+      long every = tc.checkpointEvery();
       long t0 = System.nanoTime();
       long rowsDone = 0;
       StepMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
-      while (trainer.step() < spec.train().steps()) {
-        StepMetrics m = TaskFailures.rethrowing(dist::step);
+      cache.advance(cursor);
+      while (trainer.step() < tc.steps()) {
+        WindowPlan.Batch batch = nextBatch(plan, cursor, cache, store);
+        WindowCache rows = cache;
+        StepMetrics m = TaskFailures.rethrowing(
+            () -> dist.step(StepRows.of(rows.windows(batch.windows()), batch.rows())));
         checkFinite(m);
+        cursor = batch.next();
+        if (trainer.step() < tc.steps()) {
+          cache.advance(cursor);
+        }
         history.add(m);
         rowsDone += m.rows();
         last = m;
         progress.onStep(m);
-        boolean ckpt = every > 0 && m.step() % every == 0 && m.step() < spec.train().steps();
+        boolean ckpt = every > 0 && m.step() % every == 0 && m.step() < tc.steps();
+        DataCursor at = new DataCursor(cursor, budget, windows.size());
         if (ckpt) {
           // Metrics first: a resume keeps only rows up to its checkpoint's step, so metrics
           // ahead of the newest checkpoint are harmless, while metrics behind it would lose
           // the steps in between for good if the driver died between the two writes.
           MetricsTable.write(spark, metricsPath, history);
-          checkpoint(trainer, ckptRoot, prov, fingerprint, m, conf);
+          checkpoint(trainer, ckptRoot, prov, fingerprint, m, at, conf);
         }
         listener.afterStep(m, ckpt);
       }
@@ -174,20 +199,40 @@ public final class TrainingRun {
       // The final state is a checkpoint too, so re-running a finished job is a no-op resume;
       // metrics before it, as in the loop.
       MetricsTable.write(spark, metricsPath, history);
-      checkpoint(trainer, ckptRoot, prov, fingerprint, last, conf);
+      checkpoint(trainer, ckptRoot, prov, fingerprint, last,
+          new DataCursor(cursor, budget, windows.size()), conf);
       ModelDirectory.save(modelPath, sae.parameters(), info(prov, trainer.step(), last), true,
           conf);
       long stepsRun = trainer.step() - startStep;
-      LOG.info("trained {} steps in {} s; model at {}", stepsRun, String.format("%.1f", wall), modelPath);
-      return new TrainingReport(dIn, dSae, packed.validRows(), packed.skippedRows(),
-          packed.numPartitions(), startStep, stepsRun, last, wall, wall > 0 ? rowsDone / wall : 0,
-          modelPath.toString(), metricsPath.toString());
+      LOG.info("trained {} steps in {} s, {} s of it waiting for windows to be packed (packing "
+          + "took {} s in all, mostly in the background); model at {}", stepsRun,
+          String.format("%.1f", wall), String.format("%.1f", cache.waitSeconds()),
+          String.format("%.1f", cache.packSeconds()), modelPath);
+      return new TrainingReport(dIn, dSae, cache.knownValidRows(), cache.knownSkippedRows(),
+          first.numPartitions(), windows.size(), cache.waitSeconds(), startStep, stepsRun, last,
+          wall, wall > 0 ? rowsDone / wall : 0, modelPath.toString(), metricsPath.toString());
     } finally {
-      packed.close();
+      if (cache != null) {
+        cache.close();
+      }
       store.close();
     }
   }
 
+  /** The next step's rows; a store with no valid row in any window is an input error. */
+  private static WindowPlan.Batch nextBatch(WindowPlan plan, WindowPlan.Cursor cursor,
+      WindowCache cache, ActivationStore store) {
+    try {
+      return plan.batch(cursor, cache::validRows);
+    } catch (WindowPlan.NoValidRowException e) {
+      throw store.noValidRow();
+    }
+  }
+
+  /**
+   * Fresh parameters, or those of {@code model.init_from}; {@code b_dec} starts at the mean of
+   * the first rows of the first window read.
+   */
   private SaeParameters initialParameters(PackedStore packed, LoadedModel init, int dIn, int dSae) {
     if (init != null) {
       if (init.params().dIn() != dIn || init.params().dSae() != dSae) {
@@ -224,7 +269,7 @@ public final class TrainingRun {
   }
 
   private void checkpoint(SaeTrainer trainer, Path root, Provenance prov, String fingerprint,
-      StepMetrics last, Configuration conf) {
+      StepMetrics last, DataCursor cursor, Configuration conf) {
     long step = trainer.step();
     Map<String, ShapedFloats> tensors = new LinkedHashMap<>();
     SaeParameters p = trainer.model().parameters();
@@ -234,8 +279,7 @@ public final class TrainingRun {
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("step", step);
     state.put("seed", spec.train().seed());
-    state.put("data_cursor", Map.of("next_step", step, "batch_size", spec.train().batchSize(),
-        "shuffle", spec.train().shuffle()));
+    state.put("data_cursor", cursor.toJson(step, spec.train().batchSize(), spec.train().shuffle()));
     state.put("input_fingerprint", fingerprint);
     CheckpointIO.write(CheckpointIO.stepDir(root, step), p, info(prov, step, last), tensors, state,
         conf);

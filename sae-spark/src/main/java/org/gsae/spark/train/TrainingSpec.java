@@ -12,6 +12,7 @@ import org.gsae.spark.store.InputConfig;
  * Everything a training run needs, already validated by the caller (the jobs layer).
  *
  * @param input      the activation store
+ * @param window     how the store is read in windows
  * @param outputPath where {@code model/}, {@code checkpoints/} and {@code metrics.parquet} go
  * @param dSaeForDIn {@code d_sae} as a function of the store's {@code d_in}
  *                   ({@code model.d_sae} or {@code model.expansion_factor}), or null to take
@@ -24,12 +25,14 @@ import org.gsae.spark.store.InputConfig;
  *                   that the analysis after training will be able to write its columns), or
  *                   null; throws to stop the run
  */
-public record TrainingSpec(InputConfig input, String outputPath, IntUnaryOperator dSaeForDIn,
+public record TrainingSpec(InputConfig input, WindowSettings window, String outputPath,
+    IntUnaryOperator dSaeForDIn,
     String initFrom, TrainConfig train, int partitions, Map<String, Object> config,
     Consumer<ActivationStore> storeCheck) {
 
   public TrainingSpec {
     Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(window, "window");
     Objects.requireNonNull(outputPath, "outputPath");
     if (dSaeForDIn == null && initFrom == null) {
       throw new IllegalArgumentException(

@@ -82,10 +82,10 @@ class DistributedEquivalenceTest {
          PackedStore packed = s.pack(PackOptions.defaults().withPartitions(partitions).withBlockRows(100))) {
       assertEquals(partitions, packed.numPartitions());
       GatedSae sae = new GatedSae(init(dSae), cfg.sparsityCoefficient());
-      DistributedTrainer t = new DistributedTrainer(new JavaSparkContext(SparkTestSession.get().sparkContext()),
-          packed.blocks(), packed.partitionRowCounts(), new SaeTrainer(sae, cfg));
+      DistributedTrainer t = new DistributedTrainer(
+          new JavaSparkContext(SparkTestSession.get().sparkContext()), new SaeTrainer(sae, cfg));
       for (long i = 0; i < cfg.steps(); i++) {
-        t.step();
+        t.step(packed.blocks(), packed.partitionRowCounts());
       }
       return sae.parameters().toFlat();
     }

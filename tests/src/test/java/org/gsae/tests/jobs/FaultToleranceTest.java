@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * so does the same command on {@code local[2]}.
  * That is the contract of docs/architecture.md §6: a step is a pure function of (parameters, optimiser
  * state, step index) with a fixed partitioning ({@code spark.partitions=2}), so a lost executor
- * costs only recomputation and a lost driver resumes from its last checkpoint.
+ * costs only recomputation and a lost driver resumes from its last checkpoint. The store is read
+ * in four windows (one per file, {@code input.window_bytes=1}), packed in the background while
+ * steps run, so every fault hits resident or half-packed windows and the resume crosses windows.
  *
  * <p>Every run is watched: no visible checkpoint directory may ever lack one of its four files.
  * The Worker test runs last because it leaves one Worker.
@@ -59,7 +61,7 @@ class FaultToleranceTest {
   private static final List<String> SETTINGS = List.of(
       "model.d_sae=" + D_SAE, "train.steps=" + STEPS, "train.batch_size=256", "train.lr=1e-3",
       "train.checkpoint_every=" + CHECKPOINT_EVERY, "train.log_every=10", "spark.partitions=2",
-      "analyze.after_train=false");
+      "analyze.after_train=false", "input.window_bytes=1");
   private static final Duration UNTIL_CHECKPOINT = Duration.ofMinutes(3);
 
   @TempDir static Path dir;
@@ -122,8 +124,19 @@ class FaultToleranceTest {
     SubmitResult r;
     long killedAfter;
     String victimId;
+    boolean duringPacking;
     try (RunningSubmit running = startTrain(out, "executor-killed")) {
       killedAfter = watch.awaitCheckpoint(running, CHECKPOINT_EVERY, UNTIL_CHECKPOINT);
+      // Each file is a window (input.window_bytes=1), packed in the background while steps run:
+      // kill as soon as the next packing starts, so the kill usually lands inside it. Either
+      // way the dead executor held cached blocks and shuffle output of resident windows.
+      int started = count(running.stderrSoFar(), "packing window");
+      long deadline = System.nanoTime() + UNTIL_CHECKPOINT.toNanos();
+      while (count(running.stderrSoFar(), "packing window") == started && running.isAlive()
+          && System.nanoTime() < deadline) {
+        Pause.millis(20);
+      }
+      int packedBefore = count(running.stderrSoFar(), "packed window");
       String appId = ClusterJobs.awaitRunningAppId(cluster, before, Duration.ofSeconds(10));
       victimId = cluster.executorIdsOf(0, appId).stream()
           .filter(id -> cluster.executor(0, appId, id).isPresent())
@@ -133,10 +146,12 @@ class FaultToleranceTest {
       assertTrue(running.isAlive(), "training ended before the kill");
       cluster.killExecutor(victim.pid());
       assertFalse(victim.isAlive());
+      duringPacking = count(running.stderrSoFar(), "packed window") == packedBefore;
       r = watch.awaitExit(running);
     }
-    System.out.printf("[faults] executor %s killed after checkpoint %d: %d ms wall%n", victimId,
-        killedAfter, r.elapsed().toMillis());
+    System.out.printf("[faults] executor %s killed after checkpoint %d%s: %d ms wall%n", victimId,
+        killedAfter, duringPacking ? ", while a window was being packed" : "",
+        r.elapsed().toMillis());
     r.assertSucceeded();
     assertTrue(killedAfter < STEPS, "killed after the last step");
     assertTrue(r.stderr().contains("Lost executor " + victimId + " "),
@@ -239,5 +254,13 @@ class FaultToleranceTest {
     assertTrue(sameMetrics, () -> "metrics.parquet vs the undisturbed run: "
         + WeightDiff.firstMetricsDifference(referenceMetrics, metrics));
     assertEquals(STEPS, out.loadModel().info().provenance().stepsTrained(), "steps trained");
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
   }
 }

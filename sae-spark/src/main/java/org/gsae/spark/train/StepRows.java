@@ -1,0 +1,110 @@
+package org.gsae.spark.train;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaRDD;
+import org.gsae.spark.store.PackedStore;
+import org.gsae.spark.store.RowBlock;
+
+/**
+ * The rows of one training step as the executors find them: row blocks whose partition
+ * {@code p} holds the positions {@code [partitionOffsets[p], partitionOffsets[p + 1])} in order,
+ * and the step's positions, sorted ascending (repeats allowed). {@link StepTask} gathers a
+ * partition's share of the positions from its blocks.
+ *
+ * @param blocks           row blocks, each {@code [rows, d_in]}
+ * @param partitionOffsets first position of each partition, {@code [partitions + 1]}
+ * @param positions        the step's rows, sorted, {@code [B]}
+ */
+record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[] positions) {
+
+  /** Rows of one packed store (or window): position = the row's number among its valid rows. */
+  static StepRows of(JavaRDD<RowBlock> blocks, long[] partitionRowCounts, long[] sortedRows) {
+    if (partitionRowCounts.length != blocks.getNumPartitions()) {
+      throw new IllegalArgumentException(partitionRowCounts.length + " row counts for "
+          + blocks.getNumPartitions() + " partitions");
+    }
+    return new StepRows(blocks, starts(partitionRowCounts), sortedRows);
+  }
+
+  /**
+   * Rows of several windows packed with the same number of partitions, {@code rows[k]} sorted
+   * rows of {@code windows.get(k)}: partition {@code p} of the step reads partition {@code p}
+   * of each window in turn (one task per partition, whatever the number of windows), so the
+   * rows of a partition are summed window by window, each in store order; with one partition
+   * that is the rows in window order, then store order.
+   */
+  static StepRows of(List<PackedStore> windows, long[][] rows) {
+    if (windows.size() == 1) {
+      return of(windows.get(0).blocks(), windows.get(0).partitionRowCounts(), rows[0]);
+    }
+    int partitions = windows.get(0).numPartitions();
+    long[] size = new long[partitions];
+    JavaRDD<RowBlock> blocks = null;
+    for (PackedStore w : windows) {
+      if (w.numPartitions() != partitions) {
+        throw new IllegalArgumentException("windows of " + partitions + " and "
+            + w.numPartitions() + " partitions cannot be read by one step");
+      }
+      long[] counts = w.partitionRowCounts();
+      for (int p = 0; p < partitions; p++) {
+        size[p] += counts[p];
+      }
+      blocks = blocks == null ? w.blocks() : blocks.zipPartitions(w.blocks(), StepRows::concat);
+    }
+    long[] offsets = starts(size);
+    long[] before = Arrays.copyOf(offsets, partitions);   // rows of earlier windows, per partition
+    int n = 0;
+    for (long[] r : rows) {
+      n += r.length;
+    }
+    long[] positions = new long[n];
+    int k = 0;
+    for (int i = 0; i < windows.size(); i++) {
+      long[] starts = starts(windows.get(i).partitionRowCounts());
+      int p = 0;
+      for (long r : rows[i]) {
+        while (r >= starts[p + 1]) {
+          p++;
+        }
+        positions[k++] = before[p] + r - starts[p];
+      }
+      long[] counts = windows.get(i).partitionRowCounts();
+      for (int q = 0; q < partitions; q++) {
+        before[q] += counts[q];
+      }
+    }
+    Arrays.sort(positions);
+    return new StepRows(blocks, offsets, positions);
+  }
+
+  private static long[] starts(long[] counts) {
+    long[] s = new long[counts.length + 1];
+    for (int p = 0; p < counts.length; p++) {
+      s[p + 1] = s[p] + counts[p];
+    }
+    return s;
+  }
+
+  private static Iterator<RowBlock> concat(Iterator<RowBlock> a, Iterator<RowBlock> b) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return a.hasNext() || b.hasNext();
+      }
+
+      @Override
+      public RowBlock next() {
+        if (a.hasNext()) {
+          return a.next();
+        }
+        if (b.hasNext()) {
+          return b.next();
+        }
+        throw new NoSuchElementException();
+      }
+    };
+  }
+}
