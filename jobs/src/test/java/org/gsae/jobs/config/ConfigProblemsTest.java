@@ -106,6 +106,22 @@ class ConfigProblemsTest {
   }
 
   @Test
+  void givenWindowSizes_whenLoaded_thenUnitsAreBytesAndNonsenseIsNamed() {
+    String paths = "input.path = a\noutput.path = b\n";
+    assertEquals(512L << 20, ConfigLoader.fromHocon(paths + "input.window_bytes = 512m",
+        List.of(), Map.of()).window().bytes());
+    assertEquals(3L << 30, ConfigLoader.fromHocon(paths, List.of("input.window_bytes=3g"),
+        Map.of()).window().bytes());
+    assertEquals(1000, ConfigLoader.fromHocon(paths + "input.window_bytes = 1000\n"
+        + "input.prefetch_windows = 0", List.of(), Map.of()).window().bytes());
+    ConfigException e = problems(paths + "input.window_bytes = lots\ninput.prefetch_windows = -1");
+    assertTrue(problemAbout(e, "input.window_bytes").contains("a size in bytes"),
+        e.problems().toString());
+    assertTrue(problemAbout(e, "input.prefetch_windows").contains("got -1"),
+        e.problems().toString());
+  }
+
+  @Test
   void givenBothWidthKeys_whenLoaded_thenTheConflictIsTheOnlyProblem() {
     ConfigException e = problems("input.path = a\noutput.path = b\n"
         + "model.d_sae = 100\nmodel.expansion_factor = 2");

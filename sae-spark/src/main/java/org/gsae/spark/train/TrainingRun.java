@@ -204,10 +204,13 @@ public final class TrainingRun {
       ModelDirectory.save(modelPath, sae.parameters(), info(prov, trainer.step(), last), true,
           conf);
       long stepsRun = trainer.step() - startStep;
+      long[] peaks = cache.storagePeaks();
       LOG.info("trained {} steps in {} s, {} s of it waiting for windows to be packed (packing "
-          + "took {} s in all, mostly in the background); model at {}", stepsRun,
+          + "took {} s in all, mostly in the background); peak executor storage memory in use"
+          + " {} of {} MB, peak cached blocks on disk {} MB; model at {}", stepsRun,
           String.format("%.1f", wall), String.format("%.1f", cache.waitSeconds()),
-          String.format("%.1f", cache.packSeconds()), modelPath);
+          String.format("%.1f", cache.packSeconds()), peaks[0] >> 20, peaks[1] >> 20,
+          peaks[2] >> 20, modelPath);
       return new TrainingReport(dIn, dSae, cache.knownValidRows(), cache.knownSkippedRows(),
           first.numPartitions(), windows.size(), cache.waitSeconds(), startStep, stepsRun, last,
           wall, wall > 0 ? rowsDone / wall : 0, modelPath.toString(), metricsPath.toString());

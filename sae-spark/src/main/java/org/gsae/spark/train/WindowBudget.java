@@ -2,13 +2,15 @@ package org.gsae.spark.train;
 
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.RDDInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
 
 /**
- * The window size {@code input.window_bytes = 0} picks: the executors' storage memory shared
+ * Executor storage memory: its size sets the window size {@code input.window_bytes = 0}
+ * picks, and its use is reported as training reads windows. The size picked: the executors' storage memory shared
  * by the windows that are resident at once (the one trained on, the {@code prefetch} ones
  * packed ahead, and one more while a step spans two visits), so a store of any size trains
  * without tuning and a store that fits is read as one window.
@@ -24,7 +26,7 @@ final class WindowBudget {
 
   /** Bytes per window for {@code prefetch} windows packed ahead. */
   static long auto(JavaSparkContext jsc, int prefetch) {
-    long storage = storageMemory(jsc);
+    long storage = awaitStorage(jsc)[0];
     long budget = Math.max(MIN_BYTES, storage / (2L + prefetch));
     LOG.info("input.window_bytes = 0: windows of at most {} bytes ({} bytes of storage memory"
         + " over {} resident windows)", budget, storage, 2 + prefetch);
@@ -32,37 +34,60 @@ final class WindowBudget {
   }
 
   /**
-   * Storage memory of the executors' block managers (the driver's in local mode). Waits up to
-   * 30 s for a cluster's executors to register.
+   * {@link #storage} once a cluster's executors have registered (waiting up to 30 s; the
+   * driver's alone after that, with a warning).
    */
-  static long storageMemory(JavaSparkContext jsc) {
-    String driver = SparkEnv.get().blockManager().blockManagerId().hostPort();
+  private static long[] awaitStorage(JavaSparkContext jsc) {
     long deadline = System.currentTimeMillis() + WAIT_MILLIS;
     while (true) {
-      long executors = 0;
-      long driverMemory = 0;
-      for (var e : JavaConverters.mapAsJavaMapConverter(jsc.sc().getExecutorMemoryStatus()).asJava().entrySet()) {
-        long max = (Long) ((Tuple2<?, ?>) e.getValue())._1();
-        if (e.getKey().equals(driver)) {
-          driverMemory = max;
-        } else {
-          executors += max;
-        }
-      }
-      if (jsc.isLocal() || executors > 0) {
-        return jsc.isLocal() ? driverMemory : executors;
+      long[] s = storage(jsc);
+      if (s[0] > 0) {
+        return s;
       }
       if (System.currentTimeMillis() > deadline) {
         LOG.warn("no executor registered within {} s; sizing windows from the driver's memory",
             WAIT_MILLIS / 1000);
-        return driverMemory;
+        return storage(jsc, true);
       }
       try {
         Thread.sleep(500);
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
-        return driverMemory;
+        return storage(jsc, true);
       }
     }
+  }
+
+  /**
+   * {@code [max, used]} storage memory of the executors' block managers (the driver's in local
+   * mode), in bytes: what windows can use and what cached blocks (windows, broadcasts, step
+   * results) use now.
+   */
+  static long[] storage(JavaSparkContext jsc) {
+    return storage(jsc, jsc.isLocal());
+  }
+
+  private static long[] storage(JavaSparkContext jsc, boolean driverOnly) {
+    String driver = SparkEnv.get().blockManager().blockManagerId().hostPort();
+    long max = 0;
+    long used = 0;
+    for (var e : JavaConverters.mapAsJavaMapConverter(jsc.sc().getExecutorMemoryStatus())
+        .asJava().entrySet()) {
+      if (e.getKey().equals(driver) == driverOnly) {
+        Tuple2<?, ?> m = e.getValue();
+        max += (Long) m._1();
+        used += (Long) m._1() - (Long) m._2();
+      }
+    }
+    return new long[] {max, used};
+  }
+
+  /** Bytes of cached RDD blocks on disk (spilled, or at a {@code *_DISK} level). */
+  static long diskUsed(JavaSparkContext jsc) {
+    long disk = 0;
+    for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
+      disk += info.diskSize();
+    }
+    return disk;
   }
 }

@@ -1,10 +1,13 @@
 package org.gsae.spark.train;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -49,11 +52,14 @@ final class WindowCache implements AutoCloseable {
   private final long[] skippedRows;
   private final ExecutorService background;
   /** Spark job group of the background packing, to cancel it on close. */
-  private final String group = "gsae-window-prefetch-" + java.util.UUID.randomUUID();
+  private final String group = "gsae-window-prefetch-" + UUID.randomUUID();
   private int dIn;
   private String widthSource;
   private double waitSeconds;
   private double packSeconds;
+  private long peakStorageUsed;
+  private long storageMax;
+  private long peakDiskUsed;
 
   /**
    * @param options  how to pack each window (with several windows, a fixed partition count, so
@@ -76,7 +82,7 @@ final class WindowCache implements AutoCloseable {
     this.prefetch = prefetch;
     this.validRows = new long[windows.size()];
     this.skippedRows = new long[windows.size()];
-    java.util.Arrays.fill(validRows, -1);
+    Arrays.fill(validRows, -1);
     this.background = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, THREAD);
       t.setDaemon(true);
@@ -150,7 +156,7 @@ final class WindowCache implements AutoCloseable {
         join(packing.remove(w)).close();
       }
     }
-    if (dIn == 0) {
+    if (dIn() == 0) {
       return;   // no window packed yet: its width decides the others'
     }
     for (long v = next.visit(); v <= next.visit() + prefetch; v++) {
@@ -189,8 +195,16 @@ final class WindowCache implements AutoCloseable {
     return packSeconds;
   }
 
-  int dIn() {
+  synchronized int dIn() {
     return dIn;
+  }
+
+  /**
+   * {@code [peak used, max]} executor storage memory and the peak bytes of cached blocks on
+   * disk, sampled after each window was packed.
+   */
+  synchronized long[] storagePeaks() {
+    return new long[] {peakStorageUsed, storageMax, peakDiskUsed};
   }
 
   private PackedStore pack(int w) {
@@ -231,10 +245,18 @@ final class WindowCache implements AutoCloseable {
         widthSource = p.widthSource();
       }
     }
+    long[] storage = WindowBudget.storage(sc);
+    long disk = WindowBudget.diskUsed(sc);
+    synchronized (this) {
+      storageMax = storage[0];
+      peakStorageUsed = Math.max(peakStorageUsed, storage[1]);
+      peakDiskUsed = Math.max(peakDiskUsed, disk);
+    }
     if (windows.size() > 1) {
-      LOG.info("packed {}: {} valid rows{} in {} s", describe(w), p.validRows(),
+      LOG.info("packed {}: {} valid rows{} in {} s; executor storage memory in use {} of {} MB,"
+          + " cached blocks on disk {} MB", describe(w), p.validRows(),
           p.skippedRows() > 0 ? " (" + p.skippedRows() + " invalid skipped)" : "",
-          String.format("%.1f", secs));
+          String.format("%.1f", secs), storage[1] >> 20, storage[0] >> 20, disk >> 20);
     }
     return p;
   }
@@ -259,7 +281,7 @@ final class WindowCache implements AutoCloseable {
     for (CompletableFuture<PackedStore> f : packing.values()) {
       try {
         f.join().close();
-      } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      } catch (CompletionException | CancellationException e) {
         // a failed packing holds no blocks
       }
     }
