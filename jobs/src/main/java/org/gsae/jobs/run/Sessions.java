@@ -15,8 +15,7 @@ import org.gsae.spark.GsaeKryoRegistrator;
  * properties) set wins; the job config only fills gaps: its {@code spark.master} is used
  * when no master was given, else {@code local[*]}; the web UI stays off unless asked for
  * ({@code spark.ui.enabled=true}), since local runs and tests do not need its port;
- * {@link #TRAINING_DEFAULTS} leave the per-step broadcast and the packing shuffle
- * uncompressed; and when
+ * {@link #TRAINING_DEFAULTS} leave the per-step broadcast uncompressed; and when
  * {@code spark.serializer} is Kryo, {@link GsaeKryoRegistrator} is added to
  * {@code spark.kryo.registrator} (gsae's objects cannot travel through Kryo's default
  * serializer).
@@ -28,15 +27,11 @@ public final class Sessions {
    * Settings for the per-step traffic of training, applied where spark-submit did not set
    * them (measured with {@code bench --batch 8192 --spark local[2]}, README "Performance"):
    * the parameters broadcast each step are float noise to LZ4, so compressing them cost
-   * ~20 ms per step and saved nothing; {@code spark.broadcast.compress} is off. Packing a
-   * window shuffles its rows into {@code row_id} order, the same kind of bytes: with
-   * {@code spark.shuffle.compress} off, {@code bench --ingest 200000 --d-in 768} packs
-   * {@code array<float>} at 103 MB/s per core instead of 83 (2026-12-06). (The gradients need
-   * no setting: they reach the driver through the block manager, not as task results; see
-   * {@code org.gsae.spark.results.OrderedResults}.)
+   * ~20 ms per step and saved nothing; {@code spark.broadcast.compress} is off. (The
+   * gradients need no setting: they reach the driver through the block manager, not as task
+   * results; see {@code org.gsae.spark.results.OrderedResults}.)
    */
-  static final Map<String, String> TRAINING_DEFAULTS = Map.of("spark.broadcast.compress", "false",
-      "spark.shuffle.compress", "false");
+  static final Map<String, String> TRAINING_DEFAULTS = Map.of("spark.broadcast.compress", "false");
 
   private static final String REGISTRATOR_KEY = "spark.kryo.registrator";
 

@@ -32,18 +32,15 @@ class SessionsTest {
   void givenNoTransferSettings_whenFilled_thenBroadcastsUncompressedAndResultSettingsLeftToSpark() {
     SparkConf c = Sessions.fillGaps(new SparkConf(false), "gsae train", Optional.empty());
     assertEquals("false", c.get("spark.broadcast.compress"));
-    assertEquals("false", c.get("spark.shuffle.compress"));
     assertFalse(c.contains("spark.task.maxDirectResultSize"), "gradients are not task results");
     assertFalse(c.contains("spark.rpc.message.maxSize"));
   }
 
   @Test
   void givenSubmittedTransferSettings_whenFilled_thenTheyAreKept() {
-    SparkConf submitted = new SparkConf(false).set("spark.broadcast.compress", "true")
-        .set("spark.shuffle.compress", "true");
+    SparkConf submitted = new SparkConf(false).set("spark.broadcast.compress", "true");
     SparkConf c = Sessions.fillGaps(submitted, "gsae train", Optional.empty());
     assertEquals("true", c.get("spark.broadcast.compress"));
-    assertEquals("true", c.get("spark.shuffle.compress"));
   }
 
   @Test

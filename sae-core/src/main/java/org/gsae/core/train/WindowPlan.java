@@ -80,7 +80,8 @@ public final class WindowPlan {
     this.batchSize = batchSize;
     this.seed = seed;
     this.shuffle = shuffle;
-    this.windowOrder = new BatchPlan(windows, 1, BatchPlan.mix(seed ^ 0x5851F42D4C957F2DL), shuffle);
+    this.windowOrder = new BatchPlan(windows, 1, BatchPlan.mix(seed ^ 0x5851F42D4C957F2DL),
+        shuffle);
   }
 
   public int windows() {

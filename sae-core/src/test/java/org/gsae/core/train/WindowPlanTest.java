@@ -41,7 +41,8 @@ class WindowPlanTest {
 
   @Property(tries = 100)
   void everyEpochVisitsEachWindowOnceAndEachRowOnce(
-      @ForAll @IntRange(min = 1, max = 12) int windows, @ForAll @IntRange(min = 1, max = 40) int batch,
+      @ForAll @IntRange(min = 1, max = 12) int windows,
+      @ForAll @IntRange(min = 1, max = 40) int batch,
       @ForAll long seed, @ForAll boolean shuffle) {
     SplittableRandom random = new SplittableRandom(seed);
     long[] sizes = new long[windows];

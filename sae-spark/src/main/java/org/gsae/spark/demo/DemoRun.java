@@ -53,8 +53,8 @@ public final class DemoRun {
     } catch (IOException e) {
       throw Errors.io("clearing the previous demo run", run.toString(), e);
     }
-    TrainingSpec ts = new TrainingSpec(InputConfig.of(store), WindowSettings.defaults(), run.toString(), dIn -> spec.dSae(), null,
-        spec.train(), 0, config, null);
+    TrainingSpec ts = new TrainingSpec(InputConfig.of(store), WindowSettings.defaults(),
+        run.toString(), dIn -> spec.dSae(), null, spec.train(), 0, config, null);
     TrainingReport tr = new TrainingRun(spark, ts, null).run();
 
     SaeParameters p = ModelDirectory.load(new Path(tr.modelPath()),

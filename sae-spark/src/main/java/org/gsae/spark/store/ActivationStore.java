@@ -163,7 +163,10 @@ public final class ActivationStore implements AutoCloseable {
     return sum;
   }
 
-  /** The store cut into windows of at most {@code budget} bytes of files ({@link StoreWindow#cut}). */
+  /**
+   * The store cut into windows of at most {@code budget} bytes of files
+   * ({@link StoreWindow#cut}).
+   */
   public List<StoreWindow> windows(long budget) {
     return StoreWindow.cut(files, fileBytes, budget);
   }
@@ -266,7 +269,7 @@ public final class ActivationStore implements AutoCloseable {
   /** How the model's width is named in messages. */
   static final String MODEL_WIDTH = "(d_in of the model)";
 
-  /** The error for a store in which no row is valid ({@code input.on_invalid = skip} dropped all). */
+  /** The error for a store with no valid row ({@code input.on_invalid = skip} dropped all). */
   public RuntimeException noValidRow() {
     return Packer.noValidRow(config);
   }

@@ -19,10 +19,9 @@ import org.gsae.core.error.Errors;
  * still the same store.) Keys that only say how the run is executed or reported
  * ({@code train.checkpoint_every}, {@code train.log_every}, {@code spark.*}, {@code analyze.*},
  * {@code input.cache_level}, {@code input.prefetch_windows}) and {@code train.steps} under a
- * constant learning rate (extending
- * or shortening a run) may change; such changes are recorded in the model's provenance as
- * {@code resumes: [{at_step, changed: {key: [before, after]}}]}. {@code model.init_from} is not
- * read on a resume, so its value does not matter.
+ * constant learning rate (extending or shortening a run) may change; such changes are recorded
+ * in the model's provenance as {@code resumes: [{at_step, changed: {key: [before, after]}}]}.
+ * {@code model.init_from} is not read on a resume, so its value does not matter.
  */
 final class ResumePolicy {
   /** Keys whose value defines the trained model. */

@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * One {@code train} job: open the store and cut it into windows, initialise the model (or
  * resume from the newest complete checkpoint under {@code output.path/checkpoints}), run the
  * steps (reading the store window by window, {@link WindowCache}) with progress and periodic
- * checkpoints, then write {@code output.path/model} and {@code output.path/metrics.parquet}. Re-running the same command resumes and, because a
- * step is a pure function of (parameters, optimiser state, step index), ends bit-identical
- * to an uninterrupted run.
+ * checkpoints, then write {@code output.path/model} and {@code output.path/metrics.parquet}.
+ * Re-running the same command resumes and, because a step is a pure function of (parameters,
+ * optimiser state, step index) and the checkpoint records where the step's rows come from,
+ * ends bit-identical to an uninterrupted run.
  */
 public final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);

@@ -9,11 +9,11 @@ import scala.Tuple2;
 import scala.collection.JavaConverters;
 
 /**
- * Executor storage memory: its size sets the window size {@code input.window_bytes = 0}
- * picks, and its use is reported as training reads windows. The size picked: the executors' storage memory shared
- * by the windows that are resident at once (the one trained on, the {@code prefetch} ones
- * packed ahead, and one more while a step spans two visits), so a store of any size trains
- * without tuning and a store that fits is read as one window.
+ * Executor storage memory: its size sets the window size {@code input.window_bytes = 0} picks,
+ * and its use is reported as training reads windows. The size picked shares the storage memory
+ * that execution cannot evict among the windows resident at once (the one trained on, the
+ * {@code prefetch} ones packed ahead, and one more while a step spans two visits), so a store
+ * of any size trains without tuning and a store that fits is read as one window.
  */
 final class WindowBudget {
   private static final Logger LOG = LoggerFactory.getLogger(WindowBudget.class);
@@ -24,12 +24,18 @@ final class WindowBudget {
 
   private WindowBudget() {}
 
-  /** Bytes per window for {@code prefetch} windows packed ahead. */
+  /**
+   * Bytes per window for {@code prefetch} windows packed ahead: the share of storage memory
+   * that execution cannot evict ({@code spark.memory.storageFraction}, default half: the
+   * packing's sort and the steps run beside the cached windows) over the resident windows.
+   */
   static long auto(JavaSparkContext jsc, int prefetch) {
     long storage = awaitStorage(jsc)[0];
-    long budget = Math.max(MIN_BYTES, storage / (2L + prefetch));
-    LOG.info("input.window_bytes = 0: windows of at most {} bytes ({} bytes of storage memory"
-        + " over {} resident windows)", budget, storage, 2 + prefetch);
+    double fraction = jsc.getConf().getDouble("spark.memory.storageFraction", 0.5);
+    long budget = Math.max(MIN_BYTES, (long) (storage * fraction) / (2L + prefetch));
+    LOG.info("input.window_bytes = 0: windows of at most {} bytes ({} bytes of storage memory,"
+        + " {} of it safe from eviction, over {} resident windows)", budget, storage, fraction,
+        2 + prefetch);
     return budget;
   }
 

@@ -153,7 +153,8 @@ final class WindowCache implements AutoCloseable {
     }
     for (Integer w : Set.copyOf(packing.keySet())) {
       if (!keep.contains(w) && packing.get(w).isDone()) {
-        join(packing.remove(w)).close();
+        // Blocking: the window's blocks are gone before the next one is cached beside them.
+        join(packing.remove(w)).blocks().unpersist(true);
       }
     }
     if (dIn() == 0) {

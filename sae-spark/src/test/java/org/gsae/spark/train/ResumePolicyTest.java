@@ -37,6 +37,17 @@ class ResumePolicyTest {
   }
 
   @Test
+  void givenACheckpointFromBeforeAKeyExisted_thenTheNewKeyIsRecordedNotRefused() {
+    // input.window_bytes came with windowed reading; DataCursor.checkWindows checks its effect.
+    Map<String, Object> now = ResumePolicy.check(cfg(), cfg("input.window_bytes", 0L), 5, "c");
+    assertEquals(0L, now.get("input.window_bytes"));
+    assertThrows(GsaeException.class, () -> ResumePolicy.check(cfg("input.window_bytes", 0L),
+        cfg("input.window_bytes", 1L << 30), 5, "c"));
+    assertThrows(GsaeException.class, () -> ResumePolicy.check(cfg("input.window_bytes", 0L),
+        cfg(), 5, "c"));
+  }
+
+  @Test
   void executionKeysAndStepsUnderAConstantRateMayChangeAndAreRecorded() {
     Map<String, Object> first = ResumePolicy.check(cfg(), cfg("train.steps", 200, "train.log_every", 1), 100, "c");
     assertEquals(200, first.get("train.steps"));

@@ -35,7 +35,7 @@ final class TrainFixtures {
   }
 
   static TrainingSpec spec(String store, Path out, TrainConfig train, int partitions) {
-    return new TrainingSpec(InputConfig.of(store), WindowSettings.defaults(), out.toUri().toString(), dIn -> D_SAE, null, train,
-        partitions, Map.of("test", true), null);
+    return new TrainingSpec(InputConfig.of(store), WindowSettings.defaults(),
+        out.toUri().toString(), dIn -> D_SAE, null, train, partitions, Map.of("test", true), null);
   }
 }
