@@ -56,6 +56,8 @@ final class WindowCache implements AutoCloseable {
   private int dIn;
   private String widthSource;
   private double waitSeconds;
+  /** Whether steps run: set by the first {@link #advance}. */
+  private boolean stepping;
   private double packSeconds;
   private long peakStorageUsed;
   private long storageMax;
@@ -106,20 +108,27 @@ final class WindowCache implements AutoCloseable {
     throw store.noValidRow();
   }
 
-  /** The packed window {@code w}, packing it now (or waiting for its prefetch) when needed. */
+  /**
+   * The packed window {@code w}, packing it now (or waiting for its prefetch) when needed; once
+   * steps run ({@link #advance} was called), the time this takes counts as waiting.
+   */
   PackedStore get(int w) {
     CompletableFuture<PackedStore> f = packing.get(w);
+    if (f != null && f.isDone()) {
+      return join(f);
+    }
+    long t0 = System.nanoTime();
     if (f == null) {
       f = CompletableFuture.completedFuture(pack(w));
       packing.put(w, f);
-    } else if (!f.isDone()) {
-      long t0 = System.nanoTime();
-      join(f);
+    }
+    PackedStore p = join(f);
+    if (stepping) {
       double waited = (System.nanoTime() - t0) / 1e9;
       waitSeconds += waited;
       LOG.info("waited {} s for {} to be packed", String.format("%.2f", waited), describe(w));
     }
-    return join(f);
+    return p;
   }
 
   /** Valid rows of window {@code w} (packs it when needed). */
@@ -142,6 +151,7 @@ final class WindowCache implements AutoCloseable {
    * starts packing the windows of the next {@code prefetch} visits.
    */
   void advance(WindowPlan.Cursor next) {
+    stepping = true;
     for (CompletableFuture<PackedStore> f : packing.values()) {
       if (f.isCompletedExceptionally()) {
         join(f);
