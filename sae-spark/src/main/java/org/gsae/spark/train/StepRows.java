@@ -42,15 +42,17 @@ record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[] positi
     }
     int partitions = windows.get(0).numPartitions();
     long[] size = new long[partitions];
+    long[][] counts = new long[windows.size()][];
     JavaRDD<RowBlock> blocks = null;
-    for (PackedStore w : windows) {
+    for (int i = 0; i < windows.size(); i++) {
+      PackedStore w = windows.get(i);
       if (w.numPartitions() != partitions) {
         throw new IllegalArgumentException("windows of " + partitions + " and "
             + w.numPartitions() + " partitions cannot be read by one step");
       }
-      long[] counts = w.partitionRowCounts();
+      counts[i] = w.partitionRowCounts();
       for (int p = 0; p < partitions; p++) {
-        size[p] += counts[p];
+        size[p] += counts[i][p];
       }
       blocks = blocks == null ? w.blocks() : blocks.zipPartitions(w.blocks(), StepRows::concat);
     }
@@ -63,7 +65,7 @@ record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[] positi
     long[] positions = new long[n];
     int k = 0;
     for (int i = 0; i < windows.size(); i++) {
-      long[] starts = starts(windows.get(i).partitionRowCounts());
+      long[] starts = starts(counts[i]);
       int p = 0;
       for (long r : rows[i]) {
         while (r >= starts[p + 1]) {
@@ -71,9 +73,8 @@ record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[] positi
         }
         positions[k++] = before[p] + r - starts[p];
       }
-      long[] counts = windows.get(i).partitionRowCounts();
       for (int q = 0; q < partitions; q++) {
-        before[q] += counts[q];
+        before[q] += counts[i][q];
       }
     }
     Arrays.sort(positions);

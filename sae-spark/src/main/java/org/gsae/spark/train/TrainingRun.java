@@ -173,9 +173,8 @@ public final class TrainingRun {
       cache.advance(cursor);
       while (trainer.step() < tc.steps()) {
         WindowPlan.Batch batch = nextBatch(plan, cursor, cache, store);
-        WindowCache rows = cache;
-        StepMetrics m = TaskFailures.rethrowing(
-            () -> dist.step(StepRows.of(rows.windows(batch.windows()), batch.rows())));
+        StepRows rows = StepRows.of(cache.packed(batch.windows()), batch.rows());
+        StepMetrics m = TaskFailures.rethrowing(() -> dist.step(rows));
         checkFinite(m);
         cursor = batch.next();
         if (trainer.step() < tc.steps()) {
@@ -186,13 +185,13 @@ public final class TrainingRun {
         last = m;
         progress.onStep(m);
         boolean ckpt = every > 0 && m.step() % every == 0 && m.step() < tc.steps();
-        DataCursor at = new DataCursor(cursor, budget, windows.size());
         if (ckpt) {
           // Metrics first: a resume keeps only rows up to its checkpoint's step, so metrics
           // ahead of the newest checkpoint are harmless, while metrics behind it would lose
           // the steps in between for good if the driver died between the two writes.
           MetricsTable.write(spark, metricsPath, history);
-          checkpoint(trainer, ckptRoot, prov, fingerprint, m, at, conf);
+          checkpoint(trainer, ckptRoot, prov, fingerprint, m,
+              new DataCursor(cursor, budget, windows.size()), conf);
         }
         listener.afterStep(m, ckpt);
       }

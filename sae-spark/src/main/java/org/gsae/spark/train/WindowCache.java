@@ -137,7 +137,7 @@ final class WindowCache implements AutoCloseable {
   }
 
   /** The packed windows of a step's {@link WindowPlan.Batch#windows()}, in the same order. */
-  List<PackedStore> windows(int[] ws) {
+  List<PackedStore> packed(int[] ws) {
     PackedStore[] out = new PackedStore[ws.length];
     for (int i = 0; i < ws.length; i++) {
       out[i] = get(ws[i]);
