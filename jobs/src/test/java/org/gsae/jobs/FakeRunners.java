@@ -7,6 +7,7 @@ import org.gsae.jobs.run.BenchRunner;
 import org.gsae.jobs.run.DemoRunner;
 import org.gsae.jobs.run.EncodeRunner;
 import org.gsae.jobs.run.Report;
+import org.gsae.jobs.run.ReportRunner;
 import org.gsae.jobs.run.RunnerProvider;
 import org.gsae.jobs.run.ShuffleRunner;
 import org.gsae.jobs.run.TrainRunner;
@@ -66,5 +67,11 @@ final class FakeRunners implements RunnerProvider {
   public ShuffleRunner shuffle() {
     obtained++;
     return o -> answer("shuffle", o);
+  }
+
+  @Override
+  public ReportRunner report() {
+    obtained++;
+    return o -> answer("report", o);
   }
 }

@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.util.List;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.gsae.core.metrics.AnalysisMetrics;
+import org.gsae.core.metrics.BandSamples;
 import org.gsae.core.metrics.TopKExamples;
 import org.gsae.core.train.GradientAccumulator;
 import org.gsae.spark.analysis.FeatureTable;
@@ -33,6 +34,7 @@ public final class GsaeKryoRegistrator implements KryoRegistrator {
       GradientAccumulator.class,            // a training task's result
       AnalysisMetrics.class,                // an analysis task's result
       TopKExamples.class,                   // broadcast by the analysis
+      BandSamples.class,                    // broadcast by the analysis
       FeatureTable.class,                   // broadcast by the analysis
       FileTable.class,                      // broadcast by every store scan
       RowBlock.class);                      // cached row blocks (serialised or spilled levels)

@@ -94,7 +94,9 @@ class GsaeKryoRegistratorTest {
         grad,
         metrics,
         metrics.topKExamples(),
-        FeatureTable.of(metrics.featureStats(), params.wDec().toFloatArray(), D_IN),
+        metrics.bandSamples(),
+        FeatureTable.of(metrics.featureStats(), metrics.histograms(), params.wDec().toFloatArray(),
+            D_IN),
         new FileTable(List.of("file:/store/a.parquet", "file:/store/b.parquet"), new long[] {3, 4}),
         new RowBlock(ids, x, rows, D_IN));
   }

@@ -24,6 +24,9 @@ public interface RunnerProvider {
   /** The runner of {@code shuffle}. */
   ShuffleRunner shuffle();
 
+  /** The runner of {@code report}. */
+  ReportRunner report();
+
   /** The production runners, from {@link Runners}. */
   RunnerProvider DEFAULT = new RunnerProvider() {
     @Override
@@ -54,6 +57,11 @@ public interface RunnerProvider {
     @Override
     public ShuffleRunner shuffle() {
       return Runners.shuffle();
+    }
+
+    @Override
+    public ReportRunner report() {
+      return Runners.report();
     }
   };
 }

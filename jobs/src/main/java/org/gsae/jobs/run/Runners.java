@@ -33,6 +33,11 @@ public final class Runners {
     return new SparkShuffleRunner();
   }
 
+  /** The {@code report} runner: HTML pages from a run and its analysis. */
+  public static ReportRunner report() {
+    return new SparkReportRunner();
+  }
+
   /** The {@code bench} runner: the core step, and the distributed one with --spark. */
   public static BenchRunner bench() {
     return new SparkBenchRunner();

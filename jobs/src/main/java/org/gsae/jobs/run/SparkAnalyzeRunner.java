@@ -15,9 +15,14 @@ final class SparkAnalyzeRunner implements AnalyzeRunner {
       AnalysisSpec spec = new AnalysisSpec(o.modelPath(), o.input(), o.outputPath(), o.topK(),
           o.batchSize(), 0);
       AnalysisReport r = new AnalysisRun(session.spark(), spec).run();
+      // A report inside a model directory would stop a later train from replacing the model.
+      String page = r.intoModel() ? null : SparkReportRunner.after(session.spark(),
+          SparkReportRunner.runOf(session.spark(), o.modelPath()), r.outputPath(),
+          r.outputPath());
       return analysisReport(Report.of("analyze: done")
           .with("store", storeLine(r.rows(), r.dIn(), r.partitions(), r.skippedRows()))
           .with("model", "d_sae=" + r.dSae() + " (" + o.modelPath() + ")"), r, o.topK(), "")
+          .with("report", page == null ? "none (the output is the model directory)" : page)
           .with("wall time", String.format("%.1f s", r.wallSeconds()));
     }
   }

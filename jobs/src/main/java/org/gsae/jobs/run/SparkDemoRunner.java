@@ -36,6 +36,7 @@ final class SparkDemoRunner implements DemoRunner {
           .with("FVU", String.format("%.4f (explained variance %.4f)", r.fvu(), 1 - r.fvu()))
           .with("dead ratio", String.format("%.4f", r.deadFeatureRatio()))
           .with("recovery", String.format("MMCS %.4f (mean best cosine of each true feature with a decoder row)", r.mmcs()))
+          .with("report", r.reportPage() + " (open it in a browser)")
           .with("wall time", String.format("%.1f s", r.wallSeconds()));
     }
   }

@@ -65,8 +65,11 @@ final class SparkTrainRunner implements TrainRunner {
     learned.put("dead_ratio", ar.deadRatio());
     ModelDirectory.addMetadata(new Path(r.modelPath()), learned,
         spark.sparkContext().hadoopConfiguration());
+    String page = SparkReportRunner.after(spark, cfg.output().path(), out,
+        cfg.output().path());
     return SparkAnalyzeRunner.analysisReport(report, ar, a.topK(), "analysis ")
-        .with("analysis time", String.format("%.1f s", ar.wallSeconds()));
+        .with("analysis time", String.format("%.1f s", ar.wallSeconds()))
+        .with("report", page);
   }
 
   /** The lines every command that trains prints. */

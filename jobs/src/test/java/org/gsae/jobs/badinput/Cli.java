@@ -25,6 +25,7 @@ import org.gsae.jobs.run.AnalyzeRunner;
 import org.gsae.jobs.run.BenchRunner;
 import org.gsae.jobs.run.DemoRunner;
 import org.gsae.jobs.run.EncodeRunner;
+import org.gsae.jobs.run.ReportRunner;
 import org.gsae.jobs.run.RunnerProvider;
 import org.gsae.jobs.run.ShuffleRunner;
 import org.gsae.jobs.run.TrainRunner;
@@ -154,6 +155,12 @@ final class Cli {
     public ShuffleRunner shuffle() {
       obtained++;
       return RunnerProvider.DEFAULT.shuffle();
+    }
+
+    @Override
+    public ReportRunner report() {
+      obtained++;
+      return RunnerProvider.DEFAULT.report();
     }
   }
 }

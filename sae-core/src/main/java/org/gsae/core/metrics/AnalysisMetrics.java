@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * Everything one analysis pass aggregates (docs/architecture.md §7), fed from the same blocks:
- * per-feature statistics, the L0 histogram, per-feature top-k rows and reconstruction metrics. This
+ * per-feature statistics, the L0 histogram, per-feature top-k rows, per-feature activation
+ * histograms and samples from each activation band, and reconstruction metrics. This
  * is the per-partition value of the distributed {@code analyze} pass and of
  * {@link org.gsae.core.analysis.SaeFeatureAnalyzer#analyze}; call order as for its parts:
  * construct, {@link #add} blocks, {@link #merge} partial aggregates, read the parts.
@@ -16,6 +17,8 @@ public final class AnalysisMetrics implements Serializable {
   private final L0Histogram l0Histogram;
   private final TopKExamples topKExamples;
   private final ReconstructionMetrics reconstruction;
+  private final ActivationHistograms histograms;
+  private final BandSamples bandSamples;
 
   /**
    * Empty aggregates.
@@ -25,10 +28,24 @@ public final class AnalysisMetrics implements Serializable {
    * @param topK rows kept per feature
    */
   public AnalysisMetrics(int dIn, int dSae, int topK) {
+    this(dIn, dSae, topK, BandSamples.DEFAULT_K);
+  }
+
+  /**
+   * Empty aggregates.
+   *
+   * @param dIn   n, width of the input rows
+   * @param dSae  m, number of features
+   * @param topK  rows kept per feature
+   * @param bandK rows sampled per feature and activation band ({@link BandSamples})
+   */
+  public AnalysisMetrics(int dIn, int dSae, int topK, int bandK) {
     this.featureStats = new FeatureStats(dSae);
     this.l0Histogram = new L0Histogram(dSae);
     this.topKExamples = new TopKExamples(dSae, topK);
     this.reconstruction = new ReconstructionMetrics(dIn);
+    this.histograms = new ActivationHistograms(dSae);
+    this.bandSamples = new BandSamples(dSae, bandK);
   }
 
   /**
@@ -52,6 +69,8 @@ public final class AnalysisMetrics implements Serializable {
     featureStats.add(featureActs, rows);
     l0Histogram.add(featureActs, rows);
     topKExamples.add(featureActs, rowIds, rows);
+    histograms.add(featureActs, rows);
+    bandSamples.add(featureActs, rowIds, rows);
     reconstruction.add(x, xHat, rows);
     return this;
   }
@@ -66,9 +85,12 @@ public final class AnalysisMetrics implements Serializable {
     Checks.sameDim("AnalysisMetrics", "d_sae", featureStats.dSae(), other.featureStats.dSae());
     Checks.sameDim("AnalysisMetrics", "k", topKExamples.k(), other.topKExamples.k());
     Checks.sameDim("AnalysisMetrics", "d_in", reconstruction.dIn(), other.reconstruction.dIn());
+    Checks.sameDim("AnalysisMetrics", "band k", bandSamples.k(), other.bandSamples.k());
     featureStats.merge(other.featureStats);
     l0Histogram.merge(other.l0Histogram);
     topKExamples.merge(other.topKExamples);
+    histograms.merge(other.histograms);
+    bandSamples.merge(other.bandSamples);
     reconstruction.merge(other.reconstruction);
     return this;
   }
@@ -86,6 +108,16 @@ public final class AnalysisMetrics implements Serializable {
   /** Per-feature top-k rows (live view). */
   public TopKExamples topKExamples() {
     return topKExamples;
+  }
+
+  /** Per-feature activation histograms (live view). */
+  public ActivationHistograms histograms() {
+    return histograms;
+  }
+
+  /** Per-feature samples from each activation band (live view). */
+  public BandSamples bandSamples() {
+    return bandSamples;
   }
 
   /** Reconstruction sums (live view). */

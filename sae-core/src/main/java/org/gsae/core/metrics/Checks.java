@@ -27,4 +27,13 @@ final class Checks {
     Errors.check(length >= need, "%s.add: %s has %d values but %d rows x %s=%d need %d",
         type, array, length, rows, widthName, width, need);
   }
+
+  /** Per-feature slots of one aggregate ({@code dSae * perFeature}) must fit in one array. */
+  static int cells(String type, int dSae, int perFeature) {
+    long cells = (long) dSae * perFeature;
+    Errors.check(cells <= Integer.MAX_VALUE - 8,
+        "%s: d_sae=%d x %d = %d slots is too many for one aggregate", type, dSae, perFeature,
+        cells);
+    return (int) cells;
+  }
 }

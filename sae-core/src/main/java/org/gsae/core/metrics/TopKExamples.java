@@ -46,13 +46,11 @@ public final class TopKExamples implements Serializable {
   public TopKExamples(int dSae, int k) {
     Checks.positive(TYPE, "d_sae", dSae);
     Checks.positive(TYPE, "k", k);
-    long cells = (long) dSae * k;
-    Errors.check(cells <= Integer.MAX_VALUE - 8,
-        "%s: d_sae=%d x k=%d = %d slots is too many for one aggregate", TYPE, dSae, k, cells);
+    int cells = Checks.cells(TYPE, dSae, k);
     this.dSae = dSae;
     this.k = k;
-    this.heapActs = new float[(int) cells];
-    this.heapRowIds = new long[(int) cells];
+    this.heapActs = new float[cells];
+    this.heapRowIds = new long[cells];
     this.size = new int[dSae];
   }
 

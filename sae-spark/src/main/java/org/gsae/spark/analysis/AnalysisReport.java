@@ -18,10 +18,11 @@ package org.gsae.spark.analysis;
  * @param wallSeconds       wall time of the whole run
  * @param frequencies       firing frequency of each feature [d_sae] (what
  *                          {@code sparsity.safetensors} holds as log10(f + 1e-10))
+ * @param intoModel         whether the output is the model directory
  */
 public record AnalysisReport(long rows, long skippedRows, int dIn, int dSae, int partitions,
     double l0Mean, double l0Median, int deadFeatures, double mse, double fvu, long rankedRows,
-    String outputPath, double wallSeconds, double[] frequencies) {
+    String outputPath, double wallSeconds, double[] frequencies, boolean intoModel) {
 
   public AnalysisReport {
     frequencies = frequencies.clone();

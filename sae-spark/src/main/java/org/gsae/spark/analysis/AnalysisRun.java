@@ -22,6 +22,7 @@ import org.gsae.core.io.LoadedModel;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.SparsityFile;
 import org.gsae.core.metrics.AnalysisMetrics;
+import org.gsae.core.metrics.BandSamples;
 import org.gsae.core.metrics.TopKExamples;
 import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.SaeParameters;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * the {@link DistributedAnalyzer} pass, and write into {@code outputPath}, atomically (a failed run
  * leaves no output and never damages an earlier one):
  * {@value #FEATURES} ({@link FeatureTable}), {@value #TOP_EXAMPLES} ({@link TopExamplesTable}),
+ * {@value #BAND_EXAMPLES} ({@link BandExamplesTable}),
  * {@code summary.json} ({@link SummaryJson}) and {@code sparsity.safetensors}
  * ({@link SparsityFile}).
  *
@@ -56,11 +58,15 @@ public final class AnalysisRun {
   public static final String FEATURES = "features.parquet";
   /** Per-feature top-activating rows with their metadata. */
   public static final String TOP_EXAMPLES = "top_examples.parquet";
+  /** Per-feature samples from each activation band with their metadata. */
+  public static final String BAND_EXAMPLES = "band_examples.parquet";
   /** Whole-store numbers and provenance. */
   public static final String SUMMARY = SummaryJson.FILE;
-  /** Everything an analysis writes. */
-  public static final List<String> OUTPUTS = List.of(FEATURES, TOP_EXAMPLES, SUMMARY,
-      SparsityFile.FILE);
+  /** The report the {@code analyze} command writes beside the tables. */
+  public static final String REPORT = "report";
+  /** Everything an analysis writes (a re-run replaces all of it). */
+  public static final List<String> OUTPUTS = List.of(FEATURES, TOP_EXAMPLES,
+      BAND_EXAMPLES, SUMMARY, SparsityFile.FILE, REPORT);
   /** The columns {@value #TOP_EXAMPLES} puts before the store's metadata columns. */
   static final List<String> ADDED_COLUMNS = List.of("feature_id", "rank", "activation",
       ActivationStore.ROW_ID);
@@ -117,7 +123,8 @@ public final class AnalysisRun {
         partitions = packed.numPartitions();
       }
       float[] wDec = p.wDec().toFloatArray();
-      FeatureTable features = FeatureTable.of(metrics.featureStats(), wDec, p.dIn());
+      FeatureTable features = FeatureTable.of(metrics.featureStats(), metrics.histograms(),
+          wDec, p.dIn());
       double kurtosisMean = DecoderSharpness.of(wDec, p.dSae(), p.dIn()).mean();
       Map<String, Object> summary = SummaryJson.build(metrics, p.dIn(), new SummaryJson.Context(
           spec.modelPath(), model.info(), spec.input().path(), spec.input().column(),
@@ -133,7 +140,7 @@ public final class AnalysisRun {
           partitions, metrics.l0Histogram().mean(), metrics.l0Histogram().median(),
           metrics.featureStats().deadCount(), metrics.reconstruction().mse(),
           metrics.reconstruction().fvu(), rankedRows, out.toString(), wall,
-          metrics.featureStats().frequencies());
+          metrics.featureStats().frequencies(), intoModel);
     }
   }
 
@@ -151,6 +158,7 @@ public final class AnalysisRun {
       Map<String, Object> summary, long rankedRows) {
     Broadcast<FeatureTable> featuresBc = jsc.broadcast(features);
     Broadcast<TopKExamples> topBc = jsc.broadcast(metrics.topKExamples());
+    Broadcast<BandSamples> bandBc = jsc.broadcast(metrics.bandSamples());
     try {
       AtomicDirectoryWriter.write(out, true, conf, (fs, tmp) -> {
         if (intoModel) {
@@ -161,12 +169,16 @@ public final class AnalysisRun {
         sparkWrite(jsc, "write " + TOP_EXAMPLES, () -> TopExamplesTable.withMetadata(
             TopExamplesTable.ranked(spark, topBc), rankedRows, store)
             .write().parquet(new Path(tmp, TOP_EXAMPLES).toString()));
+        sparkWrite(jsc, "write " + BAND_EXAMPLES, () -> BandExamplesTable.withMetadata(
+            BandExamplesTable.sampled(spark, bandBc), metrics.bandSamples().count(), store)
+            .write().parquet(new Path(tmp, BAND_EXAMPLES).toString()));
         SparsityFile.writeInto(fs, tmp, metrics.featureStats().frequencies());
         HadoopFiles.writeBytes(fs, new Path(tmp, SUMMARY), SummaryJson.encode(summary));
       });
     } finally {
       featuresBc.destroy();
       topBc.destroy();
+      bandBc.destroy();
     }
   }
 

@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.gsae.core.analysis.DecoderSharpness;
+import org.gsae.core.metrics.ActivationHistograms;
 import org.gsae.core.metrics.FeatureStats;
 
 /**
@@ -17,6 +18,10 @@ import org.gsae.core.metrics.FeatureStats;
  * {@link #SCHEMA}. Built on the driver from the merged {@link FeatureStats} and the decoder
  * {@code W_dec [d_sae, d_in]} as primitive arrays (O(d_sae)); the rows themselves are made on
  * the executors from a broadcast copy, so no {@code d_sae}-long list of rows lives on the driver.
+ *
+ * <p>{@code activation_histogram} counts the feature's active rows in the
+ * {@link ActivationHistograms#BINS} bins of {@link ActivationHistograms} (eighths of a decade
+ * from 1e-4 to 1e4; values beyond fall in the edge bins).
  *
  * <p>A dead feature (never fired) has {@code fire_count = 0}, {@code frequency = 0},
  * {@code log10_frequency = -10}, and 0 for {@code mean_activation} and {@code max_activation}
@@ -35,7 +40,8 @@ public final class FeatureTable implements Serializable {
       .add("max_activation", DataTypes.FloatType, false)
       .add("dead", DataTypes.BooleanType, false)
       .add("decoder_norm", DataTypes.FloatType, false)
-      .add("decoder_kurtosis", DataTypes.DoubleType, false);
+      .add("decoder_kurtosis", DataTypes.DoubleType, false)
+      .add("activation_histogram", DataTypes.createArrayType(DataTypes.LongType, false), false);
 
   /** Features per output partition (and so per Parquet file). */
   static final int ROWS_PER_FILE = 1 << 20;
@@ -47,8 +53,10 @@ public final class FeatureTable implements Serializable {
   private final float[] maxActivation;
   private final float[] decoderNorm;
   private final double[] decoderKurtosis;
+  private final ActivationHistograms histograms;
 
-  private FeatureTable(FeatureStats stats, float[] decoderNorm, double[] decoderKurtosis) {
+  private FeatureTable(FeatureStats stats, float[] decoderNorm, double[] decoderKurtosis,
+      ActivationHistograms histograms) {
     this.fireCount = stats.fireCounts();
     this.frequency = stats.frequencies();
     this.logFrequency = stats.logFrequencies();
@@ -56,16 +64,19 @@ public final class FeatureTable implements Serializable {
     this.maxActivation = stats.maxActivations();
     this.decoderNorm = decoderNorm;
     this.decoderKurtosis = decoderKurtosis;
+    this.histograms = histograms;
   }
 
   /**
    * @param stats per-feature statistics over the whole store
+   * @param histograms per-feature activation histograms over the same rows
    * @param wDec  {@code W_dec [d_sae, d_in]} row-major
    */
-  public static FeatureTable of(FeatureStats stats, float[] wDec, int dIn) {
+  public static FeatureTable of(FeatureStats stats, ActivationHistograms histograms, float[] wDec,
+      int dIn) {
     int dSae = stats.dSae();
     return new FeatureTable(stats, decoderNorms(wDec, dSae, dIn),
-        DecoderSharpness.of(wDec, dSae, dIn).perFeature());
+        DecoderSharpness.of(wDec, dSae, dIn).perFeature(), histograms);
   }
 
   /** {@code ||W_dec[j]||} per feature [d_sae], summed in double. */
@@ -90,7 +101,8 @@ public final class FeatureTable implements Serializable {
   /** Row {@code j} in {@link #SCHEMA} order. */
   public Row row(int j) {
     return RowFactory.create(j, fireCount[j], frequency[j], logFrequency[j], meanActivation[j],
-        maxActivation[j], fireCount[j] == 0, decoderNorm[j], decoderKurtosis[j]);
+        maxActivation[j], fireCount[j] == 0, decoderNorm[j], decoderKurtosis[j],
+        histograms.histogram(j));
   }
 
   /**

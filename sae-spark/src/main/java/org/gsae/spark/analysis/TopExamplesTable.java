@@ -78,10 +78,22 @@ final class TopExamplesTable {
    * @param rankedRows number of ranked rows (decides broadcast and file count)
    */
   static Dataset<Row> withMetadata(Dataset<Row> ranked, long rankedRows, ActivationStore store) {
+    return withMetadata(ranked, rankedRows, store, "feature_id", "rank");
+  }
+
+  /**
+   * Any per-feature table keyed by {@code row_id} (the columns of {@code ranked} first, then
+   * the row's metadata columns), sorted by {@code sortBy}, the first of which is
+   * {@code feature_id}. The store side is a scan of the metadata columns only.
+   *
+   * @param rankedRows number of rows of {@code ranked} (decides broadcast and file count)
+   */
+  static Dataset<Row> withMetadata(Dataset<Row> ranked, long rankedRows, ActivationStore store,
+      String... sortBy) {
     List<Column> metaColumns = new ArrayList<>();
     metaColumns.add(functions.col(ActivationStore.ROW_ID));
     List<Column> output = new ArrayList<>();
-    for (String name : RANKED.fieldNames()) {
+    for (String name : ranked.columns()) {
       output.add(functions.col("r." + name));
     }
     for (String name : store.metadataColumns()) {
@@ -96,8 +108,11 @@ final class TopExamplesTable {
             .equalTo(functions.col("r." + ActivationStore.ROW_ID)))
         .select(output.toArray(new Column[0]));
     int files = (int) Math.max(1, (rankedRows + ROWS_PER_FILE - 1) / ROWS_PER_FILE);
-    Dataset<Row> spread = files == 1 ? joined.repartition(1)
-        : joined.repartitionByRange(files, functions.col("feature_id"), functions.col("rank"));
-    return spread.sortWithinPartitions("feature_id", "rank");
+    Column[] keys = new Column[sortBy.length];
+    for (int i = 0; i < sortBy.length; i++) {
+      keys[i] = functions.col(sortBy[i]);
+    }
+    Dataset<Row> spread = files == 1 ? joined.repartition(1) : joined.repartitionByRange(files, keys);
+    return spread.sortWithinPartitions(keys);
   }
 }

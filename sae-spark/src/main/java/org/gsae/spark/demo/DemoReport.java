@@ -14,9 +14,11 @@ import org.gsae.spark.train.TrainingReport;
  * @param wallSeconds      whole demo wall time
  * @param storePath        the synthetic store
  * @param runPath          the training output ({@code model/}, {@code metrics.parquet}, ...)
+ * @param reportPage       the report's {@code index.html}
  */
 public record DemoReport(TrainingReport training, double mmcs, double trueL0, double l0, double fvu,
-    double deadFeatureRatio, double wallSeconds, String storePath, String runPath) {
+    double deadFeatureRatio, double wallSeconds, String storePath, String runPath,
+    String reportPage) {
 
   /** A short human-readable report. */
   public String render() {
@@ -36,7 +38,8 @@ public record DemoReport(TrainingReport training, double mmcs, double trueL0, do
     sb.append(String.format("  recovery     MMCS=%.4f (mean best cosine of each true feature with a decoder row)%n", mmcs));
     sb.append(String.format("  speed        %.1f s training, %.0f tokens/s; %.1f s in all%n",
         training.wallSeconds(), training.tokensPerSecond(), wallSeconds));
-    sb.append(String.format("  outputs      %s/{model,metrics.parquet,checkpoints}%n", runPath));
+    sb.append(String.format("  outputs      %s/{model,metrics.parquet,checkpoints,analysis}%n", runPath));
+    sb.append(String.format("  report       %s%n", reportPage));
     return sb.toString();
   }
 }

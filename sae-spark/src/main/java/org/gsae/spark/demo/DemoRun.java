@@ -17,6 +17,10 @@ import org.gsae.spark.store.InputConfig;
 import org.gsae.spark.train.TrainingReport;
 import org.gsae.spark.train.TrainingRun;
 import org.gsae.spark.train.TrainingSpec;
+import org.gsae.spark.analysis.AnalysisRun;
+import org.gsae.spark.analysis.AnalysisSpec;
+import org.gsae.spark.report.ReportRun;
+import org.gsae.spark.report.ReportSpec;
 import org.gsae.spark.train.WindowSettings;
 
 /**
@@ -62,8 +66,14 @@ public final class DemoRun {
     GatedSae sae = new GatedSae(p, spec.train().sparsityCoefficient());
     AnalysisMetrics a = new SaeFeatureAnalyzer(sae).analyze(truth.data(), 1);
     double mmcs = truth.mmcs(p.wDec().toFloatArray());
+    // The same analysis and report a train run writes, so the demo ends with pages to look at.
+    String analysis = new Path(run, "analysis").toString();
+    new AnalysisRun(spark, new AnalysisSpec(tr.modelPath(), InputConfig.of(store), analysis,
+        DemoSpec.TOP_K, DemoSpec.ANALYSIS_BATCH, 0)).run();
+    String report = new ReportRun(spark, new ReportSpec(run.toString(), analysis,
+        new Path(run, "report").toString(), null, null)).run().indexPage();
     double wall = (System.nanoTime() - t0) / 1e9;
     return new DemoReport(tr, mmcs, truth.trueL0(), a.l0Histogram().mean(), a.reconstruction().fvu(),
-        a.featureStats().deadFeatureRatio(), wall, store, run.toString());
+        a.featureStats().deadFeatureRatio(), wall, store, run.toString(), report);
   }
 }

@@ -81,6 +81,15 @@ public final class OutputLock implements AutoCloseable {
   public static OutputLock claim(Configuration conf, String inputKey, String input,
       String outputKey, String output) {
     Overlap.refuse(conf, inputKey, input, outputKey, output);
+    return claim(conf, outputKey, output);
+  }
+
+  /**
+   * {@link #claim(Configuration, String, String, String, String)} for a command whose inputs
+   * may hold its output (a report inside the run it describes): the caller checks that the
+   * output does not hold its inputs.
+   */
+  public static OutputLock claim(Configuration conf, String outputKey, String output) {
     WriteProbe.requireWritable(conf, outputKey, output);
     FileSystem fs = HadoopFiles.fileSystem(new Path(output), conf);
     Path out = fs.makeQualified(new Path(output));
