@@ -149,4 +149,17 @@ public final class ParquetTables {
     }
     return out;
   }
+
+  /** A {@code LIST<long>} cell; empty for a null cell. */
+  public static long[] longs(Group g, String column) {
+    if (g.getFieldRepetitionCount(column) == 0) {
+      return new long[0];
+    }
+    Group list = g.getGroup(column, 0);
+    long[] out = new long[list.getFieldRepetitionCount(0)];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = list.getGroup(0, i).getLong(0, 0);
+    }
+    return out;
+  }
 }

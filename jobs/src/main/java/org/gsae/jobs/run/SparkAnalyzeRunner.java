@@ -48,7 +48,8 @@ final class SparkAnalyzeRunner implements AnalyzeRunner {
             r.explainedVariance(), r.mse()))
         .with(prefix + "top examples", r.rankedRows() + " rows (up to " + topK + " per feature)")
         .with(prefix + "output", r.outputPath()
-            + "/{features.parquet,top_examples.parquet,summary.json,sparsity.safetensors}");
+            + "/{features.parquet,top_examples.parquet,band_examples.parquet,summary.json,"
+            + "sparsity.safetensors}");
   }
 
   private static String median(double m) {

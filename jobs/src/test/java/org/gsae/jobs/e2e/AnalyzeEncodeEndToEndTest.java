@@ -26,6 +26,8 @@ import org.gsae.core.data.SyntheticActivations;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.SparsityFile;
 import org.gsae.core.metrics.AnalysisMetrics;
+import org.gsae.core.metrics.ActivationHistograms;
+import org.gsae.core.metrics.BandSamples;
 import org.gsae.core.metrics.FeatureStats;
 import org.gsae.core.metrics.TopKExamples;
 import org.gsae.core.model.GatedEncoder;
@@ -181,7 +183,30 @@ class AnalyzeEncodeEndToEndTest {
       }
       assertEquals(Math.sqrt(norm), g.getFloat("decoder_norm", 0), 1e-6);
       assertEquals(kurtosis[j], g.getDouble("decoder_kurtosis", 0), 0);
+      assertArrayEquals(local.histograms().histogram(j), ParquetTables.longs(g, "activation_histogram"),
+          "activation histogram " + j);
     }
+
+    // band_examples.parquet: the local analyzer's band samples, with each row's metadata.
+    List<Group> bands = ParquetTables.read(out.resolve("band_examples.parquet"));
+    assertEquals(local.bandSamples().count(), bands.size());
+    float[] edges = ActivationHistograms.binEdges();
+    for (Group g : bands) {
+      int j = g.getInteger("feature_id", 0);
+      int band = g.getInteger("band", 0);
+      BandSamples.Example e = local.bandSamples().examples(j, band).get(g.getInteger("rank", 0) - 1);
+      long rowId = g.getLong("row_id", 0);
+      assertEquals(e.rowId(), rowId, "feature " + j + " band " + band);
+      assertEquals(e.activation(), g.getFloat("activation", 0), 0f);
+      assertEquals(edges[band * BandSamples.BINS_PER_BAND], g.getFloat("band_low", 0), 0f);
+      assertEquals(edges[(band + 1) * BandSamples.BINS_PER_BAND], g.getFloat("band_high", 0), 0f);
+      assertEquals(token((int) rowId), g.getString("token", 0));
+    }
+
+    // analyze wrote its report beside the tables, with the run's curves (the model's parent).
+    assertTrue(stdout.contains("report         file:" + out.resolve("report/index.html")), stdout);
+    String runData = Files.readString(out.resolve("report/data/run.js"));
+    assertTrue(runData.contains("\"curves\":{\"step\":[1.0,"), "curves from the run's metrics");
 
     List<Group> top = ParquetTables.read(out.resolve("top_examples.parquet"));
     MessageType ts = ParquetTables.schema(out.resolve("top_examples.parquet"));
@@ -327,5 +352,38 @@ class AnalyzeEncodeEndToEndTest {
 
     assertEquals(4, sae("encode", "--model", uri(dir.resolve("no-such-model")), "--input", uri(store),
         "--output", uri(dir.resolve("nothing"))));
+  }
+
+  @Test
+  @Order(6)
+  void reportRefusesBadRequestsAndKeepsEarlierOutput() throws IOException {
+    Path good = dir.resolve("report-ok");
+    assertEquals(0, sae("report", "--run", uri(run), "--output", uri(good)), stderr);
+    assertTrue(stdout.contains("report: done") && stdout.contains("index.html"), stdout);
+    byte[] before = Files.readAllBytes(good.resolve("data/run.js"));
+
+    assertEquals(2, sae("report", "--output", uri(good)));
+    assertTrue(stderr.contains("--run") && stderr.contains("--analysis"), stderr);
+    assertEquals(2, sae("report", "--run", uri(dir.resolve("no-such-run")), "--output", uri(good)));
+    assertTrue(stderr.contains("--run does not exist"), stderr);
+    assertEquals(2, sae("report", "--run", uri(run), "--output", uri(run)));
+    assertTrue(stderr.contains("same location as --run"), stderr);
+    assertEquals(2, sae("report", "--run", uri(run), "--output", uri(dir)));
+    assertTrue(stderr.contains("holds --run"), stderr);
+    assertEquals(2, sae("report", "--run", uri(run), "--output", uri(good), "--image-shape", "3x3"));
+    assertTrue(stderr.contains("--image-shape 3x3 has 9 pixels but the model's d_in is " + D_IN), stderr);
+    assertEquals(2, sae("report", "--run", uri(run), "--output", uri(good), "--image-shape", "4x4",
+        "--label-column", "no_such"));
+    assertTrue(stderr.contains("'no_such'") && stderr.contains("token"), stderr);
+    assertEquals(2, sae("report", "--run", uri(run), "--output", uri(good), "--image-shape", "4by4"));
+    assertTrue(stderr.contains("HEIGHTxWIDTH"), stderr);
+    assertArrayEquals(before, Files.readAllBytes(good.resolve("data/run.js")),
+        "failed reports leave the earlier one as it was");
+    assertFalse(Files.exists(good.resolve("gallery.js")));
+
+    Path foreign = Files.createDirectories(dir.resolve("not-a-report"));
+    Files.writeString(foreign.resolve("notes.txt"), "mine");
+    assertEquals(2, sae("report", "--run", uri(run), "--output", uri(foreign)));
+    assertEquals("mine", Files.readString(foreign.resolve("notes.txt")));
   }
 }

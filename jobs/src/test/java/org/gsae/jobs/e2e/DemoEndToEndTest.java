@@ -42,6 +42,11 @@ class DemoEndToEndTest {
     assertTrue(Files.exists(dir.resolve("run/model/sae_weights.safetensors")), report);
     assertTrue(Files.isDirectory(dir.resolve("run/metrics.parquet")), report);
     assertTrue(Files.isDirectory(dir.resolve("store")), report);
+    // It ends with a report (the browser tests in the tests module open such reports).
+    assertTrue(report.contains("report") && report.contains(dir.resolve("run/report/index.html").toString()),
+        report);
+    assertTrue(Files.isRegularFile(dir.resolve("run/report/data/chunk-0000.js")), report);
+    assertTrue(Files.isRegularFile(dir.resolve("run/analysis/band_examples.parquet/_SUCCESS")), report);
     // The demo's cfg.json records its recipe under the config file's key names, as JSON.
     JsonNode tc = new ObjectMapper().readTree(dir.resolve("run/model/cfg.json").toFile())
         .path("gsae").path("train_config");
