@@ -14,6 +14,7 @@ import org.gsae.jobs.cli.BenchCommand;
 import org.gsae.jobs.cli.CliContext;
 import org.gsae.jobs.cli.DemoCommand;
 import org.gsae.jobs.cli.EncodeCommand;
+import org.gsae.jobs.cli.ImportIdxCommand;
 import org.gsae.jobs.cli.ReportCommand;
 import org.gsae.jobs.cli.ShuffleCommand;
 import org.gsae.jobs.cli.TrainCommand;
@@ -40,7 +41,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     synopsisSubcommandLabel = "COMMAND",
     description = "Gated sparse autoencoders (Rajamanoharan et al. 2024) on Apache Spark.",
     subcommands = {TrainCommand.class, AnalyzeCommand.class, EncodeCommand.class,
-        ShuffleCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class,
+        ShuffleCommand.class, ReportCommand.class, ImportIdxCommand.class, DemoCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 2 usage or configuration error, 3 invalid input data,",
         "4 I/O failure, 1 anything else. 'sae COMMAND --help' describes each command."})

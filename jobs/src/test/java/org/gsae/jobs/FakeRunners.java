@@ -6,6 +6,7 @@ import org.gsae.jobs.run.AnalyzeRunner;
 import org.gsae.jobs.run.BenchRunner;
 import org.gsae.jobs.run.DemoRunner;
 import org.gsae.jobs.run.EncodeRunner;
+import org.gsae.jobs.run.ImportIdxRunner;
 import org.gsae.jobs.run.Report;
 import org.gsae.jobs.run.ReportRunner;
 import org.gsae.jobs.run.RunnerProvider;
@@ -73,5 +74,11 @@ final class FakeRunners implements RunnerProvider {
   public ReportRunner report() {
     obtained++;
     return o -> answer("report", o);
+  }
+
+  @Override
+  public ImportIdxRunner importIdx() {
+    obtained++;
+    return o -> answer("import-idx", o);
   }
 }

@@ -27,6 +27,9 @@ public interface RunnerProvider {
   /** The runner of {@code report}. */
   ReportRunner report();
 
+  /** The runner of {@code import-idx}. */
+  ImportIdxRunner importIdx();
+
   /** The production runners, from {@link Runners}. */
   RunnerProvider DEFAULT = new RunnerProvider() {
     @Override
@@ -62,6 +65,11 @@ public interface RunnerProvider {
     @Override
     public ReportRunner report() {
       return Runners.report();
+    }
+
+    @Override
+    public ImportIdxRunner importIdx() {
+      return Runners.importIdx();
     }
   };
 }

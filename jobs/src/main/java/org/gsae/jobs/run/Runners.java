@@ -38,6 +38,11 @@ public final class Runners {
     return new SparkReportRunner();
   }
 
+  /** The {@code import-idx} runner: an IDX image dataset as a store. */
+  public static ImportIdxRunner importIdx() {
+    return new SparkImportIdxRunner();
+  }
+
   /** The {@code bench} runner: the core step, and the distributed one with --spark. */
   public static BenchRunner bench() {
     return new SparkBenchRunner();

@@ -25,6 +25,7 @@ import org.gsae.jobs.run.AnalyzeRunner;
 import org.gsae.jobs.run.BenchRunner;
 import org.gsae.jobs.run.DemoRunner;
 import org.gsae.jobs.run.EncodeRunner;
+import org.gsae.jobs.run.ImportIdxRunner;
 import org.gsae.jobs.run.ReportRunner;
 import org.gsae.jobs.run.RunnerProvider;
 import org.gsae.jobs.run.ShuffleRunner;
@@ -161,6 +162,12 @@ final class Cli {
     public ReportRunner report() {
       obtained++;
       return RunnerProvider.DEFAULT.report();
+    }
+
+    @Override
+    public ImportIdxRunner importIdx() {
+      obtained++;
+      return RunnerProvider.DEFAULT.importIdx();
     }
   }
 }

@@ -35,13 +35,17 @@ public final class ImageTiles {
       String[] parts = text.trim().toLowerCase(java.util.Locale.ROOT).split("x");
       if (parts.length == 2) {
         try {
-          return new Shape(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+          int h = Integer.parseInt(parts[0].trim());
+          int w = Integer.parseInt(parts[1].trim());
+          if (h >= 1 && w >= 1) {
+            return new Shape(h, w);
+          }
         } catch (NumberFormatException e) {
           // fall through to the error below
         }
       }
-      throw Errors.usage("--image-shape must be HEIGHTxWIDTH, got '" + text + "'", "--image-shape",
-          "write it as 28x28");
+      throw Errors.usage("--image-shape must be HEIGHTxWIDTH with both at least 1, got '" + text
+          + "'", "--image-shape", "write it as 28x28");
     }
 
     /** The shape for a known image width: 784 = 28x28 (MNIST, Fashion-MNIST), 1024 = 32x32. */
