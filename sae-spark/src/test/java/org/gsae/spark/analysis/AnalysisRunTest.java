@@ -72,9 +72,13 @@ class AnalysisRunTest {
     assertEquals(FeatureTable.SCHEMA.asNullable(), f.schema().asNullable());
     List<Row> rows = f.orderBy("feature_id").collectAsList();
     assertEquals(rounded(List.of(
-        RowFactory.create(0, 3L, 0.75, Math.log10(0.75 + 1e-10), 11.0 / 3, 4f, false, 1f, -2.0),
-        RowFactory.create(1, 2L, 0.5, Math.log10(0.5 + 1e-10), 3.0, 5f, false, 1f, -2.0),
-        RowFactory.create(2, 0L, 0.0, -10.0, 0.0, 0f, true, norm(0.6f, 0.8f), -2.0))),
+        // Activations 4, 3, 4 and 1, 5 in bins floor(8 (log10 a + 4)): 36, 35, 36 and 32, 37.
+        RowFactory.create(0, 3L, 0.75, Math.log10(0.75 + 1e-10), 11.0 / 3, 4f, false, 1f, -2.0,
+            histogram(35, 36, 36)),
+        RowFactory.create(1, 2L, 0.5, Math.log10(0.5 + 1e-10), 3.0, 5f, false, 1f, -2.0,
+            histogram(32, 37)),
+        RowFactory.create(2, 0L, 0.0, -10.0, 0.0, 0f, true, norm(0.6f, 0.8f), -2.0,
+            histogram()))),
         rounded(rows));
   }
 
@@ -83,13 +87,24 @@ class AnalysisRunTest {
   }
 
   /** Doubles rounded to 12 significant digits, so that by-hand fractions compare equal. */
+  /** A 64-bin activation histogram with one count per listed bin. */
+  private static List<Long> histogram(int... bins) {
+    long[] h = new long[64];
+    for (int b : bins) {
+      h[b]++;
+    }
+    return java.util.Arrays.stream(h).boxed().toList();
+  }
+
   private static List<Row> rounded(List<Row> rows) {
     List<Row> out = new ArrayList<>();
     for (Row row : rows) {
       Object[] v = new Object[row.length()];
       for (int i = 0; i < v.length; i++) {
         Object x = row.get(i);
-        v[i] = x instanceof Double d ? round(d) : x;
+        v[i] = x instanceof Double d ? round(d)
+            : x instanceof scala.collection.Seq<?> seq
+                ? new ArrayList<>(scala.collection.JavaConverters.seqAsJavaList(seq)) : x;
       }
       out.add(RowFactory.create(v));
     }

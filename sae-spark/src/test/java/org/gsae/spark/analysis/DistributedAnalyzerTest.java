@@ -15,6 +15,8 @@ import org.gsae.core.data.SyntheticActivations;
 import org.gsae.core.metrics.AnalysisMetrics;
 import org.gsae.core.metrics.FeatureStats;
 import org.gsae.core.metrics.ReconstructionMetrics;
+import org.gsae.core.metrics.ActivationHistograms;
+import org.gsae.core.metrics.BandSamples;
 import org.gsae.core.metrics.TopKExamples;
 import org.gsae.core.model.AlignedEncoder;
 import org.gsae.core.model.Encoding;
@@ -111,6 +113,28 @@ class DistributedAnalyzerTest {
     assertEquals(List.of(new TopKExamples.Example(2, 5f), new TopKExamples.Example(1, 1f)),
         m.topKExamples().examples(1));
     assertEquals(List.of(), m.topKExamples().examples(2));
+
+    // Histogram bins of 1/8 decade from 1e-4: floor(8 (log10 a + 4)); 1 -> 32, 3 -> 35 (35.8),
+    // 4 -> 36 (36.8), 5 -> 37 (37.6). Bands are bin / 2.
+    long[] h0 = new long[ActivationHistograms.BINS];
+    h0[35] = 1;
+    h0[36] = 2;
+    long[] h1 = new long[ActivationHistograms.BINS];
+    h1[32] = 1;
+    h1[37] = 1;
+    assertArrayEquals(h0, m.histograms().histogram(0));
+    assertArrayEquals(h1, m.histograms().histogram(1));
+    assertArrayEquals(new long[ActivationHistograms.BINS], m.histograms().histogram(2));
+    BandSamples b = m.bandSamples();
+    assertEquals(List.of(new BandSamples.Example(1, 3f)), b.examples(0, 17));
+    // Rows 0 and 3 share band 18: in the order of their SplitMix64 hashes.
+    List<BandSamples.Example> both = Long.compareUnsigned(BandSamples.hash(0), BandSamples.hash(3)) < 0
+        ? List.of(new BandSamples.Example(0, 4f), new BandSamples.Example(3, 4f))
+        : List.of(new BandSamples.Example(3, 4f), new BandSamples.Example(0, 4f));
+    assertEquals(both, b.examples(0, 18));
+    assertEquals(List.of(new BandSamples.Example(1, 1f)), b.examples(1, 16));
+    assertEquals(List.of(new BandSamples.Example(2, 5f)), b.examples(1, 18));
+    assertEquals(5, b.count());
   }
 
   private static AnalysisMetrics local(int batchSize) {
@@ -205,6 +229,12 @@ class DistributedAnalyzerTest {
     assertArrayEquals(expected.featureStats().maxActivations(), actual.featureStats().maxActivations());
     assertArrayEquals(expected.l0Histogram().histogram(), actual.l0Histogram().histogram());
     assertEquals(expected.topKExamples().allExamples(), actual.topKExamples().allExamples());
+    for (int j = 0; j < expected.featureStats().dSae(); j++) {
+      assertArrayEquals(expected.histograms().histogram(j), actual.histograms().histogram(j));
+      for (int band = 0; band < BandSamples.BANDS; band++) {
+        assertEquals(expected.bandSamples().examples(j, band), actual.bandSamples().examples(j, band));
+      }
+    }
   }
 
   private static void assertSameSums(AnalysisMetrics expected, AnalysisMetrics actual, double rel) {
