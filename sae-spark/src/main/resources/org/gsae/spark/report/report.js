@@ -29,6 +29,13 @@
     return (a !== 0 && (a < 1e-3 || a >= 1e6)) ? v.toExponential(d - 1) : v.toPrecision(d);
   }
 
+  /** A short axis label: three significant digits without trailing zeros. */
+  function tick(v) {
+    if (v === 0) return '0';
+    const a = Math.abs(v);
+    return (a < 1e-3 || a >= 1e6) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
+  }
+
   /** Draws an ECharts option into a .chart element; animation off so a chart is complete at once. */
   function chart(node, option) {
     const c = echarts.init(node, null, { renderer: 'canvas' });
@@ -129,6 +136,6 @@
         document.head.appendChild(s);
       });
     },
-    el, num, chart, nav, contextParts, contextNode, metaValue, examplesTable, done, fail,
+    el, num, tick, chart, nav, contextParts, contextNode, metaValue, examplesTable, done, fail,
   };
 })();
