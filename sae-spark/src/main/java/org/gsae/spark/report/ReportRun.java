@@ -180,6 +180,7 @@ public final class ReportRun {
       if (f != null) {
         features = f.dSae();
         chunks = ReportData.chunks(features);
+        LOG.info("writing the pages of {} features in {} chunks", features, chunks);
         runData.put("density", ReportData.densityHistogram(f.frequency));
         runData.put("scatter", Map.of("norm", f.decoderNorm, "kurtosis", f.decoderKurtosis));
         featureData = f.asColumns();
