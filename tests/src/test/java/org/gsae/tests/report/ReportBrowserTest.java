@@ -3,9 +3,6 @@ package org.gsae.tests.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +16,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.gsae.core.data.SyntheticActivations;
-import org.gsae.jobs.Main;
-import org.gsae.jobs.run.RunnerProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,28 +44,21 @@ class ReportBrowserTest {
   @BeforeAll
   static void start() {
     browser = Browser.start();
-    spark = SparkSession.builder().master("local[2]").appName("gsae report browser test")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = ReportJobs.localSpark("gsae report browser test");
     Path store = dir.resolve("store");
     writeStore(store);
     run = dir.resolve("run");
-    sae("train", "--set", "input.path=" + store.toUri(), "--set", "output.path=" + run.toUri(),
+    ReportJobs.sae("train", "--set", "input.path=" + store.toUri(), "--set", "output.path=" + run.toUri(),
         "--set", "model.d_sae=" + D_SAE, "--set", "train.steps=150", "--set",
         "train.batch_size=256", "--set", "analyze.top_k=10");
     report = dir.resolve("gallery-report");
-    sae("report", "--run", run.toUri().toString(), "--output", report.toUri().toString(),
+    ReportJobs.sae("report", "--run", run.toUri().toString(), "--output", report.toUri().toString(),
         "--image-shape", "4x4", "--label-column", "label");
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (spark != null) {
-      spark.stop();
-    }
+    ReportJobs.close(browser, spark);
   }
 
   /**
@@ -114,16 +102,6 @@ class ReportBrowserTest {
         .add("token", DataTypes.StringType).add("context", DataTypes.StringType)
         .add("label", DataTypes.IntegerType).add("position", DataTypes.LongType);
     spark.createDataFrame(rows, schema).coalesce(2).write().parquet(store.toUri().toString());
-  }
-
-  private static String sae(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Main(RunnerProvider.DEFAULT, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of()).run(args);
-    String stdout = out.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, String.join(" ", args) + "\n" + stdout + err.toString(StandardCharsets.UTF_8));
-    return stdout;
   }
 
   private static String page(Path reportDir, String name) {

@@ -1,11 +1,7 @@
 package org.gsae.tests.report;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +10,6 @@ import org.gsae.core.data.SyntheticActivations;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.ModelInfo;
 import org.gsae.core.model.SaeInit;
-import org.gsae.jobs.Main;
-import org.gsae.jobs.run.RunnerProvider;
 import org.gsae.spark.demo.SyntheticStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,9 +36,7 @@ class ReportOpenTimeTest {
   @BeforeAll
   static void start() {
     browser = Browser.start();
-    spark = SparkSession.builder().master("local[2]").appName("gsae report open time")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = ReportJobs.localSpark("gsae report open time");
     Path store = dir.resolve("store");
     SyntheticStore.write(spark, store.toUri().toString(),
         SyntheticActivations.generate(ROWS, D_IN, 128, 5.0, 0.05, 5), 2);
@@ -52,13 +44,9 @@ class ReportOpenTimeTest {
     ModelDirectory.save(new org.apache.hadoop.fs.Path(model.toUri()),
         SaeInit.initialize(D_IN, D_SAE, 9, null), ModelInfo.empty());
     Path analysis = dir.resolve("analysis");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
     long t0 = System.nanoTime();
-    int code = new Main(RunnerProvider.DEFAULT, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(out, true, StandardCharsets.UTF_8), Map.of()).run("analyze", "--model",
-        model.toUri().toString(), "--input", store.toUri().toString(), "--output",
-        analysis.toUri().toString(), "--batch-size", "512");
-    assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+    ReportJobs.sae("analyze", "--model", model.toUri().toString(), "--input",
+        store.toUri().toString(), "--output", analysis.toUri().toString(), "--batch-size", "512");
     System.out.printf("report timing: analyze + report of %d rows with d_sae=%d took %.1f s%n",
         ROWS, D_SAE, (System.nanoTime() - t0) / 1e9);
     report = analysis.resolve("report");
@@ -74,12 +62,7 @@ class ReportOpenTimeTest {
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (spark != null) {
-      spark.stop();
-    }
+    ReportJobs.close(browser, spark);
   }
 
   @Test
