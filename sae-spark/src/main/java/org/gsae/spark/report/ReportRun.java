@@ -92,19 +92,19 @@ public final class ReportRun {
     Path out = qualified(spec.outputPath(), conf);
     FileSystem fs = HadoopFiles.fileSystem(out, conf);
     Path run = spec.runPath() == null ? null : qualified(spec.runPath(), conf);
-    Path analysis = analysisDir(fs, run);
     if (run != null) {
-      requireDir(fs, run, "--run", "a training output directory (it holds model/ and metrics.parquet)");
+      requireDir(run, conf, "--run", "a training output directory (it holds model/ and metrics.parquet)");
     }
+    Path analysis = analysisDir(run, conf);
     if (analysis != null) {
-      requireFile(fs, new Path(analysis, "summary.json"), "--analysis",
+      requireFile(new Path(analysis, "summary.json"), conf, "--analysis",
           "an analyze output directory (it holds summary.json and features.parquet)");
     }
     refuseHolding(out, run, "--run");
     refuseHolding(out, analysis, "--analysis");
     try (OutputLock lock = OutputLock.claim(conf, "--output", out.toString())) {
       ReplaceableOutput.check(fs, out, INDEX, "report", OWN::contains);
-      Contents c = new Contents(fs, run, analysis);
+      Contents c = new Contents(conf, run, analysis);
       AtomicDirectoryWriter.write(out, true, conf, (dstFs, tmp) -> c.writeInto(dstFs, tmp));
       double wall = (System.nanoTime() - t0) / 1e9;
       LOG.info("report written to {} in {} s", out, String.format("%.1f", wall));
@@ -130,25 +130,29 @@ public final class ReportRun {
     }
   }
 
-  private Path analysisDir(FileSystem fs, Path run) {
+  private Path analysisDir(Path run, Configuration conf) {
     if (spec.analysisPath() != null) {
-      return qualified(spec.analysisPath(), spark.sparkContext().hadoopConfiguration());
+      return qualified(spec.analysisPath(), conf);
     }
     Path inRun = new Path(run, "analysis");
-    return HadoopFiles.exists(fs, new Path(inRun, "summary.json")) ? inRun : null;
+    return exists(new Path(inRun, "summary.json"), conf) ? inRun : null;
+  }
+
+  private static boolean exists(Path p, Configuration conf) {
+    return HadoopFiles.exists(HadoopFiles.fileSystem(p, conf), p);
   }
 
   /** Everything one report writes, gathered while writing. */
   private final class Contents {
-    private final FileSystem srcFs;
+    private final Configuration conf;
     private final Path run;
     private final Path analysis;
     int features;
     int chunks;
     boolean gallery;
 
-    Contents(FileSystem srcFs, Path run, Path analysis) {
-      this.srcFs = srcFs;
+    Contents(Configuration conf, Path run, Path analysis) {
+      this.conf = conf;
       this.run = run;
       this.analysis = analysis;
     }
@@ -206,7 +210,7 @@ public final class ReportRun {
     }
 
     private Map<String, Object> curves(Path metrics) {
-      if (!HadoopFiles.exists(srcFs, metrics)) {
+      if (!exists(metrics, conf)) {
         return null;
       }
       List<Row> rows = spark.read().parquet(metrics.toString()).orderBy("step").collectAsList();
@@ -283,8 +287,7 @@ public final class ReportRun {
             + "of the analysed store (it has: " + String.join(", ", meta) + ")",
             "--label-column", "name one of the store's metadata columns");
       }
-      float[] wDec = ModelDirectory.load(modelDir, spark.sparkContext().hadoopConfiguration())
-          .params().wDec().toFloatArray();
+      float[] wDec = ModelDirectory.load(modelDir, conf).params().wDec().toFloatArray();
       List<Map<String, Object>> decoder = new ArrayList<>();
       for (int j = 0; j < Math.min(DECODER_GALLERY, f.dSae()); j++) {
         Map<String, Object> tile = new LinkedHashMap<>();
@@ -387,10 +390,11 @@ public final class ReportRun {
     }
 
     private Map<String, Object> readJson(Path file) {
-      if (!HadoopFiles.exists(srcFs, file)) {
+      if (!exists(file, conf)) {
         return null;
       }
-      byte[] bytes = HadoopFiles.readAll(srcFs, file, 64L << 20, "a report input");
+      byte[] bytes = HadoopFiles.readAll(HadoopFiles.fileSystem(file, conf), file, 64L << 20,
+          "a report input");
       try {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = JSON.readValue(bytes, Map.class);
@@ -471,9 +475,9 @@ public final class ReportRun {
     }
   }
 
-  private static void requireDir(FileSystem fs, Path p, String option, String what) {
+  private static void requireDir(Path p, Configuration conf, String option, String what) {
     try {
-      if (!fs.getFileStatus(p).isDirectory()) {
+      if (!HadoopFiles.fileSystem(p, conf).getFileStatus(p).isDirectory()) {
         throw Errors.usage(option + " is not a directory", p.toString(), "pass " + what);
       }
     } catch (java.io.FileNotFoundException e) {
@@ -483,8 +487,8 @@ public final class ReportRun {
     }
   }
 
-  private static void requireFile(FileSystem fs, Path p, String option, String what) {
-    if (!HadoopFiles.exists(fs, p)) {
+  private static void requireFile(Path p, Configuration conf, String option, String what) {
+    if (!exists(p, conf)) {
       throw Errors.usage(option + " has no " + p.getName(), p.getParent().toString(),
           "pass " + what);
     }
@@ -504,8 +508,7 @@ public final class ReportRun {
 
     static ExampleStream open(SparkSession spark, Path table, List<String> order,
         List<String> added) {
-      FileSystem fs = HadoopFiles.fileSystem(table, spark.sparkContext().hadoopConfiguration());
-      if (!HadoopFiles.exists(fs, table)) {
+      if (!exists(table, spark.sparkContext().hadoopConfiguration())) {
         // An analysis written before band samples existed: pages show no band samples.
         return new ExampleStream(List.of(), Collections.emptyIterator());
       }
