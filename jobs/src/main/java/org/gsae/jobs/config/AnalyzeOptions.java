@@ -5,8 +5,9 @@ import org.gsae.spark.store.OnInvalid;
 
 /**
  * The {@code analyze} command, validated: one pass over the store with a trained model,
- * writing {@code features.parquet}, {@code top_examples.parquet}, {@code summary.json} and
- * {@code sparsity.safetensors} under {@code outputPath} (docs/architecture.md §5, §7).
+ * writing {@code features.parquet}, {@code top_examples.parquet}, {@code band_examples.parquet},
+ * {@code summary.json}, {@code sparsity.safetensors} and {@code report/} under
+ * {@code outputPath} (docs/architecture.md §5, §7, §10).
  *
  * @param modelPath  model directory ({@code --model})
  * @param inputPath  activation store: Parquet file, directory or glob ({@code --input})

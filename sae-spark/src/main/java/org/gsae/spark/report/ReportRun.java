@@ -17,6 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -53,8 +54,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code assets/} (ECharts, the pages' script and style) and {@code data/} (the numbers as
  *       script files, the feature pages' in chunks of {@value ReportData#CHUNK} features).</li>
  * </ul>
- * The driver holds one chunk of examples at a time; the feature table and the curves are
- * O(d_sae) and O(points).
+ * The driver holds the examples of 2,048 features at a time; the feature table and the curves
+ * are O(d_sae) and O(points).
  */
 public final class ReportRun {
   private static final Logger LOG = LoggerFactory.getLogger(ReportRun.class);
@@ -213,7 +214,7 @@ public final class ReportRun {
       if (!exists(metrics, conf)) {
         return null;
       }
-      List<Row> rows = spark.read().parquet(metrics.toString()).orderBy("step").collectAsList();
+      List<Row> rows = ActivationStore.readTable(spark, metrics.toString()).orderBy("step").collectAsList();
       int[] keep = ReportData.thinned(rows.size(), ReportData.MAX_CURVE_POINTS);
       Map<String, Object> c = new LinkedHashMap<>();
       for (String name : List.of("step", "loss", "mse", "l1", "aux", "l0", "lr", "lambda",
@@ -345,7 +346,8 @@ public final class ReportRun {
       if (chosen.isEmpty()) {
         return tops;
       }
-      List<Row> rows = spark.read().parquet(new Path(analysis, "top_examples.parquet").toString())
+      List<Row> rows = ActivationStore.readTable(spark,
+          new Path(analysis, "top_examples.parquet").toString())
           .where(functions.col("feature_id").isin(chosen.toArray())
               .and(functions.col("rank").leq(GALLERY_INPUTS)))
           .orderBy("feature_id", "rank").collectAsList();
@@ -494,38 +496,58 @@ public final class ReportRun {
     }
   }
 
-  /** Sorted rows of an examples table, consumed feature by feature. */
+  /**
+   * Sorted rows of an examples table, consumed feature by feature: one Spark job per
+   * {@value #FEATURES_PER_READ} features (a filtered, sorted collect; the tables are range
+   * partitioned by {@code feature_id}, so Parquet statistics skip the other files), so the
+   * driver holds that many features' examples at a time. Not {@code toLocalIterator}, whose
+   * task results a cluster with {@code spark.kryo.registrationRequired=true} refuses.
+   */
   private static final class ExampleStream {
+    static final int FEATURES_PER_READ = 8 * ReportData.CHUNK;
     final List<String> meta;
-    private final Iterator<Row> rows;
+    private final Dataset<Row> table;
+    private final Column[] order;
+    private int readEnd;
+    private Iterator<Row> rows = Collections.emptyIterator();
     private Row next;
 
-    private ExampleStream(List<String> meta, Iterator<Row> rows) {
+    private ExampleStream(List<String> meta, Dataset<Row> table, Column[] order) {
       this.meta = meta;
-      this.rows = rows;
-      this.next = rows.hasNext() ? rows.next() : null;
+      this.table = table;
+      this.order = order;
     }
 
     static ExampleStream open(SparkSession spark, Path table, List<String> order,
         List<String> added) {
       if (!exists(table, spark.sparkContext().hadoopConfiguration())) {
         // An analysis written before band samples existed: pages show no band samples.
-        return new ExampleStream(List.of(), Collections.emptyIterator());
+        return new ExampleStream(List.of(), null, null);
       }
-      var df = spark.read().parquet(table.toString());
+      Dataset<Row> df = ActivationStore.readTable(spark, table.toString());
       List<String> meta = new ArrayList<>();
       for (StructField field : df.schema().fields()) {
         if (!added.contains(field.name())) {
           meta.add(field.name());
         }
       }
-      return new ExampleStream(meta, df.orderBy(order.stream().map(functions::col)
-          .toArray(Column[]::new)).toLocalIterator());
+      return new ExampleStream(meta, df, order.stream().map(functions::col).toArray(Column[]::new));
     }
 
-    /** The rows of feature {@code j} (rows of earlier features are skipped). */
+    /** The rows of feature {@code j}; features must be asked for in ascending order. */
     <T> List<T> take(int j, java.util.function.Function<Row, T> convert) {
       List<T> out = new ArrayList<>();
+      if (table == null) {
+        return out;
+      }
+      if (j >= readEnd) {
+        int first = j;
+        readEnd = first + FEATURES_PER_READ;
+        Column feature = functions.col("feature_id");
+        rows = table.where(feature.geq(first).and(feature.lt(readEnd))).orderBy(order)
+            .collectAsList().iterator();
+        next = rows.hasNext() ? rows.next() : null;
+      }
       while (next != null && next.getInt(next.fieldIndex("feature_id")) <= j) {
         if (next.getInt(next.fieldIndex("feature_id")) == j) {
           out.add(convert.apply(next));
@@ -547,7 +569,7 @@ public final class ReportRun {
     long[][] histogram;
 
     static FeatureColumns read(SparkSession spark, Path table) {
-      List<Row> rows = spark.read().parquet(table.toString()).orderBy("feature_id")
+      List<Row> rows = ActivationStore.readTable(spark, table.toString()).orderBy("feature_id")
           .collectAsList();
       FeatureColumns f = new FeatureColumns();
       int n = rows.size();

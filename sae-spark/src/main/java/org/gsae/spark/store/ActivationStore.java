@@ -198,6 +198,17 @@ public final class ActivationStore implements AutoCloseable {
   }
 
   /**
+   * A Parquet dataset gsae wrote (an analysis table, {@code metrics.parquet}), read with the
+   * schema of its first file's footer rather than Spark's inference job (whose task results
+   * a cluster with {@code spark.kryo.registrationRequired=true} refuses).
+   */
+  public static Dataset<Row> readTable(SparkSession spark, String dataset) {
+    StructType schema = StoreFooters.schemaOf(dataset, spark.sparkContext().hadoopConfiguration(),
+        spark.sessionState().conf());
+    return spark.read().schema(schema).parquet(dataset);
+  }
+
+  /**
    * Every row of the store, not validated: all original columns, then {@value #ROW_ID}
    * ({@code long}), {@value #SOURCE_FILE} ({@code string}, the file URI) and
    * {@value #SOURCE_ROW} ({@code long}, the row's index in that file). Lazy; no job runs

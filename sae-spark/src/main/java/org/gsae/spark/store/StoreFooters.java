@@ -78,6 +78,17 @@ final class StoreFooters {
     }
   }
 
+  /**
+   * The Spark schema of a Parquet dataset gsae wrote (its first data file's footer), so that
+   * it can be read with {@code spark.read().schema(..)}: Spark's own schema inference runs a
+   * job whose results are {@code StructType}s, which a cluster with
+   * {@code spark.kryo.registrationRequired=true} refuses.
+   */
+  static StructType schemaOf(String dataset, Configuration conf, SQLConf sqlConf) {
+    List<FileStatus> files = StoreListing.resolve(dataset, conf);
+    return readOne(files.get(0), conf, new ParquetToSparkSchemaConverter(sqlConf)).schema();
+  }
+
   private static FileFooter readOne(FileStatus file, Configuration conf,
       ParquetToSparkSchemaConverter converter) {
     String path = file.getPath().toString();

@@ -51,7 +51,9 @@ final class MetricsTable {
     if (!HadoopFiles.exists(HadoopFiles.fileSystem(target, spark.sparkContext().hadoopConfiguration()), target)) {
       return out;
     }
-    for (Row r : spark.read().parquet(target.toString()).orderBy("step").collectAsList()) {
+    // With the schema given: Spark's schema inference job is refused under Kryo registration.
+    for (Row r : spark.read().schema(SCHEMA).parquet(target.toString()).orderBy("step")
+        .collectAsList()) {
       long step = r.getLong(0);
       if (step <= maxStep) {
         out.add(new StepMetrics(step, r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(1),

@@ -126,6 +126,9 @@ class GsaeOnClusterTest {
     assertEquals(2, summary.get("analysis").get("partitions").asInt());
     assertTrue(JobOutputs.exists(out.model() + "/sparsity.safetensors"));
     assertEquals(List.of(), out.incompleteCheckpoints());
+    // The report was written by the driver from tables read on the executors.
+    assertTrue(JobOutputs.exists(out.uri() + "/report/index.html"), r::describe);
+    assertTrue(JobOutputs.exists(out.uri() + "/report/data/chunk-0000.js"), r::describe);
     trained = out;
   }
 
@@ -143,6 +146,7 @@ class GsaeOnClusterTest {
 
     List<Group> features = ParquetTables.read(output + "/features.parquet");
     assertEquals(D_SAE, features.size(), "features.parquet rows");
+    assertTrue(JobOutputs.exists(output + "/report/index.html"), r::describe);
     long fires = 0;
     for (int j = 0; j < D_SAE; j++) {
       assertEquals(j, features.get(j).getInteger("feature_id", 0));

@@ -154,6 +154,27 @@ class ReportBrowserTest {
     browser.screenshot(SHOTS.resolve("feature-page.png"));
   }
 
+  /** The three context conventions of README "Reports", checked in the page's own script. */
+  @Test
+  void everyContextConventionFindsTheActivatingToken() {
+    browser.open(page(report, "features.html"));
+    assertEquals(List.of("the cat ", "sat", " on"),
+        browser.js("return gsae.contextParts({context: 'the cat [[sat]] on'})"));
+    assertEquals(List.of("a sat ", "on", " the on"),
+        browser.js("return gsae.contextParts({context: 'a sat on the on', token: 'on'})"));
+    assertEquals(List.of("the cat ", "sat", " on the"),
+        browser.js("return gsae.contextParts({context: ['the', 'cat', 'sat', 'on', 'the'], context_index: 2})"));
+    assertEquals(List.of("", "the", " cat"),
+        browser.js("return gsae.contextParts({context: ['the', 'cat'], context_index: 0})"));
+    // No marker, no token, an index out of range: no highlight rather than a wrong one.
+    assertEquals(null, browser.js("return gsae.contextParts({context: 'the cat sat'})"));
+    assertEquals(null, browser.js("return gsae.contextParts({context: 'the cat', token: 'dog'})"));
+    assertEquals(null, browser.js("return gsae.contextParts({context: ['a'], context_index: 3})"));
+    // Metadata is shown as text, never parsed as HTML.
+    assertEquals("<b>x</b>", browser.js(
+        "return gsae.contextNode({context: '[[<b>x</b>]]'}).querySelector('mark').textContent"));
+  }
+
   @Test
   void featureListSortsAndFilters() {
     List<Row> features = spark.read().parquet(run.resolve("analysis/features.parquet").toUri().toString())
