@@ -446,8 +446,11 @@ public final class ReportRun {
     }
   }
 
-  /** A Parquet value as JSON: arrays as lists, structs and maps as text. */
+  /** A Parquet value as JSON: arrays as lists, binary as its size, structs and maps as text. */
   static Object jsonValue(Object v) {
+    if (v instanceof byte[] bytes) {
+      return "<" + bytes.length + " bytes>";
+    }
     if (v instanceof scala.collection.Seq<?> seq) {
       List<Object> out = new ArrayList<>();
       scala.collection.Iterator<?> it = seq.iterator();
