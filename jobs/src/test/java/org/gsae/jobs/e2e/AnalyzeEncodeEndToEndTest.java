@@ -377,6 +377,11 @@ class AnalyzeEncodeEndToEndTest {
     assertTrue(stderr.contains("'no_such'") && stderr.contains("token"), stderr);
     assertEquals(2, sae("report", "--run", uri(run), "--output", uri(good), "--image-shape", "4by4"));
     assertTrue(stderr.contains("HEIGHTxWIDTH"), stderr);
+    // Galleries come from an analysis: a run without one cannot draw them.
+    Path bare = Files.createDirectories(dir.resolve("bare-run"));
+    Files.copy(run.resolve("model/cfg.json"), Files.createDirectories(bare.resolve("model")).resolve("cfg.json"));
+    assertEquals(2, sae("report", "--run", uri(bare), "--output", uri(good), "--image-shape", "4x4"));
+    assertTrue(stderr.contains("draw galleries from an analysis"), stderr);
     assertArrayEquals(before, Files.readAllBytes(good.resolve("data/run.js")),
         "failed reports leave the earlier one as it was");
     assertFalse(Files.exists(good.resolve("gallery.js")));
