@@ -177,11 +177,11 @@ class MainTest {
   void givenEachOtherCommand_whenRun_thenItsRunnerGetsTheParsedOptions() {
     assertEquals(0, run("analyze", "--model", "m", "--input", "i", "--output", "o", "--top-k", "5",
         "--on-invalid", "SKIP"));
-    assertEquals(new AnalyzeOptions("m", "i", "activation", OnInvalid.SKIP, "o", 5, 4096),
+    assertEquals(new AnalyzeOptions("m", "i", "activation", OnInvalid.SKIP, "o", 5, 0),
         runners.received.get(0));
     assertEquals(0, run("encode", "--model", "m", "--input", "i", "--output", "o", "--dense",
         "--column", "resid"));
-    assertEquals(new EncodeOptions("m", "i", "resid", OnInvalid.FAIL, "o", true, false, 4096),
+    assertEquals(new EncodeOptions("m", "i", "resid", OnInvalid.FAIL, "o", true, false, 0),
         runners.received.get(1));
     assertEquals(0, run("demo", "--steps", "10"));
     DemoOptions demo = (DemoOptions) runners.received.get(2);

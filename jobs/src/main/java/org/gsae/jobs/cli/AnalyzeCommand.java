@@ -29,7 +29,8 @@ public final class AnalyzeCommand extends JobCommand {
 
   @Option(names = "--batch-size", paramLabel = "B",
       defaultValue = "" + AnalyzeSettings.DEFAULT_BATCH_SIZE,
-      description = "Rows encoded per block (default: ${DEFAULT-VALUE}).")
+      description = "Rows encoded per block; 0 = automatic: the largest power of two up to "
+          + "4096 whose [rows, d_sae] buffers stay within 64 MB (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
 

@@ -16,7 +16,7 @@ import org.gsae.spark.store.OnInvalid;
  * @param outputPath directory for the results ({@code --output}); may be the model directory,
  *                   which then carries {@code sparsity.safetensors} as SAELens expects
  * @param topK       top-activating examples kept per feature ({@code --top-k}), >= 1
- * @param batchSize  rows encoded per block ({@code --batch-size}), >= 1
+ * @param batchSize  rows encoded per block ({@code --batch-size}), >= 1, or 0 = automatic
  */
 public record AnalyzeOptions(String modelPath, String inputPath, String column,
     OnInvalid onInvalid, String outputPath, int topK, int batchSize) {
@@ -29,7 +29,7 @@ public record AnalyzeOptions(String modelPath, String inputPath, String column,
     p.requirePath(outputPath, "--output", "a directory for the results");
     p.check(onInvalid != null, "--on-invalid must be one of fail, skip");
     p.check(topK >= 1, "--top-k must be >= 1, got " + topK);
-    p.check(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+    p.check(batchSize >= 0, "--batch-size must be >= 0 (0 = automatic), got " + batchSize);
     p.distinct(outputPath, "--output", inputPath, "--input",
         "the results would be written into the activation store: choose another --output");
     p.throwIfAny();

@@ -11,21 +11,22 @@ import org.gsae.core.error.ConfigException;
  *
  * @param afterTrain whether {@code train} analyses the final model ({@code analyze.after_train})
  * @param topK       top-activating examples kept per feature ({@code analyze.top_k}), >= 1
- * @param batchSize  rows encoded per block during analysis ({@code analyze.batch_size}), >= 1
+ * @param batchSize  rows encoded per block during analysis ({@code analyze.batch_size}), >= 1, or 0 = automatic
  */
 public record AnalyzeSettings(boolean afterTrain, int topK, int batchSize)
     implements Serializable {
 
   public static final int DEFAULT_TOP_K = 20;
-  public static final int DEFAULT_BATCH_SIZE = 4096;
+  /** 0: automatic, {@code AlignedEncoder.autoBatchSize(d_sae)}. */
+  public static final int DEFAULT_BATCH_SIZE = 0;
 
   public AnalyzeSettings {
     List<String> p = new ArrayList<>();
     if (topK < 1) {
       p.add("analyze.top_k must be >= 1, got " + topK);
     }
-    if (batchSize < 1) {
-      p.add("analyze.batch_size must be >= 1, got " + batchSize);
+    if (batchSize < 0) {
+      p.add("analyze.batch_size must be >= 0 (0 = automatic), got " + batchSize);
     }
     if (!p.isEmpty()) {
       throw new ConfigException(p);

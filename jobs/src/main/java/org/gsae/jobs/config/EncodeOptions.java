@@ -15,12 +15,13 @@ import org.gsae.spark.store.OnInvalid;
  * @param dense       write {@code feature_acts array<float>} [d_sae] instead of the sparse
  *                    {@code feature_indices array<int>} + {@code feature_values array<float>}
  * @param reconstruct also write {@code reconstruction array<float>} [d_in]
- * @param batchSize   rows encoded per block ({@code --batch-size}), >= 1
+ * @param batchSize   rows encoded per block ({@code --batch-size}), >= 1, or 0 = automatic
  */
 public record EncodeOptions(String modelPath, String inputPath, String column,
     OnInvalid onInvalid, String outputPath, boolean dense, boolean reconstruct, int batchSize) {
 
-  public static final int DEFAULT_BATCH_SIZE = 4096;
+  /** 0: automatic, {@code AlignedEncoder.autoBatchSize(d_sae)}. */
+  public static final int DEFAULT_BATCH_SIZE = 0;
 
   public EncodeOptions {
     OptionProblems p = new OptionProblems("encode");
@@ -29,7 +30,7 @@ public record EncodeOptions(String modelPath, String inputPath, String column,
     p.requirePath(column, "--column", "the activation column");
     p.requirePath(outputPath, "--output", "the Parquet output path");
     p.check(onInvalid != null, "--on-invalid must be one of fail, skip");
-    p.check(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+    p.check(batchSize >= 0, "--batch-size must be >= 0 (0 = automatic), got " + batchSize);
     p.distinct(outputPath, "--output", inputPath, "--input",
         "the codes would be written over the activation store: choose another --output");
     p.distinct(outputPath, "--output", modelPath, "--model",

@@ -36,9 +36,9 @@ class BadInputOptionsTest {
   void givenEncodeWritingOverItsModel_whenRun_thenExitTwoAndNoRunner() {
     Path model = tmp.resolve("model");
     Cli.Result r = Cli.run("encode", "--model", model.toString(), "--input", tmp.resolve("acts").toString(),
-        "--output", model + "/", "--batch-size", "0");
+        "--output", model + "/", "--batch-size", "-1");
     String msg = r.failedWith(2);
-    assertTrue(msg.contains("--batch-size must be >= 1, got 0"), msg);
+    assertTrue(msg.contains("--batch-size must be >= 0 (0 = automatic), got -1"), msg);
     assertTrue(msg.contains("is the same location as --model"), msg);
     assertEquals(0, r.runnersObtained());
     assertNoOutput(model);

@@ -75,6 +75,34 @@ public final class AlignedEncoder {
     this.slots = new int[blockRows];
   }
 
+  /** Floats in one {@code [G, d_sae]} buffer at the automatic batch size: 16 Mi (64 MB). */
+  public static final int AUTO_BATCH_FLOATS = 1 << 24;
+  /** The largest automatic batch size. */
+  public static final int AUTO_BATCH_MAX = 4096;
+
+  /**
+   * The batch size of an analysis or encode pass that was given none (0): the largest power of
+   * two up to {@value #AUTO_BATCH_MAX} whose {@code [G, d_sae]} float buffers hold at most
+   * {@value #AUTO_BATCH_FLOATS} values (64 MB each; a task holds several): 4096 up to
+   * {@code d_sae} = 4096, 2048 at 6272, 512 at 24576, 128 at 131072. A function of the model
+   * only, so every pass over the same model encodes in the same GEMM shape.
+   *
+   * @param dSae m, at least 1
+   */
+  public static int autoBatchSize(int dSae) {
+    Errors.check(dSae >= 1, "d_sae must be >= 1, got %d", dSae);
+    return Math.min(AUTO_BATCH_MAX, Integer.highestOneBit(Math.max(1, AUTO_BATCH_FLOATS / dSae)));
+  }
+
+  /**
+   * The batch size a pass uses: {@code batchSize} when given (>= 1), else
+   * {@link #autoBatchSize(int)}.
+   */
+  public static int batchSize(int batchSize, int dSae) {
+    Errors.check(batchSize >= 0, "batch size must be >= 0 (0 = automatic), got %d", batchSize);
+    return batchSize > 0 ? batchSize : autoBatchSize(dSae);
+  }
+
   /**
    * The GEMM height G for a pass: {@code min(batchSize, storeRows)}, so that a store smaller
    * than one batch is not padded to a full batch. Both are facts of the store and the options,

@@ -61,6 +61,23 @@ class AlignedEncoderTest {
 
   /** Partition ranges cut anywhere (mid-batch, one-row ranges): the same bits for every row. */
   @Test
+  void automaticBatchSizeKeepsEachBatchBufferWithin64Mb() {
+    // The largest power of two <= 4096 with G x d_sae <= 2^24 floats.
+    assertEquals(4096, AlignedEncoder.autoBatchSize(1));
+    assertEquals(4096, AlignedEncoder.autoBatchSize(256));
+    assertEquals(4096, AlignedEncoder.autoBatchSize(4096));
+    assertEquals(2048, AlignedEncoder.autoBatchSize(4097));
+    assertEquals(2048, AlignedEncoder.autoBatchSize(6272));   // 2^24 / 6272 = 2674.9
+    assertEquals(512, AlignedEncoder.autoBatchSize(24_576));  // 682.7
+    assertEquals(128, AlignedEncoder.autoBatchSize(131_072));
+    assertEquals(1, AlignedEncoder.autoBatchSize(1 << 25));
+    assertEquals(300, AlignedEncoder.batchSize(300, 24_576), "a given size is kept");
+    assertEquals(512, AlignedEncoder.batchSize(0, 24_576), "0 is automatic");
+    assertThrows(IllegalArgumentException.class, () -> AlignedEncoder.batchSize(-1, 8));
+    assertThrows(IllegalArgumentException.class, () -> AlignedEncoder.autoBatchSize(0));
+  }
+
+  @Test
   void givenRowsSplitIntoRanges_whenEncodedSeparately_thenEveryRowHasTheSameBits() {
     int[] cuts = {0, 1, 317, 318, 700, 768, ROWS};
     for (int c = 0; c + 1 < cuts.length; c++) {

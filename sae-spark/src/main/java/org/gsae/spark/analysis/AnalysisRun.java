@@ -96,6 +96,7 @@ public final class AnalysisRun {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     LoadedModel model = ModelDirectory.load(new Path(spec.modelPath()), conf);
     SaeParameters p = model.params();
+    int batch = AlignedEncoder.batchSize(spec.batchSize(), p.dSae());
     Path modelDir = qualified(new Path(spec.modelPath()), conf);
     FileSystem fs = HadoopFiles.fileSystem(new Path(spec.outputPath()), conf);
     Path out = fs.makeQualified(new Path(spec.outputPath()));
@@ -110,13 +111,13 @@ public final class AnalysisRun {
       long skipped;
       int partitions;
       try (PackedStore packed = TaskFailures.rethrowing(() -> store.pack(
-          new PackOptions(spec.partitions(), spec.batchSize())))) {
+          new PackOptions(spec.partitions(), batch)))) {
         LOG.info("analysing {} rows (d_in {}) of {} in {} partitions with a d_sae={} model from {}",
             packed.validRows(), p.dIn(), spec.input().path(), packed.numPartitions(), p.dSae(),
             spec.modelPath());
         long tPass = System.nanoTime();
         metrics = DistributedAnalyzer.analyze(jsc, packed.blocks(), p, spec.topK(),
-            AlignedEncoder.blockRows(spec.batchSize(), store.totalRows()));
+            AlignedEncoder.blockRows(batch, store.totalRows()));
         LOG.info("analysis pass over {} rows took {} s", packed.validRows(),
             String.format("%.1f", (System.nanoTime() - tPass) / 1e9));
         skipped = packed.skippedRows();
@@ -131,7 +132,7 @@ public final class AnalysisRun {
           spec.input().onInvalid().name().toLowerCase(Locale.ROOT),
           store.files().files(), store.totalRows(), skipped,
           store.files().fingerprint(p.dIn()), partitions, spec.topK(),
-          spec.batchSize(), kurtosisMean));
+          batch, kurtosisMean));
       long rankedRows = TopExamplesTable.rankedRows(metrics.topKExamples());
       write(jsc, store, out, intoModel, conf, metrics, features, summary, rankedRows);
       double wall = (System.nanoTime() - t0) / 1e9;

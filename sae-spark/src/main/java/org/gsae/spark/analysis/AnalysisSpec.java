@@ -12,7 +12,8 @@ import org.gsae.spark.store.InputConfig;
  *                   {@code summary.json}, {@code sparsity.safetensors}); replaced atomically.
  *                   May be the model directory, whose model files are then kept
  * @param topK       top-activating rows kept per feature, >= 1
- * @param batchSize  rows encoded at once, >= 1: bounds the task's {@code [batch, d_sae]} arrays
+ * @param batchSize  rows encoded at once, >= 1, or 0 for {@code AlignedEncoder.autoBatchSize(d_sae)}:
+ *                   bounds the task's {@code [batch, d_sae]} arrays
  * @param partitions partitions of the packed store, 0 = keep the file scan's
  */
 public record AnalysisSpec(String modelPath, InputConfig input, String outputPath, int topK,
@@ -25,8 +26,9 @@ public record AnalysisSpec(String modelPath, InputConfig input, String outputPat
     if (topK < 1) {
       throw new IllegalArgumentException("top-k must be >= 1, got " + topK);
     }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+    if (batchSize < 0) {
+      throw new IllegalArgumentException("batch size must be >= 0 (0 = automatic), got "
+          + batchSize);
     }
     if (partitions < 0) {
       throw new IllegalArgumentException("partitions must be >= 0 (0 = keep), got " + partitions);

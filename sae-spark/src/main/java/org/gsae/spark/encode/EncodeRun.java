@@ -117,7 +117,8 @@ public final class EncodeRun {
             store.activationType(), spec.input().column(), metadata,
             new InvalidRows(spec.input().onInvalid(), files, skipped), encoded, active,
             spec.dense(), spec.reconstruct(),
-            AlignedEncoder.blockRows(spec.batchSize(), store.totalRows())), true);
+            AlignedEncoder.blockRows(AlignedEncoder.batchSize(spec.batchSize(), p.dSae()),
+                store.totalRows())), true);
         Dataset<Row> codes = spark.createDataFrame(rows, schema);
         int partitions = source.getNumPartitions();
         AtomicDirectoryWriter.write(out, true, conf, (wfs, tmp) -> {
@@ -159,7 +160,7 @@ public final class EncodeRun {
     m.put("on_invalid", spec.input().onInvalid().name().toLowerCase(Locale.ROOT));
     m.put("codes", spec.dense() ? "dense" : "sparse");
     m.put("reconstruction", spec.reconstruct());
-    m.put("batch_size", spec.batchSize());
+    m.put("batch_size", AlignedEncoder.batchSize(spec.batchSize(), p.dSae()));
     m.put("partitions", partitions);
     m.put("store_rows", store.totalRows());
     m.put("rows", rows);

@@ -11,7 +11,8 @@ import org.gsae.spark.store.InputConfig;
  * @param outputPath  the Parquet dataset (a directory) to write; replaced atomically
  * @param dense       write {@code feature_acts [d_sae]} instead of sparse codes
  * @param reconstruct also write {@code reconstruction [d_in]}
- * @param batchSize   rows encoded at once, >= 1: bounds the task's {@code [batch, d_sae]} arrays
+ * @param batchSize   rows encoded at once, >= 1, or 0 for {@code AlignedEncoder.autoBatchSize(d_sae)}:
+ *                   bounds the task's {@code [batch, d_sae]} arrays
  */
 public record EncodeSpec(String modelPath, InputConfig input, String outputPath, boolean dense,
     boolean reconstruct, int batchSize) {
@@ -20,8 +21,9 @@ public record EncodeSpec(String modelPath, InputConfig input, String outputPath,
     Objects.requireNonNull(modelPath, "modelPath");
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(outputPath, "outputPath");
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+    if (batchSize < 0) {
+      throw new IllegalArgumentException("batch size must be >= 0 (0 = automatic), got "
+          + batchSize);
     }
   }
 }
