@@ -22,21 +22,21 @@ import org.gsae.core.model.SaeParameters;
  * encoded into feature activations [B, m] (and decoded when reconstructions are needed), and
  * the plain arrays are fed to the aggregators of {@link org.gsae.core.metrics}, exactly as the
  * distributed pass does per partition, so both see the same bits for every row. A pass reads the
- * model's parameters once, at its start. Peak memory is a few [B, m] float arrays: lower the batch
- * size for very wide dictionaries.
+ * model's parameters once, at its start. Peak memory is a few [B, m] float arrays (64 MB each at
+ * the automatic batch size).
  *
  * <p>Row ids are the dataset's row indices, so ties in activation rank the earlier row first.
  */
 public final class SaeFeatureAnalyzer {
-  /** Rows encoded at once unless a batch size is given. */
-  public static final int DEFAULT_BATCH_SIZE = 4096;
-
   private final GatedSae sae;
   private final int batchSize;
 
-  /** An analyzer with the default batch size ({@value #DEFAULT_BATCH_SIZE} rows). */
+  /**
+   * An analyzer with the automatic batch size of the distributed passes,
+   * {@link AlignedEncoder#autoBatchSize(int)} of the model's {@code d_sae}.
+   */
   public SaeFeatureAnalyzer(GatedSae sae) {
-    this(sae, DEFAULT_BATCH_SIZE);
+    this(sae, AlignedEncoder.autoBatchSize(sae.dHidden()));
   }
 
   /**
