@@ -30,7 +30,7 @@ class OptionsTest {
   @Test
   void givenBlankOrNonPositiveValues_whenValidated_thenEveryOptionIsNamed() {
     GsaeException e = assertThrows(GsaeException.class,
-        () -> new AnalyzeOptions(" ", "", "", null, "", 0, 0));
+        () -> new AnalyzeOptions(" ", "", "", null, "", 0, -1));
     for (String opt : new String[] {"--model", "--input", "--column", "--output", "--on-invalid",
         "--top-k", "--batch-size"}) {
       assertTrue(e.getMessage().contains(opt), opt + " in " + e.getMessage());
