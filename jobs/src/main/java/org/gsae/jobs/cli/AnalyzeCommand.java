@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
 @Command(name = "analyze", mixinStandardHelpOptions = true,
     header = "Feature statistics, top examples and reconstruction metrics.",
     description = {
-        "One pass over an activation store with a trained model. Writes features.parquet,",
-        "top_examples.parquet, band_examples.parquet, summary.json and sparsity.safetensors",
-        "under --output, and an HTML report into --output/report (see 'sae report --help')."})
+        "One pass over an activation store with a trained model. Writes",
+        "features.parquet, top_examples.parquet, band_examples.parquet, summary.json",
+        "and sparsity.safetensors under --output, and an HTML report into",
+        "--output/report (see 'sae report --help')."})
 public final class AnalyzeCommand extends JobCommand {
 
   @Mixin

@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 @Command(name = "import-idx", mixinStandardHelpOptions = true,
     header = "Turn an IDX image dataset (MNIST, Fashion-MNIST) into an activation store.",
     description = {
-        "Writes one row per image: activation (pixels in [0, 1], row-major), image_id, label and,",
-        "with --label-names, label_name. Reads .gz or raw files. The output must not exist."})
+        "Writes one row per image: activation (pixels in [0, 1], row-major),",
+        "image_id, label and, with --label-names, label_name. Reads .gz or raw files.",
+        "The output must not exist."})
 public final class ImportIdxCommand extends JobCommand {
 
   @Option(names = "--images", required = true, paramLabel = "FILE",

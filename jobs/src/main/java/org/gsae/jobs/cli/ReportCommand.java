@@ -10,11 +10,12 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true,
     header = "A self-contained HTML report of a training run and its analysis.",
     description = {
-        "Writes index.html (training curves, feature density, L0, reconstruction, provenance),",
-        "features.html (sortable feature list), feature.html#J (one page per feature: histogram,",
-        "top examples with the token highlighted in its context, samples across the activation",
-        "range) and, for image data, gallery.html. Opens from disk; nothing is fetched online.",
-        "train and analyze write one into <output>/report on their own."})
+        "Writes index.html (training curves, feature density, L0, reconstruction,",
+        "provenance), features.html (the sortable feature list), feature.html#J (one",
+        "page per feature: histogram, top examples with the token highlighted in its",
+        "context, samples across the activation range) and, for image data,",
+        "gallery.html. Opens from disk; nothing is fetched from the network.",
+        "train and analyze write one into <output>/report by themselves."})
 public final class ReportCommand extends JobCommand {
 
   @Option(names = "--run", paramLabel = "DIR",
