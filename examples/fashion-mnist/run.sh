@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fashion-MNIST worked example: store -> 784 -> 6272 gated SAE -> report with galleries.
 #   apt-get install dataset-fashion-mnist      # Debian's copy of the dataset
-#   examples/fashion-mnist/run.sh /tmp/fashion # then open /tmp/fashion/gallery-report/gallery.html
+#   examples/fashion-mnist/run.sh /tmp/fashion # then open /tmp/fashion/run/report/gallery.html
 # About 10 minutes on 2 cores (training ~7; see docs/performance.md).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,7 +18,6 @@ if [ ! -d "$out/store" ]; then
     --labels "$data/train-labels-idx1-ubyte.gz" --output "$out/store" \
     --label-names 'T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot'
 fi
-# train analyses the store and writes run/report (28x28 galleries are recognised from d_in).
+# train analyses the store and writes run/report: 28x28 galleries are recognised from d_in,
+# and train.conf's analyze.label_column tags them MONO/POLY by class name.
 "$sae" train --conf "$here/train.conf" --set input.path="$out/store" --set output.path="$out/run"
-# The same report with the galleries tagged MONO/POLY by class.
-"$sae" report --run "$out/run" --output "$out/gallery-report" --label-column label_name

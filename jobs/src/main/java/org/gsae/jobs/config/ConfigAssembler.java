@@ -59,7 +59,8 @@ final class ConfigAssembler {
         (String) value("spark.master")));
     AnalyzeSettings analyze = build(() -> new AnalyzeSettings(
         (Boolean) value("analyze.after_train"), integer("analyze.top_k"),
-        integer("analyze.batch_size")));
+        integer("analyze.batch_size"), (String) value("analyze.image_shape"),
+        (String) value("analyze.label_column")));
     String clash = JobConfig.outputClash((String) given.get("input.path"),
         (String) given.get("output.path"));
     if (clash != null) {

@@ -104,6 +104,8 @@ public final class ConfigKeys {
     add(k, "analyze.after_train", BOOLEAN, a.afterTrain(), false, c -> c.analyze().afterTrain());
     add(k, "analyze.top_k", INT, a.topK(), false, c -> c.analyze().topK());
     add(k, "analyze.batch_size", INT, a.batchSize(), false, c -> c.analyze().batchSize());
+    add(k, "analyze.image_shape", STRING, null, false, c -> c.analyze().imageShape());
+    add(k, "analyze.label_column", STRING, null, false, c -> c.analyze().labelColumn());
     return List.copyOf(k);
   }
 

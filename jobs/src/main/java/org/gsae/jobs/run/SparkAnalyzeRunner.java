@@ -18,7 +18,7 @@ final class SparkAnalyzeRunner implements AnalyzeRunner {
       // A report inside a model directory would stop a later train from replacing the model.
       String page = r.intoModel() ? null : SparkReportRunner.after(session.spark(),
           SparkReportRunner.runOf(session.spark(), o.modelPath()), r.outputPath(),
-          r.outputPath());
+          r.outputPath(), null, null);
       return analysisReport(Report.of("analyze: done")
           .with("store", storeLine(r.rows(), r.dIn(), r.partitions(), r.skippedRows()))
           .with("model", "d_sae=" + r.dSae() + " (" + o.modelPath() + ")"), r, o.topK(), "")

@@ -49,8 +49,7 @@ final class SparkDemoRunner implements DemoRunner {
     JobConfig as = new JobConfig(InputConfig.of(spec.storePath()), WindowSettings.defaults(),
         new OutputConfig(spec.runPath()),
         new ModelConfig(spec.dSae(), null, null, spec.train().variant()), spec.train(),
-        SparkSettings.defaults(), new AnalyzeSettings(false, AnalyzeSettings.defaults().topK(),
-            AnalyzeSettings.defaults().batchSize()));
+        SparkSettings.defaults(), AnalyzeSettings.defaults());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("demo", true);
     m.putAll(as.asKeyValues());

@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.gsae.core.io.HadoopFiles;
 import org.gsae.jobs.config.ReportOptions;
+import org.gsae.spark.report.ImageTiles;
 import org.gsae.spark.report.ReportRun;
 import org.gsae.spark.report.ReportSpec;
 import org.gsae.spark.report.ReportSummary;
@@ -32,12 +33,16 @@ final class SparkReportRunner implements ReportRunner {
    * The report a command writes after its analysis, into {@code parent/report}; returns the
    * page to open.
    *
-   * @param run      the training output, or null when it is not known
-   * @param analysis the analysis directory
+   * @param run         the training output, or null when it is not known
+   * @param analysis    the analysis directory
+   * @param imageShape  galleries' image shape, or null for known widths only
+   * @param labelColumn the gallery's label column, or null
    */
-  static String after(SparkSession spark, String run, String analysis, String parent) {
+  static String after(SparkSession spark, String run, String analysis, String parent,
+      ImageTiles.Shape imageShape, String labelColumn) {
     String out = new Path(parent, REPORT_DIR).toString();
-    return new ReportRun(spark, new ReportSpec(run, analysis, out, null, null)).run().indexPage();
+    return new ReportRun(spark, new ReportSpec(run, analysis, out, imageShape, labelColumn)).run()
+        .indexPage();
   }
 
   /**

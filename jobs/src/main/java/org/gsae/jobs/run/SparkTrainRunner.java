@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.IntUnaryOperator;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.gsae.core.error.Errors;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.SparsityFile;
 import org.gsae.jobs.config.AnalyzeSettings;
@@ -12,6 +13,8 @@ import org.gsae.jobs.config.JobConfig;
 import org.gsae.spark.analysis.AnalysisReport;
 import org.gsae.spark.analysis.AnalysisRun;
 import org.gsae.spark.analysis.AnalysisSpec;
+import org.gsae.spark.report.ImageTiles;
+import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.train.TrainingReport;
 import org.gsae.spark.train.TrainingRun;
 import org.gsae.spark.train.TrainingSpec;
@@ -34,13 +37,28 @@ final class SparkTrainRunner implements TrainRunner {
           ? null : cfg.model()::dSae;
       TrainingSpec spec = new TrainingSpec(cfg.input(), cfg.window(), cfg.output().path(), width,
           cfg.model().initFromPath().orElse(null), cfg.train(), cfg.spark().partitions(),
-          cfg.asKeyValues(), cfg.analyze().afterTrain() ? AnalysisRun::checkStore : null);
+          cfg.asKeyValues(), cfg.analyze().afterTrain() ? store -> checkStore(store, cfg) : null);
       TrainingReport r = new TrainingRun(spark, spec, null).run();
       Report report = trainingReport(Report.of("train: done"), r);
       if (cfg.analyze().afterTrain()) {
         report = analyseAfterTraining(spark, cfg, r, report);
       }
       return report;
+    }
+  }
+
+  /**
+   * What the store must pass before training when an analysis and report follow: the analysis'
+   * column rule, and {@code analyze.label_column} must be one of its metadata columns (so a
+   * misspelt key fails now, not after training).
+   */
+  private static void checkStore(ActivationStore store, JobConfig cfg) {
+    AnalysisRun.checkStore(store);
+    String label = cfg.analyze().labelColumn();
+    if (label != null && !store.metadataColumns().contains(label)) {
+      throw Errors.usage("analyze.label_column = '" + label + "' is not a metadata column of the "
+          + "store (it has: " + String.join(", ", store.metadataColumns()) + ")",
+          cfg.input().path(), "name one of the store's columns, or leave the key unset");
     }
   }
 
@@ -54,6 +72,14 @@ final class SparkTrainRunner implements TrainRunner {
   private static Report analyseAfterTraining(SparkSession spark, JobConfig cfg, TrainingReport r,
       Report report) {
     AnalyzeSettings a = cfg.analyze();
+    ImageTiles.Shape shape = a.parsedImageShape();
+    if (shape != null && shape.pixels() != r.dIn()) {
+      // Before the analysis: a re-run with the key fixed resumes at the last step at once.
+      throw Errors.usage("analyze.image_shape = " + shape + " has " + shape.pixels()
+          + " pixels but the store's rows have " + r.dIn() + " values", cfg.output().path(),
+          "set analyze.image_shape to a shape of " + r.dIn() + " pixels and run train again "
+              + "(it resumes from the final checkpoint)");
+    }
     String out = new Path(cfg.output().path(), ANALYSIS_DIR).toString();
     AnalysisReport ar = new AnalysisRun(spark, new AnalysisSpec(r.modelPath(), cfg.input(), out,
         a.topK(), a.batchSize(), cfg.spark().partitions())).run();
@@ -66,7 +92,7 @@ final class SparkTrainRunner implements TrainRunner {
     ModelDirectory.addMetadata(new Path(r.modelPath()), learned,
         spark.sparkContext().hadoopConfiguration());
     String page = SparkReportRunner.after(spark, cfg.output().path(), out,
-        cfg.output().path());
+        cfg.output().path(), a.parsedImageShape(), a.labelColumn());
     return SparkAnalyzeRunner.analysisReport(report, ar, a.topK(), "analysis ")
         .with("analysis time", String.format("%.1f s", ar.wallSeconds()))
         .with("report", page);

@@ -66,7 +66,7 @@ class ConfigLoaderTest {
     assertEquals(d.checkpointEvery(), c.train().checkpointEvery());
     assertEquals(16, c.spark().partitions());
     assertEquals(Optional.of("local[2]"), c.spark().configuredMaster());
-    assertEquals(new AnalyzeSettings(false, 5, AnalyzeSettings.DEFAULT_BATCH_SIZE), c.analyze());
+    assertEquals(new AnalyzeSettings(false, 5, AnalyzeSettings.DEFAULT_BATCH_SIZE, null, null), c.analyze());
   }
 
   @Test

@@ -352,6 +352,17 @@ class AnalyzeEncodeEndToEndTest {
 
     assertEquals(4, sae("encode", "--model", uri(dir.resolve("no-such-model")), "--input", uri(store),
         "--output", uri(dir.resolve("nothing"))));
+
+    // The report's keys are checked before training: a bad shape by the loader, a column that
+    // is not in the store once the store is open.
+    Path never = dir.resolve("never-trained");
+    assertEquals(2, sae("train", "--set", "input.path=" + uri(store), "--set", "output.path=" + uri(never),
+        "--set", "analyze.image_shape=4by4"));
+    assertTrue(stderr.contains("analyze.image_shape must be HEIGHTxWIDTH"), stderr);
+    assertEquals(2, sae("train", "--set", "input.path=" + uri(store), "--set", "output.path=" + uri(never),
+        "--set", "analyze.label_column=no_such"));
+    assertTrue(stderr.contains("analyze.label_column = 'no_such' is not a metadata column"), stderr);
+    assertFalse(Files.exists(never.resolve("model")), "nothing trained");
   }
 
   @Test

@@ -50,7 +50,8 @@ class ReportBrowserTest {
     run = dir.resolve("run");
     ReportJobs.sae("train", "--set", "input.path=" + store.toUri(), "--set", "output.path=" + run.toUri(),
         "--set", "model.d_sae=" + D_SAE, "--set", "train.steps=150", "--set",
-        "train.batch_size=256", "--set", "analyze.top_k=10");
+        "train.batch_size=256", "--set", "analyze.top_k=10", "--set", "analyze.image_shape=4x4",
+        "--set", "analyze.label_column=label");
     report = dir.resolve("gallery-report");
     ReportJobs.sae("report", "--run", run.toUri().toString(), "--output", report.toUri().toString(),
         "--image-shape", "4x4", "--label-column", "label");
@@ -110,8 +111,8 @@ class ReportBrowserTest {
 
   @Test
   void everyPageLoadsFromDiskWithEveryChartDrawn() throws Exception {
-    // The report train wrote by itself (no galleries: 16-wide rows are not a known image size).
-    assertTrue(Files.exists(run.resolve("report/index.html")), "train wrote run/report");
+    // The report train wrote by itself, with galleries from analyze.image_shape.
+    assertTrue(Files.exists(run.resolve("report/data/gallery.js")), "train wrote run/report");
     Map<String, Integer> chartsPerPage = Map.of("index.html", 11, "features.html", 0,
         "feature.html#0", 1, "gallery.html", 0);
     for (Path r : List.of(run.resolve("report"), report)) {
