@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.gsae.core.io.HadoopFiles;
 import org.gsae.jobs.config.ReportOptions;
+import org.gsae.spark.analysis.AnalysisRun;
 import org.gsae.spark.report.ImageTiles;
 import org.gsae.spark.report.ReportRun;
 import org.gsae.spark.report.ReportSpec;
@@ -14,7 +15,7 @@ import org.gsae.spark.report.ReportSummary;
 /** The production {@code report}: a {@link ReportRun} on the job's SparkSession. */
 final class SparkReportRunner implements ReportRunner {
   /** Where train and analyze put their report, under their output. */
-  static final String REPORT_DIR = "report";
+  static final String REPORT_DIR = AnalysisRun.REPORT;
 
   @Override
   public Report run(ReportOptions o) {

@@ -94,6 +94,11 @@ public final class ActivationHistograms implements Serializable {
     return this;
   }
 
+  /** Counts one active value of {@code feature} in {@code bin} (= {@link #bin} of it). */
+  void count(int feature, int bin) {
+    counts[feature * BINS + bin]++;
+  }
+
   /**
    * Adds another partial aggregate into this one (the other is not changed).
    *

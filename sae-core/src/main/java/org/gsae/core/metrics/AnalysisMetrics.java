@@ -69,10 +69,28 @@ public final class AnalysisMetrics implements Serializable {
     featureStats.add(featureActs, rows);
     l0Histogram.add(featureActs, rows);
     topKExamples.add(featureActs, rowIds, rows);
-    histograms.add(featureActs, rows);
-    bandSamples.add(featureActs, rowIds, rows);
+    addBinned(featureActs, rowIds, rows);
     reconstruction.add(x, xHat, rows);
     return this;
+  }
+
+  /**
+   * The histograms and the band samples in one scan of the block, each active entry's bin
+   * found once (its band is the bin's), the same as calling both parts' {@code add}.
+   */
+  private void addBinned(float[] featureActs, long[] rowIds, int rows) {
+    int dSae = histograms.dSae();
+    for (int r = 0; r < rows; r++) {
+      int off = r * dSae;
+      for (int j = 0; j < dSae; j++) {
+        float a = featureActs[off + j];
+        if (a > 0) {
+          int bin = ActivationHistograms.bin(a);
+          histograms.count(j, bin);
+          bandSamples.offer(j, bin / BandSamples.BINS_PER_BAND, rowIds[r], a);
+        }
+      }
+    }
   }
 
   /**

@@ -105,6 +105,11 @@ public final class BandSamples implements Serializable {
     return this;
   }
 
+  /** Offers one active entry whose band is already known ({@link #band} of {@code a}). */
+  void offer(int feature, int band, long rowId, float a) {
+    offer(feature * BANDS + band, rowId, a);
+  }
+
   /**
    * Adds another partial aggregate into this one (the other is not changed).
    *

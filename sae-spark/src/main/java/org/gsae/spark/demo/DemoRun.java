@@ -71,7 +71,7 @@ public final class DemoRun {
     new AnalysisRun(spark, new AnalysisSpec(tr.modelPath(), InputConfig.of(store), analysis,
         DemoSpec.TOP_K, DemoSpec.ANALYSIS_BATCH, 0)).run();
     String report = new ReportRun(spark, new ReportSpec(run.toString(), analysis,
-        new Path(run, "report").toString(), null, null)).run().indexPage();
+        new Path(run, AnalysisRun.REPORT).toString(), null, null)).run().indexPage();
     double wall = (System.nanoTime() - t0) / 1e9;
     return new DemoReport(tr, mmcs, truth.trueL0(), a.l0Histogram().mean(), a.reconstruction().fvu(),
         a.featureStats().deadFeatureRatio(), wall, store, run.toString(), report);

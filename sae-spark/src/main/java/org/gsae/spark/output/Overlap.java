@@ -55,6 +55,29 @@ public final class Overlap {
         + " and an " + inputKey + " outside " + outputKey);
   }
 
+  /**
+   * For an output that may lie inside its inputs (a report inside the run it describes):
+   * refuses only an output that is {@code input} or a directory above it, which replacing the
+   * output would delete. Compared as {@link #refuse} compares.
+   *
+   * @throws org.gsae.core.error.GsaeException USAGE naming both keys and paths
+   */
+  public static void refuseHolding(Configuration conf, String outputKey, String output,
+      String inputKey, String input) {
+    Path in = qualified(new Path(input), conf);
+    Path out = qualified(new Path(output), conf);
+    if (!sameFileSystem(in, out)) {
+      return;
+    }
+    List<String> a = components(in);
+    List<String> b = components(out);
+    if (a.equals(b) || isPrefix(b, a)) {
+      throw Errors.usage(outputKey + " = '" + output + "' holds " + inputKey + " = '" + input
+          + "': writing the output would replace it", output, "choose an " + outputKey
+          + " that is not " + inputKey + " nor a directory above it");
+    }
+  }
+
   /** The part of a possibly globbed path before its first component with a wildcard. */
   static Path globFree(String path) {
     Path p = new Path(path);

@@ -15,6 +15,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.gsae.core.error.Errors;
 import org.gsae.core.io.ModelDirectory;
+import org.gsae.spark.analysis.AnalysisRun;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.ActivationType;
 import org.gsae.spark.store.InputConfig;
@@ -133,7 +134,7 @@ final class Gallery {
       return tops;
     }
     List<Row> rows = ActivationStore.readTable(spark,
-        new Path(analysis, "top_examples.parquet").toString())
+        new Path(analysis, AnalysisRun.TOP_EXAMPLES).toString())
         .where(functions.col("feature_id").isin(chosen.toArray())
             .and(functions.col("rank").leq(GALLERY_INPUTS)))
         .orderBy("feature_id", "rank").collectAsList();

@@ -18,9 +18,12 @@ import org.gsae.core.io.AtomicDirectoryWriter;
 import org.gsae.core.io.HadoopFiles;
 import org.gsae.core.metrics.ActivationHistograms;
 import org.gsae.core.metrics.BandSamples;
+import org.gsae.spark.analysis.AnalysisRun;
 import org.gsae.spark.output.OutputLock;
+import org.gsae.spark.output.Overlap;
 import org.gsae.spark.output.ReplaceableOutput;
 import org.gsae.spark.store.ActivationStore;
+import org.gsae.spark.train.TrainingRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +57,6 @@ public final class ReportRun {
   private static final String RESOURCES = "/org/gsae/spark/report/";
   private static final String ECHARTS = "/META-INF/resources/webjars/echarts/"
       + echartsVersion() + "/";
-  private static final String TOP_EXAMPLES = "top_examples.parquet";
   private static final List<String> TOP_ORDER = List.of("feature_id", "rank");
   private static final List<String> TOP_COLUMNS = List.of("feature_id", "rank", "activation",
       "row_id");
@@ -77,21 +79,28 @@ public final class ReportRun {
     FileSystem fs = HadoopFiles.fileSystem(out, conf);
     Path run = spec.runPath() == null ? null : qualified(spec.runPath(), conf);
     if (run != null) {
-      requireDir(run, conf, "--run", "a training output directory (it holds model/ and metrics.parquet)");
+      requireDir(run, conf, "--run",
+          "a training output directory (it holds model/ and metrics.parquet)");
     }
     Path analysis = analysisDir(run, conf);
     if (analysis != null) {
-      requireFile(new Path(analysis, "summary.json"), conf, "--analysis",
+      requireFile(new Path(analysis, AnalysisRun.SUMMARY), conf, "--analysis",
           "an analyze output directory (it holds summary.json and features.parquet)");
     }
-    refuseHolding(out, run, "--run");
-    refuseHolding(out, analysis, "--analysis");
+    if (run != null) {
+      Overlap.refuseHolding(conf, "--output", out.toString(), "--run", run.toString());
+    }
+    if (analysis != null) {
+      Overlap.refuseHolding(conf, "--output", out.toString(), "--analysis", analysis.toString());
+    }
     Map<String, Object> summary = analysis == null ? null
-        : readJson(new Path(analysis, "summary.json"), conf);
-    ImageTiles.Shape shape = gallery(analysis, summary);
+        : readJson(new Path(analysis, AnalysisRun.SUMMARY), conf);
+    ExampleReader top = analysis == null ? null : ExampleReader.open(spark,
+        new Path(analysis, AnalysisRun.TOP_EXAMPLES), TOP_ORDER, TOP_COLUMNS);
+    ImageTiles.Shape shape = gallery(top, summary);
     try (OutputLock lock = OutputLock.claim(conf, "--output", out.toString())) {
       ReplaceableOutput.check(fs, out, INDEX, "report", OWN::contains);
-      Contents c = new Contents(conf, run, analysis, summary, shape);
+      Contents c = new Contents(conf, run, analysis, summary, top, shape);
       AtomicDirectoryWriter.write(out, true, conf, (dstFs, tmp) -> c.writeInto(dstFs, tmp));
       double wall = (System.nanoTime() - t0) / 1e9;
       LOG.info("report written to {} in {} s", out, String.format("%.1f", wall));
@@ -99,26 +108,8 @@ public final class ReportRun {
     }
   }
 
-  /**
-   * The report may live inside the run or the analysis it describes, but replacing it must
-   * never delete them: refuses an output that is or holds {@code input}.
-   */
-  private static void refuseHolding(Path out, Path input, String key) {
-    if (input == null) {
-      return;
-    }
-    String o = out.toUri().normalize().toString().replaceAll("/+$", "");
-    String i = input.toUri().normalize().toString().replaceAll("/+$", "");
-    if (i.equals(o) || i.startsWith(o + "/")) {
-      throw Errors.usage("--output = '" + out + "' holds " + key + " = '" + input
-          + "': writing the report would replace it", out.toString(),
-          "choose an --output that is not " + key + " nor a directory above it (for example "
-              + key.substring(2) + "/report)");
-    }
-  }
-
   /** The galleries' image shape (null: none), with the options checked before any work. */
-  private ImageTiles.Shape gallery(Path analysis, Map<String, Object> summary) {
+  private ImageTiles.Shape gallery(ExampleReader top, Map<String, Object> summary) {
     if (summary == null) {
       if (spec.imageShape() != null || spec.labelColumn() != null) {
         throw Errors.usage("--image-shape and --label-column draw galleries from an analysis, "
@@ -127,10 +118,8 @@ public final class ReportRun {
       }
       return null;
     }
-    List<String> meta = ExampleReader.open(spark, new Path(analysis, TOP_EXAMPLES),
-        TOP_ORDER, TOP_COLUMNS).meta;
     return Gallery.shape(spec.imageShape(), ((Number) summary.get("d_in")).intValue(),
-        spec.labelColumn(), meta);
+        spec.labelColumn(), top.meta);
   }
 
   private Path analysisDir(Path run, Configuration conf) {
@@ -138,7 +127,7 @@ public final class ReportRun {
       return qualified(spec.analysisPath(), conf);
     }
     Path inRun = new Path(run, "analysis");
-    return exists(new Path(inRun, "summary.json"), conf) ? inRun : null;
+    return exists(new Path(inRun, AnalysisRun.SUMMARY), conf) ? inRun : null;
   }
 
   private static boolean exists(Path p, Configuration conf) {
@@ -151,17 +140,19 @@ public final class ReportRun {
     private final Path run;
     private final Path analysis;
     private final Map<String, Object> summary;
+    private final ExampleReader top;
     private final ImageTiles.Shape shape;
     int features;
     int chunks;
     boolean gallery;
 
     Contents(Configuration conf, Path run, Path analysis, Map<String, Object> summary,
-        ImageTiles.Shape shape) {
+        ExampleReader top, ImageTiles.Shape shape) {
       this.conf = conf;
       this.run = run;
       this.analysis = analysis;
       this.summary = summary;
+      this.top = top;
       this.shape = shape;
     }
 
@@ -180,13 +171,13 @@ public final class ReportRun {
       runData.put("run", run == null ? null : run.toString());
       runData.put("analysis", analysis == null ? null : analysis.toString());
       runData.put("summary", summary);
-      runData.put("curves", run == null ? null : curves(new Path(run, "metrics.parquet")));
+      runData.put("curves", run == null ? null : curves(new Path(run, TrainingRun.METRICS)));
       Path modelDir = modelDir(summary);
       runData.put("cfg", modelDir == null ? null
           : readJson(new Path(modelDir, "cfg.json"), conf));
 
       FeatureColumns f = analysis == null ? null : FeatureColumns.read(spark,
-          new Path(analysis, "features.parquet"));
+          new Path(analysis, AnalysisRun.FEATURES));
       Map<String, Object> featureData = new LinkedHashMap<>();
       if (f != null) {
         features = f.dSae();
@@ -217,7 +208,7 @@ public final class ReportRun {
           && m.get("path") instanceof String p) {
         return new Path(p);
       }
-      return run == null ? null : new Path(run, "model");
+      return run == null ? null : new Path(run, TrainingRun.MODEL);
     }
 
     private Map<String, Object> curves(Path metrics) {
@@ -243,10 +234,8 @@ public final class ReportRun {
     /** Writes {@code data/chunk-N.js} files; returns the metadata columns of the examples. */
     private List<String> writeChunks(FileSystem fs, Path data, FeatureColumns f)
         throws IOException {
-      ExampleReader top = ExampleReader.open(spark, new Path(analysis, TOP_EXAMPLES), TOP_ORDER,
-          TOP_COLUMNS);
       ExampleReader bands = ExampleReader.open(spark, new Path(analysis,
-          "band_examples.parquet"), List.of("feature_id", "band", "rank"),
+          AnalysisRun.BAND_EXAMPLES), List.of("feature_id", "band", "rank"),
           List.of("feature_id", "band", "band_low", "band_high", "rank", "activation", "row_id"));
       for (int chunk = 0; chunk < chunks; chunk++) {
         int first = chunk * ReportData.CHUNK;

@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+  /** The trained model, under {@code output.path}. */
+  public static final String MODEL = "model";
+  /** One row per step, under {@code output.path}. */
+  public static final String METRICS = "metrics.parquet";
   /** Rows of the store averaged for the {@code b_dec} initialisation. */
   static final int MEAN_SAMPLE_ROWS = 65_536;
   /** Complete checkpoints kept; older ones are deleted once a newer one is complete. */
@@ -72,8 +76,8 @@ public final class TrainingRun {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path out = new Path(spec.outputPath());
     Path ckptRoot = new Path(out, "checkpoints");
-    Path metricsPath = new Path(out, "metrics.parquet");
-    Path modelPath = new Path(out, "model");
+    Path metricsPath = new Path(out, METRICS);
+    Path modelPath = new Path(out, MODEL);
     if (spec.initFrom() != null) {
       Overlap.refuse(conf, "model.init_from", spec.initFrom(), "output.path", spec.outputPath());
     }
@@ -86,7 +90,7 @@ public final class TrainingRun {
       ReplaceableOutput.check(outFs, outFs.makeQualified(metricsPath), "_SUCCESS", "train metrics",
           ReplaceableOutput::isSparkDatasetEntry);
       StaleTemporaries.clean(outFs, qout,
-          name -> name.equals("model") || name.equals("metrics.parquet"));
+          name -> name.equals(MODEL) || name.equals(METRICS));
       StaleTemporaries.clean(outFs, outFs.makeQualified(ckptRoot),
           name -> name.matches("step-\\d+"));
       return runOwning(conf, ckptRoot, metricsPath, modelPath);
