@@ -21,8 +21,8 @@ import org.gsae.spark.store.TaskFailures;
 
 /**
  * How fast the store reader turns Parquet activations into packed {@code float[]} blocks (the
- * work of {@link ActivationStore#pack}: Spark's Parquet scan, per-row decoding and validation,
- * packing), for each activation type a store may use: {@code array<float>},
+ * work of {@link ActivationStore#pack}: reading the activation column's Parquet pages, decoding,
+ * validating and packing each row, caching the blocks), for each activation type a store may use: {@code array<float>},
  * {@code array<double>} and ML {@code Vector}. Writes a store of {@code rows} rows of width
  * {@code dIn} per type into a temporary local directory (one Parquet file per core), packs it
  * once to warm up and then {@code repeats} times, timing each pack.

@@ -40,7 +40,8 @@ public final class ActivationDecoder {
    */
   public float[] decode(InternalRow row, int ordinal) {
     if (row.isNullAt(ordinal)) {
-      return reject("column '" + column + "' is null");
+      rejectNull();
+      return null;
     }
     return switch (type) {
       case FLOAT_ARRAY -> fromFloats(row.getArray(ordinal));
@@ -59,12 +60,21 @@ public final class ActivationDecoder {
       return null;
     }
     float[] values = array.toFloatArray();
-    for (int i = 0; i < values.length; i++) {
+    return acceptFloats(values, values.length) ? values : null;
+  }
+
+  /**
+   * Checks {@code values[0, n)}, a row read as float32: every value finite and a squared norm
+   * float32 can hold. False (see {@link #problem()}) when the row is invalid.
+   */
+  boolean acceptFloats(float[] values, int n) {
+    for (int i = 0; i < n; i++) {
       if (!Float.isFinite(values[i])) {
-        return reject(nonFinite(values[i], i));
+        reject(nonFinite(values[i], i));
+        return false;
       }
     }
-    return checkScale(values);
+    return checkScale(values, n);
   }
 
   /**
@@ -72,22 +82,23 @@ public final class ActivationDecoder {
    * and beyond) overflows every squared error, norm and loss computed from it in float32: it
    * is a data problem (the activations need rescaling), not a training one.
    */
-  private float[] checkScale(float[] values) {
+  private boolean checkScale(float[] values, int n) {
     double sq = 0;
     int largest = 0;
-    for (int i = 0; i < values.length; i++) {
+    for (int i = 0; i < n; i++) {
       sq += (double) values[i] * values[i];
       if (Math.abs(values[i]) > Math.abs(values[largest])) {
         largest = i;
       }
     }
     if (sq > Float.MAX_VALUE) {
-      return reject("column '" + column + "' has values too large for float32 arithmetic: the row's"
+      reject("column '" + column + "' has values too large for float32 arithmetic: the row's"
           + " squared norm is " + String.format(Locale.ROOT, "%.3g", sq) + " (largest "
           + values[largest] + " at element " + largest + "), beyond float32's " + Float.MAX_VALUE
           + "; rescale the activations (for example divide every row by the store's mean norm)");
+      return false;
     }
-    return values;
+    return true;
   }
 
   private float[] fromDoubles(ArrayData array) {
@@ -100,7 +111,8 @@ public final class ActivationDecoder {
   private float[] fromVector(InternalRow struct) {
     Vector vector = vectorUdt.deserialize(struct);
     if (vector.size() == 0) {
-      return reject(empty());
+      rejectEmpty();
+      return null;
     }
     return narrow(vector.toArray());
   }
@@ -108,13 +120,11 @@ public final class ActivationDecoder {
   private boolean checkElements(ArrayData array) {
     int n = array.numElements();
     if (n == 0) {
-      reject(empty());
-      return false;
+      return rejectEmpty();
     }
     for (int i = 0; i < n; i++) {
       if (array.isNullAt(i)) {
-        reject("column '" + column + "' has a null at element " + i);
-        return false;
+        return rejectNullElement(i);
       }
     }
     return true;
@@ -122,17 +132,51 @@ public final class ActivationDecoder {
 
   private float[] narrow(double[] values) {
     float[] out = new float[values.length];
-    for (int i = 0; i < values.length; i++) {
+    return acceptDoubles(values, values.length, out) ? out : null;
+  }
+
+  /**
+   * Narrows {@code values[0, n)}, a row read as float64, into {@code out[0, n)} and checks it
+   * as {@link #acceptFloats} does, naming a value outside float32's range. False (see
+   * {@link #problem()}) when the row is invalid.
+   */
+  boolean acceptDoubles(double[] values, int n, float[] out) {
+    for (int i = 0; i < n; i++) {
       float f = (float) values[i];
       if (!Float.isFinite(f)) {
-        return reject(Double.isFinite(values[i])
+        reject(Double.isFinite(values[i])
             ? "column '" + column + "' has " + values[i] + " at element " + i
                 + ", outside the float32 range"
             : nonFinite(values[i], i));
+        return false;
       }
       out[i] = f;
     }
-    return checkScale(out);
+    return checkScale(out, n);
+  }
+
+  /** Records that the value is null; returns false. */
+  boolean rejectNull() {
+    reject("column '" + column + "' is null");
+    return false;
+  }
+
+  /** Records that the value has no element; returns false. */
+  boolean rejectEmpty() {
+    reject(empty());
+    return false;
+  }
+
+  /** Records that element {@code i} is null; returns false. */
+  boolean rejectNullElement(int i) {
+    reject("column '" + column + "' has a null at element " + i);
+    return false;
+  }
+
+  /** Records {@code why}, a full sentence about this column's value; returns false. */
+  boolean rejectBecause(String why) {
+    reject("column '" + column + "' " + why);
+    return false;
   }
 
   private String nonFinite(double v, int element) {

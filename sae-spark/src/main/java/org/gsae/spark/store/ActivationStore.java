@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.spark.SerializableWritable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -54,6 +55,7 @@ public final class ActivationStore implements AutoCloseable {
   private final ActivationType activationType;
   private final long[] fileBytes;
   private final Broadcast<FileTable> filesBroadcast;
+  private final Broadcast<SerializableWritable<Configuration>> confBroadcast;
   private Dataset<Row> withRowIds;
 
   private ActivationStore(SparkSession spark, InputConfig config, OptionalInt expectedDIn,
@@ -65,7 +67,10 @@ public final class ActivationStore implements AutoCloseable {
     this.fileBytes = fileBytes;
     this.schema = schema;
     this.activationType = activationType;
-    this.filesBroadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(files);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    this.filesBroadcast = jsc.broadcast(files);
+    this.confBroadcast = jsc.broadcast(
+        new SerializableWritable<>(spark.sparkContext().hadoopConfiguration()));
   }
 
   /** Opens a store with no model: {@code d_in} is the width of the first valid row. */
@@ -243,7 +248,8 @@ public final class ActivationStore implements AutoCloseable {
   }
 
   /**
-   * Validates every row and packs the valid ones into persisted row blocks in store order.
+   * Validates every row and packs the valid ones into persisted row blocks in store order,
+   * reading the activation column straight from the Parquet files (see {@link Packer}).
    * Runs one or two Spark jobs (two when no model {@code d_in} was given, to learn the first
    * valid row's width).
    *
@@ -251,9 +257,8 @@ public final class ActivationStore implements AutoCloseable {
    *     {@code input.on_invalid = fail}, or when no row is valid
    */
   public PackedStore pack(PackOptions options) {
-    Dataset<Row> source = withRowIds().select(functions.col(ROW_ID), column(config.column()));
-    return Packer.pack(source, config, activationType, expectedDIn.orElse(0), MODEL_WIDTH,
-        filesBroadcast, options, 0, files.totalRows(), false);
+    return Packer.pack(jsc(), packSource(), expectedDIn.orElse(0), MODEL_WIDTH,
+        partitions(options, 0, files.files()), options.blockRows(), 0, files.totalRows(), false);
   }
 
   /**
@@ -271,10 +276,28 @@ public final class ActivationStore implements AutoCloseable {
       width = expectedDIn.getAsInt();
       widthSource = MODEL_WIDTH;
     }
-    Dataset<Row> source = withRowIds(window.firstFile(), window.endFile())
-        .select(functions.col(ROW_ID), column(config.column()));
-    return Packer.pack(source, config, activationType, width, widthSource, filesBroadcast,
-        options, window.firstRow(), window.rows(), true);
+    return Packer.pack(jsc(), packSource(), width, widthSource,
+        partitions(options, window.firstFile(), window.endFile()), options.blockRows(),
+        window.firstRow(), window.rows(), true);
+  }
+
+  private Packer.Source packSource() {
+    return new Packer.Source(filesBroadcast, confBroadcast, config, activationType);
+  }
+
+  private JavaSparkContext jsc() {
+    return JavaSparkContext.fromSparkContext(spark.sparkContext());
+  }
+
+  /**
+   * {@code options.partitions()}, or for 0 as many as Spark's file scan of files
+   * {@code [first, end)} makes (planning only, no job).
+   */
+  private int partitions(PackOptions options, int first, int end) {
+    if (options.partitions() > 0) {
+      return options.partitions();
+    }
+    return Math.max(1, withRowIds(first, end).rdd().getNumPartitions());
   }
 
   /** How the model's width is named in messages. */
@@ -290,10 +313,14 @@ public final class ActivationStore implements AutoCloseable {
     return functions.col("`" + name.replace("`", "``") + "`");
   }
 
-  /** Drops the executors' copies of the file table; blocks are released by their owner. */
+  /**
+   * Drops the executors' copies of the file table and Hadoop configuration; blocks are
+   * released by their owner.
+   */
   @Override
   public void close() {
     filesBroadcast.unpersist(false);
+    confBroadcast.unpersist(false);
   }
 
   @Override

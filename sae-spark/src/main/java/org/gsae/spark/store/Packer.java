@@ -1,70 +1,64 @@
 package org.gsae.spark.store;
 
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SerializableWritable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.gsae.core.error.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /**
- * Builds the packed row blocks of a store. Spark's file scan orders its partitions by split
- * size, not by path, so store order takes one shuffle: validated rows travel in chunks
- * (few, large records) to exact {@code row_id} ranges and are sorted there. The shuffle
- * output also spares a re-read of Parquet if cached blocks are lost.
+ * Builds the packed row blocks of a store, or of one {@link StoreWindow} ({@code row_id}s
+ * {@code [firstRow, firstRow + rows)}): partition {@code p} of the result is the
+ * {@code p}-th range of a {@link RowIdRangePartitioner}, read straight from the Parquet files
+ * by one task ({@link RangeBlocks}), so store order needs no shuffle and a lost cached block is
+ * rebuilt by re-reading its range.
  *
- * <p>Jobs: with no model {@code d_in}, a first job runs the scan and reads the first
- * non-empty partition to learn the first valid row's width; then one job builds, persists
- * and counts the blocks (reusing the scan's shuffle output).
- *
- * <p>The source is the whole store or one {@link StoreWindow}: {@code row_id}s
- * {@code [firstRow, firstRow + rows)}.
+ * <p>Jobs: with no model {@code d_in}, a first job reads partition 0 up to its first valid
+ * row to learn the width (further partitions only when partition 0 has none); then one job
+ * builds, persists and counts the blocks.
  */
 final class Packer {
   private static final Logger LOG = LoggerFactory.getLogger(Packer.class);
 
   private Packer() {}
 
+  /** What is read: the store's files, a Hadoop configuration to open them, and the column. */
+  record Source(Broadcast<FileTable> files, Broadcast<SerializableWritable<Configuration>> conf,
+      InputConfig config, ActivationType type) {}
+
   /**
-   * @param source        {@code [row_id long, activation]} of every row of the store, or of
-   *                      the window
    * @param expectedWidth the model's {@code d_in} (or the width of an earlier window), or 0
    *                      when unknown
    * @param widthSource   where {@code expectedWidth} comes from, for messages
-   * @param firstRow      the first {@code row_id} of the source
-   * @param rows          rows of the source, valid or not
+   * @param partitions    partitions of the result, at least 1
+   * @param firstRow      the first {@code row_id} to pack
+   * @param rows          rows to pack, valid or not
    * @param allowEmpty    return an empty {@link PackedStore} (width 0 when unknown) instead
    *                      of failing when no row is valid: one window may be empty
    */
-  static PackedStore pack(Dataset<Row> source, InputConfig config, ActivationType type,
-      int expectedWidth, String widthSource, Broadcast<FileTable> files, PackOptions options,
-      long firstRow, long rows, boolean allowEmpty) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(source.sparkSession().sparkContext());
-    FileTable table = files.value();
-    JavaRDD<InternalRow> scan = source.queryExecution().toRdd().toJavaRDD();
-    int partitions = options.partitions() > 0 ? options.partitions()
-        : Math.max(1, scan.getNumPartitions());
+  static PackedStore pack(JavaSparkContext jsc, Source source, int expectedWidth,
+      String widthSource, int partitions, int blockRows, long firstRow, long rows,
+      boolean allowEmpty) {
+    InputConfig config = source.config();
     if (rows == 0 && allowEmpty) {
-      return empty(jsc, expectedWidth, partitions, options);
+      return empty(jsc, expectedWidth, partitions, blockRows);
     }
     RowIdRangePartitioner ranges = new RowIdRangePartitioner(firstRow, rows, partitions);
+    List<Integer> ids = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      ids.add(p);
+    }
+    JavaRDD<Integer> tasks = jsc.parallelize(ids, partitions);
     LongAccumulator skipped = jsc.sc().longAccumulator("gsae: invalid rows skipped");
-    InvalidRows invalid = new InvalidRows(config.onInvalid(), files, skipped);
-
-    JavaPairRDD<Long, RowBlock> sorted = scan
-        .mapPartitionsToPair(new ScanChunker(type, config.column(), invalid, ranges,
-            expectedWidth, widthSource, options.blockRows()))
-        .repartitionAndSortWithinPartitions(ranges);
+    InvalidRows invalid = new InvalidRows(config.onInvalid(), source.files(), skipped);
 
     jsc.setJobDescription("gsae: read and validate activation store " + config.path());
     JavaRDD<RowBlock> blocks = null;
@@ -72,23 +66,28 @@ final class Packer {
       int dIn = expectedWidth;
       String width = widthSource;
       if (dIn == 0) {
-        long[] first = firstValidRow(sorted, partitions);
+        // The probe's skipped rows are counted again by the packing: it gets its own counter.
+        InvalidRows probeInvalid = new InvalidRows(config.onInvalid(), source.files(),
+            jsc.sc().longAccumulator());
+        long[] first = firstValidRow(tasks.mapPartitionsWithIndex(RangeBlocks.firstValid(
+            source.files(), source.conf(), config.column(), source.type(), probeInvalid, ranges),
+            true), partitions);
         if (first == null) {
           if (allowEmpty) {
-            return empty(jsc, 0, partitions, options);
+            return empty(jsc, 0, partitions, blockRows);
           }
           throw noValidRow(config);
         }
         dIn = (int) first[1];
-        width = firstRowWidth(table, first[0]);
+        width = firstRowWidth(source.files().value(), first[0]);
       }
-      if ((long) options.blockRows() * dIn > Integer.MAX_VALUE - 16) {
-        throw Errors.usage("a block of " + options.blockRows() + " rows of width " + dIn
+      if ((long) blockRows * dIn > Integer.MAX_VALUE - 16) {
+        throw Errors.usage("a block of " + blockRows + " rows of width " + dIn
             + " exceeds the 2^31 floats a Java array holds", "block rows",
             "use fewer rows per block");
       }
-      blocks = sorted.mapPartitions(
-          new BlockAssembler(config.column(), invalid, dIn, width, options.blockRows()), true);
+      blocks = tasks.mapPartitionsWithIndex(new RangeBlocks(source.files(), source.conf(),
+          config.column(), source.type(), invalid, ranges, dIn, width, blockRows), true);
       blocks.setName("gsae row blocks of " + config.path());
       StorageLevel level = StorageLevels.parse(config.storageLevel());
       if (!level.equals(StorageLevel.NONE())) {
@@ -102,8 +101,7 @@ final class Packer {
       if (counts.stream().mapToLong(Long::longValue).sum() == 0 && !allowEmpty) {
         throw noValidRow(config);
       }
-      PackedStore packed = new PackedStore(blocks, dIn, width, partitionRows, rows,
-          options.blockRows());
+      PackedStore packed = new PackedStore(blocks, dIn, width, partitionRows, rows, blockRows);
       LOG.info("Packed {} valid rows (d_in {}) of row_ids [{}, {}) into {} partitions; skipped {} "
           + "invalid rows (accumulator: {})", packed.validRows(), dIn, firstRow, firstRow + rows,
           partitions, packed.skippedRows(), skipped.value());
@@ -119,12 +117,11 @@ final class Packer {
   }
 
   /**
-   * {@code [row_id, width]} of the first valid row (the first chunk of the first non-empty
-   * partition), or null when there is none. Probes partitions in growing batches, so usually
-   * one job reads partition 0.
+   * {@code [row_id, width]} of the first valid row (of the first partition that has one), or
+   * null when there is none. Probes partitions in growing batches, so usually one job reads
+   * the start of partition 0.
    */
-  private static long[] firstValidRow(JavaPairRDD<Long, RowBlock> sorted, int partitions) {
-    JavaRDD<long[]> firsts = sorted.mapPartitions(Packer::firstChunk, true);
+  private static long[] firstValidRow(JavaRDD<long[]> firsts, int partitions) {
     int batch = 1;
     for (int start = 0; start < partitions; start += batch, batch *= 2) {
       int[] ids = new int[Math.min(batch, partitions - start)];
@@ -146,10 +143,9 @@ final class Packer {
     return "like the first valid row (" + table.describeRow(rowId) + ")";
   }
 
-  private static PackedStore empty(JavaSparkContext jsc, int dIn, int partitions,
-      PackOptions options) {
+  private static PackedStore empty(JavaSparkContext jsc, int dIn, int partitions, int blockRows) {
     return new PackedStore(jsc.parallelize(List.<RowBlock>of(), partitions), dIn, "",
-        new long[partitions], 0, options.blockRows());
+        new long[partitions], 0, blockRows);
   }
 
   static RuntimeException noValidRow(InputConfig config) {
@@ -157,14 +153,6 @@ final class Packer {
         + "dropped every row of column '" + config.column() + "' (null, empty, NaN/infinite "
         + "values or the wrong width)", config.path(),
         "check input.column, the model's d_in and the data");
-  }
-
-  private static Iterator<long[]> firstChunk(Iterator<Tuple2<Long, RowBlock>> chunks) {
-    if (!chunks.hasNext()) {
-      return Collections.emptyIterator();
-    }
-    Tuple2<Long, RowBlock> first = chunks.next();
-    return List.of(new long[] {first._1(), first._2().dIn()}).iterator();
   }
 
   private static Iterator<Long> countRows(Iterator<RowBlock> blocks) {

@@ -4,9 +4,8 @@ import java.util.Arrays;
 
 /**
  * Appends rows of one width into growable arrays and cuts them into a {@link RowBlock}.
- * Growth is geometric from a small start, because a scan chunk is often much shorter than
- * the block size (file ends, partition boundaries) and {@code blockRows * d_in} floats can be
- * tens of megabytes.
+ * It starts with room for the rows its caller expects and grows geometrically beyond that;
+ * {@link #build()} trims what invalid rows left unused.
  */
 final class RowBlockBuilder {
   private final int dIn;
@@ -15,11 +14,15 @@ final class RowBlockBuilder {
   private float[] data;
   private int rows;
 
-  /** A builder for rows of width {@code dIn}, holding at most {@code capacityRows} rows. */
-  RowBlockBuilder(int dIn, int capacityRows) {
+  /**
+   * A builder for rows of width {@code dIn}, holding at most {@code capacityRows} rows, with
+   * room for {@code expectedRows} from the start (a reader that knows how many rows remain
+   * avoids growing and trimming copies).
+   */
+  RowBlockBuilder(int dIn, int capacityRows, int expectedRows) {
     this.dIn = dIn;
     this.capacityRows = capacityRows;
-    int start = Math.min(capacityRows, 64);
+    int start = Math.max(1, Math.min(capacityRows, expectedRows));
     this.rowIds = new long[start];
     this.data = new float[start * dIn];
   }

@@ -125,11 +125,13 @@ class ActivationStoreValidationTest {
     try (ActivationStore store = ActivationStore.open(spark(), InputConfig.of(dir),
         OptionalInt.of(D_IN + 1))) {
       GsaeException e = assertThrows(GsaeException.class,
-          () -> store.pack(PackOptions.defaults()).close());
+          () -> store.pack(PackOptions.defaults().withPartitions(2)).close());
       assertTrue(e.getMessage().startsWith(
           "column 'activation' has 4 values, expected 5 (d_in of the model)"), e.getMessage());
-      // Both files' tasks fail at their first row; either may be reported first.
-      assertTrue(e.where().matches("row 0 of file:/.*/(a\\.parquet, row_id 0|b\\.parquet, row_id 10)"),
+      // The 30 rows in 2 partitions: [0, 15) and [15, 30). Both tasks fail at their first
+      // row, and either may be reported first.
+      assertTrue(e.where().matches(
+          "row (0 of file:/.*/a\\.parquet, row_id 0|5 of file:/.*/b\\.parquet, row_id 15)"),
           e.where());
     }
   }
