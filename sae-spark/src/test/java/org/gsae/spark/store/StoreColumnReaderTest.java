@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -108,7 +109,8 @@ class StoreColumnReaderTest {
 
   /**
    * Layouts from other writers (parquet-mr's own, legacy two-level lists, required elements
-   * and columns), written with parquet-mr's example writer.
+   * and columns), written with parquet-mr's example writer: one file with dictionary-encoded
+   * version-1 pages, one with version-2 pages.
    */
   @Test
   void givenOtherListLayouts_whenRead_thenRowsMatchSparksScan() throws IOException {
@@ -127,7 +129,9 @@ class StoreColumnReaderTest {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir + "/f-" + f + ".parquet");
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(file).withType(schema)
             .withConf(new Configuration()).withRowGroupSize(512).withPageSize(64)
-            .withDictionaryEncoding(false).build()) {
+            .withDictionaryEncoding(f == 0)
+            .withWriterVersion(f == 0 ? WriterVersion.PARQUET_1_0 : WriterVersion.PARQUET_2_0)
+            .build()) {
           SimpleGroupFactory groups = new SimpleGroupFactory(schema);
           for (int r = 0; r < 50; r++) {
             w.write(randomGroup(groups.newGroup(), schemas[s], rnd));
