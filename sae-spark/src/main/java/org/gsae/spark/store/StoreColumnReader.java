@@ -39,16 +39,16 @@ import org.gsae.core.error.Errors;
 
 /**
  * Reads the activation column of the store's rows {@code [start, end)} (by {@code row_id})
- * straight from its Parquet files with parquet-mr's column API: only that column's pages are
- * read and decompressed, values go from the page decoders into one reused row buffer, and
- * rows come out in {@code row_id} order. Each row is checked as {@link ActivationDecoder}
- * checks Spark's rows, with the same messages.
+ * straight from its Parquet files with parquet-mr's file reader and page decoders: only that
+ * column's pages are read and decompressed, a row group is entered at the page holding the
+ * first wanted row when the file has Parquet's page index, values go from the decoded pages
+ * into one reused row buffer, and rows come out in {@code row_id} order. Each row is checked
+ * as {@link ActivationDecoder} checks Spark's rows, with the same messages.
  *
  * <p>Why not Spark's scan: Spark turns every row into an {@code InternalRow} and then an
  * array object, its partitions follow file splits rather than {@code row_id} ranges (so
- * store order took a shuffle), and the measured rate through it was 67-105 MB/s per core
- * (docs/performance.md). Reading a row range directly removes both the per-row objects and
- * the shuffle.
+ * store order took a shuffle), and the measured rate through it was 67-107 MB/s per core;
+ * this reader packs 156-232 (docs/performance.md, 2026-12-07).
  *
  * <p>Levels: the Parquet definition level of a value says how deep its path is defined, so
  * for each leaf this class knows, from the file's schema, below which level the column (or
