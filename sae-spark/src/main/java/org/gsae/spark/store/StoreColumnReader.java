@@ -36,6 +36,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.gsae.core.error.Errors;
+import org.gsae.core.error.GsaeException;
 
 /**
  * Reads the activation column of the store's rows {@code [start, end)} (by {@code row_id})
@@ -139,9 +140,22 @@ final class StoreColumnReader implements AutoCloseable {
       groupRowsLeft--;
       nextRowId++;
       return true;
+    } catch (GsaeException e) {
+      throw e;
     } catch (IOException e) {
-      throw new UncheckedIOException("reading " + files.describeRow(nextRowId) + ": " + e, e);
+      throw new UncheckedIOException(failure(e), e);
+    } catch (RuntimeException e) { // parquet-mr's decoding errors are unchecked
+      throw new IllegalStateException(failure(e), e);
     }
+  }
+
+  /**
+   * A failure to read or decode the current file, phrased as Spark phrases its own ("... while
+   * reading file F"), so {@link TaskFailures} tells a damaged file (exit 3) from a failing disk.
+   */
+  private String failure(Exception e) {
+    return "error while reading file " + files.path(Math.min(file, files.files() - 1))
+        + " (row_id " + nextRowId + "): " + e;
   }
 
   /** The current row's {@code row_id}. */
@@ -315,7 +329,7 @@ final class StoreColumnReader implements AutoCloseable {
   /** One {@code array<float>} or {@code array<double>} record. */
   private boolean readArray() {
     Leaf leaf = leaves[0];
-    int n = type == ActivationType.FLOAT_ARRAY ? leaf.readFloats(this) : leaf.readDoubles(this);
+    int n = leaf.readList(this);
     if (n == Leaf.NULL) {
       return checks.rejectNull();
     }
@@ -344,8 +358,8 @@ final class StoreColumnReader implements AutoCloseable {
     }
     int kind = typeLeaf.readInt();
     int size = leaves[1].readInt();
-    int nIndices = leaves[2].readInts(this);
-    int n = leaves[3].readDoubles(this);
+    int nIndices = leaves[2].readList(this);
+    int n = leaves[3].readList(this);
     if (kind == DENSE && n > 0) {
       if (leaves[3].nullElement >= 0) {
         return checks.rejectNullElement(leaves[3].nullElement);
@@ -379,6 +393,33 @@ final class StoreColumnReader implements AutoCloseable {
     }
     width = size;
     return checks.acceptDoubles(doubles, size, growValues(size));
+  }
+
+  /**
+   * The row buffer for list values of Parquet type {@code type} ({@code values},
+   * {@code doubles} or {@code indices}) with room for {@code n}, keeping what it holds.
+   */
+  private Object buffer(PrimitiveTypeName type, int n) {
+    switch (type) {
+      case FLOAT -> {
+        if (values.length < n) {
+          values = Arrays.copyOf(values, Math.max(n, 2 * values.length));
+        }
+        return values;
+      }
+      case DOUBLE -> {
+        if (doubles.length < n) {
+          doubles = Arrays.copyOf(doubles, Math.max(n, 2 * doubles.length));
+        }
+        return doubles;
+      }
+      default -> {
+        if (indices.length < n) {
+          indices = Arrays.copyOf(indices, Math.max(n, 2 * indices.length));
+        }
+        return indices;
+      }
+    }
   }
 
   private float[] growValues(int n) {
@@ -415,9 +456,8 @@ final class StoreColumnReader implements AutoCloseable {
     private final long firstRow;
     private int[] reps = new int[0];
     private int[] defs = new int[0];
-    private float[] floats;
-    private double[] doubles;
-    private int[] ints;
+    /** The page's defined values: {@code float[]}, {@code double[]} or {@code int[]}. */
+    private Object pageValues;
     private int entries;
     private int pos;
     private int value;
@@ -468,82 +508,43 @@ final class StoreColumnReader implements AutoCloseable {
 
     /** A scalar record (an {@code int}), or {@link #NULL}. */
     int readInt() {
-      int v = defs[pos] == maxDef ? ints[value] : NULL;
+      int v = defs[pos] == maxDef ? ((int[]) pageValues)[value] : NULL;
       consume();
       return v;
     }
 
-    /** One list record into {@code r.values}: its length, or {@link #NULL}. */
-    int readFloats(StoreColumnReader r) {
+    /**
+     * One list record: its length (elements, null ones included), or {@link #NULL}. The
+     * defined values are copied, a run per page, into the reader's buffer of this leaf's type
+     * ({@code values}, {@code doubles} or {@code indices}); after a null element they are no
+     * longer at their element's position, which does not matter as such a row is rejected.
+     */
+    int readList(StoreColumnReader r) {
       int def = defs[pos];
       if (def < listDef) {
         consume();
         return def < presentDef ? NULL : 0;
       }
       nullElement = -1;
-      float[] buf = r.values;
       int n = 0;
       do {
-        if (n == buf.length) {
-          buf = r.values = Arrays.copyOf(buf, 2 * n);
+        int first = pos;
+        int firstValue = value;
+        do {
+          if (defs[pos] == maxDef) {
+            value++;
+          } else if (nullElement < 0) {
+            nullElement = n + pos - first;
+          }
+          pos++;
+        } while (pos < entries && reps[pos] != 0);
+        Object buffer = r.buffer(column.getPrimitiveType().getPrimitiveTypeName(),
+            n + pos - first);
+        System.arraycopy(pageValues, firstValue, buffer, n, value - firstValue);
+        n += pos - first;
+        if (pos == entries) {
+          load(pages.readPage());
         }
-        if (defs[pos] == maxDef) {
-          buf[n] = floats[value++];
-        } else if (nullElement < 0) {
-          nullElement = n;
-        }
-        n++;
-        advance();
-      } while (!exhausted && reps[pos] != 0);
-      return n;
-    }
-
-    /** As {@link #readFloats}, into {@code r.doubles}. */
-    int readDoubles(StoreColumnReader r) {
-      int def = defs[pos];
-      if (def < listDef) {
-        consume();
-        return def < presentDef ? NULL : 0;
-      }
-      nullElement = -1;
-      double[] buf = r.doubles;
-      int n = 0;
-      do {
-        if (n == buf.length) {
-          buf = r.doubles = Arrays.copyOf(buf, 2 * n);
-        }
-        if (defs[pos] == maxDef) {
-          buf[n] = doubles[value++];
-        } else if (nullElement < 0) {
-          nullElement = n;
-        }
-        n++;
-        advance();
-      } while (!exhausted && reps[pos] != 0);
-      return n;
-    }
-
-    /** As {@link #readFloats}, into {@code r.indices}. */
-    int readInts(StoreColumnReader r) {
-      int def = defs[pos];
-      if (def < listDef) {
-        consume();
-        return def < presentDef ? NULL : 0;
-      }
-      nullElement = -1;
-      int[] buf = r.indices;
-      int n = 0;
-      do {
-        if (n == buf.length) {
-          buf = r.indices = Arrays.copyOf(buf, 2 * n);
-        }
-        if (defs[pos] == maxDef) {
-          buf[n] = ints[value++];
-        } else if (nullElement < 0) {
-          nullElement = n;
-        }
-        n++;
-        advance();
       } while (!exhausted && reps[pos] != 0);
       return n;
     }
@@ -642,9 +643,9 @@ final class StoreColumnReader implements AutoCloseable {
         ByteBuffer bytes = in.slice(defined * (type == PrimitiveTypeName.DOUBLE ? 8 : 4))
             .order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {
-          case FLOAT -> bytes.asFloatBuffer().get(floats = grow(floats, defined), 0, defined);
-          case DOUBLE -> bytes.asDoubleBuffer().get(doubles = grow(doubles, defined), 0, defined);
-          default -> bytes.asIntBuffer().get(ints = grow(ints, defined), 0, defined);
+          case FLOAT -> bytes.asFloatBuffer().get(floats(defined), 0, defined);
+          case DOUBLE -> bytes.asDoubleBuffer().get(doubles(defined), 0, defined);
+          default -> bytes.asIntBuffer().get(ints(defined), 0, defined);
         }
         return;
       }
@@ -654,36 +655,45 @@ final class StoreColumnReader implements AutoCloseable {
       reader.initFromPage(defined, in);
       switch (type) {
         case FLOAT -> {
-          floats = grow(floats, defined);
+          float[] out = floats(defined);
           for (int i = 0; i < defined; i++) {
-            floats[i] = reader.readFloat();
+            out[i] = reader.readFloat();
           }
         }
         case DOUBLE -> {
-          doubles = grow(doubles, defined);
+          double[] out = doubles(defined);
           for (int i = 0; i < defined; i++) {
-            doubles[i] = reader.readDouble();
+            out[i] = reader.readDouble();
           }
         }
         default -> {
-          ints = grow(ints, defined);
+          int[] out = ints(defined);
           for (int i = 0; i < defined; i++) {
-            ints[i] = reader.readInteger();
+            out[i] = reader.readInteger();
           }
         }
       }
     }
 
-    private static float[] grow(float[] a, int n) {
-      return a != null && a.length >= n ? a : new float[n];
+    private float[] floats(int n) {
+      if (!(pageValues instanceof float[] a && a.length >= n)) {
+        pageValues = new float[n];
+      }
+      return (float[]) pageValues;
     }
 
-    private static double[] grow(double[] a, int n) {
-      return a != null && a.length >= n ? a : new double[n];
+    private double[] doubles(int n) {
+      if (!(pageValues instanceof double[] a && a.length >= n)) {
+        pageValues = new double[n];
+      }
+      return (double[]) pageValues;
     }
 
-    private static int[] grow(int[] a, int n) {
-      return a != null && a.length >= n ? a : new int[n];
+    private int[] ints(int n) {
+      if (!(pageValues instanceof int[] a && a.length >= n)) {
+        pageValues = new int[n];
+      }
+      return (int[]) pageValues;
     }
   }
 }
