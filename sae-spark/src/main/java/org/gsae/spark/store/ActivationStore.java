@@ -56,10 +56,12 @@ public final class ActivationStore implements AutoCloseable {
   private final long[] fileBytes;
   private final Broadcast<FileTable> filesBroadcast;
   private final Broadcast<SerializableWritable<Configuration>> confBroadcast;
+  private final RangeLocations locations;
   private Dataset<Row> withRowIds;
 
   private ActivationStore(SparkSession spark, InputConfig config, OptionalInt expectedDIn,
-      FileTable files, long[] fileBytes, StructType schema, ActivationType activationType) {
+      FileTable files, List<FileStatus> statuses, long[] fileBytes, StructType schema,
+      ActivationType activationType) {
     this.spark = spark;
     this.config = config;
     this.expectedDIn = expectedDIn;
@@ -71,6 +73,8 @@ public final class ActivationStore implements AutoCloseable {
     this.filesBroadcast = jsc.broadcast(files);
     this.confBroadcast = jsc.broadcast(
         new SerializableWritable<>(spark.sparkContext().hadoopConfiguration()));
+    this.locations = new RangeLocations(files, statuses,
+        spark.sparkContext().hadoopConfiguration());
   }
 
   /** Opens a store with no model: {@code d_in} is the width of the first valid row. */
@@ -112,7 +116,7 @@ public final class ActivationStore implements AutoCloseable {
           + " Parquet file(s), all empty)", config.path(),
           "point input.path at the data; check that the job writing it produced rows");
     }
-    return new ActivationStore(spark, config, expectedDIn, table, bytes, schema, type);
+    return new ActivationStore(spark, config, expectedDIn, table, statuses, bytes, schema, type);
   }
 
   private static ActivationType checkColumns(StructType schema, InputConfig config, String file) {
@@ -282,7 +286,7 @@ public final class ActivationStore implements AutoCloseable {
   }
 
   private Packer.Source packSource() {
-    return new Packer.Source(filesBroadcast, confBroadcast, config, activationType);
+    return new Packer.Source(filesBroadcast, confBroadcast, locations, config, activationType);
   }
 
   private JavaSparkContext jsc() {

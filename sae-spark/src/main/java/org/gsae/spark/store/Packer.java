@@ -13,13 +13,18 @@ import org.apache.spark.util.LongAccumulator;
 import org.gsae.core.error.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+import scala.reflect.ClassTag$;
 
 /**
  * Builds the packed row blocks of a store, or of one {@link StoreWindow} ({@code row_id}s
  * {@code [firstRow, firstRow + rows)}): partition {@code p} of the result is the
  * {@code p}-th range of a {@link RowIdRangePartitioner}, read straight from the Parquet files
- * by one task ({@link RangeBlocks}), so store order needs no shuffle and a lost cached block is
- * rebuilt by re-reading its range.
+ * by one task ({@link RangeBlocks}) that prefers the hosts storing the range's bytes
+ * ({@link RangeLocations}), so store order needs no shuffle and a lost cached block is rebuilt
+ * by re-reading its range.
  *
  * <p>Jobs: with no model {@code d_in}, a first job reads partition 0 up to its first valid
  * row to learn the width (further partitions only when partition 0 has none); then one job
@@ -30,9 +35,12 @@ final class Packer {
 
   private Packer() {}
 
-  /** What is read: the store's files, a Hadoop configuration to open them, and the column. */
+  /**
+   * What is read: the store's files, a Hadoop configuration to open them, where their blocks
+   * live, and the column.
+   */
   record Source(Broadcast<FileTable> files, Broadcast<SerializableWritable<Configuration>> conf,
-      InputConfig config, ActivationType type) {}
+      RangeLocations locations, InputConfig config, ActivationType type) {}
 
   /**
    * @param expectedWidth the model's {@code d_in} (or the width of an earlier window), or 0
@@ -52,11 +60,7 @@ final class Packer {
       return empty(jsc, expectedWidth, partitions, blockRows);
     }
     RowIdRangePartitioner ranges = new RowIdRangePartitioner(firstRow, rows, partitions);
-    List<Integer> ids = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      ids.add(p);
-    }
-    JavaRDD<Integer> tasks = jsc.parallelize(ids, partitions);
+    JavaRDD<Integer> tasks = tasks(jsc, source.locations(), ranges, partitions);
     LongAccumulator skipped = jsc.sc().longAccumulator("gsae: invalid rows skipped");
     InvalidRows invalid = new InvalidRows(config.onInvalid(), source.files(), skipped);
 
@@ -114,6 +118,21 @@ final class Packer {
     } finally {
       jsc.setJobDescription(null);
     }
+  }
+
+  /**
+   * One element per partition ({@code p}), each preferring the hosts that store the bytes of
+   * its {@code row_id} range ({@link RangeLocations}).
+   */
+  static JavaRDD<Integer> tasks(JavaSparkContext jsc, RangeLocations locations,
+      RowIdRangePartitioner ranges, int partitions) {
+    List<Tuple2<Integer, Seq<String>>> located = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      List<String> hosts = locations.hosts(ranges.start(p), ranges.end(p));
+      located.add(new Tuple2<>(p, JavaConverters.asScalaBufferConverter(hosts).asScala().toSeq()));
+    }
+    return jsc.sc().makeRDD(JavaConverters.asScalaBufferConverter(located).asScala().toSeq(),
+        ClassTag$.MODULE$.apply(Integer.class)).toJavaRDD();
   }
 
   /**
