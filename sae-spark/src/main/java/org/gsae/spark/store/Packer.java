@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
+import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
@@ -132,7 +133,17 @@ final class Packer {
       located.add(new Tuple2<>(p, JavaConverters.asScalaBufferConverter(hosts).asScala().toSeq()));
     }
     return jsc.sc().makeRDD(JavaConverters.asScalaBufferConverter(located).asScala().toSeq(),
-        ClassTag$.MODULE$.apply(Integer.class)).toJavaRDD();
+        anyRef()).toJavaRDD();
+  }
+
+  /**
+   * The class tag {@code JavaSparkContext.parallelize} uses: a task's elements then travel as
+   * an {@code Object[]}, which Spark registers with Kryo ({@code Integer[]} is not, and a
+   * cluster with {@code spark.kryo.registrationRequired=true} refuses it).
+   */
+  @SuppressWarnings("unchecked")
+  private static ClassTag<Integer> anyRef() {
+    return (ClassTag<Integer>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
   }
 
   /**
