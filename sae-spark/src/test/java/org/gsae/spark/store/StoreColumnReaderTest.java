@@ -142,6 +142,78 @@ class StoreColumnReaderTest {
     }
   }
 
+  /**
+   * Vector structs Spark's own API refuses to build (an index outside the size, indices and
+   * values of different lengths, an unknown type), written with parquet-mr under Spark's
+   * schema metadata so the store reads as a {@code Vector} column: each is an invalid row
+   * with a message, the valid rows around them read as Spark reads them.
+   */
+  @Test
+  void givenMalformedVectorStructs_whenRead_thenEachIsAnInvalidRowWithAMessage()
+      throws IOException {
+    MessageType schema = MessageTypeParser.parseMessageType("message spark_schema {"
+        + " optional group activation { required int32 type (INTEGER(8,true)); optional int32 size;"
+        + " optional group indices (LIST) { repeated group list { required int32 element; } }"
+        + " optional group values (LIST) { repeated group list { required double element; } } } }");
+    String sparkSchema = new org.apache.spark.sql.types.StructType()
+        .add("activation", VECTOR).json();
+    String dir = tmp.resolve("malformed").toString();
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir + "/v.parquet");
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(file).withType(schema)
+        .withConf(new Configuration())
+        .withExtraMetaData(Map.of("org.apache.spark.sql.parquet.row.metadata", sparkSchema))
+        .build()) {
+      SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+      w.write(vector(groups, 1, null, null, new double[] {1, 2, 3}));        // dense, valid
+      w.write(vector(groups, 0, 3, new int[] {0, 7}, new double[] {1, 2})); // index 7 >= 3
+      w.write(vector(groups, 0, 3, new int[] {0, 1}, new double[] {1}));    // 2 indices, 1 value
+      w.write(vector(groups, 5, 3, null, new double[] {1, 2, 3}));          // unknown type
+      w.write(vector(groups, 0, 3, new int[] {2}, new double[] {4}));       // sparse, valid
+    }
+    try (ActivationStore store = ActivationStore.open(spark(), InputConfig.of(dir))) {
+      assertEquals(ActivationType.ML_VECTOR, store.activationType());
+      String[] problems = new String[5];
+      float[][] rows = new float[5][];
+      try (StoreColumnReader reader = new StoreColumnReader(store.files(), new Configuration(),
+          "activation", ActivationType.ML_VECTOR, 0, 5)) {
+        for (int r = 0; r < 5; r++) {
+          assertTrue(reader.next());
+          problems[r] = reader.problem();
+          rows[r] = problems[r] == null ? Arrays.copyOf(reader.values(), reader.width()) : null;
+        }
+      }
+      assertArrayEquals(new float[] {1, 2, 3}, rows[0]);
+      assertEquals("column 'activation' is a sparse vector of size 3 with index 7 (position 1),"
+          + " outside [0, 3)", problems[1]);
+      assertEquals("column 'activation' is not a valid ML vector (type 0, size 3, 2 indices,"
+          + " 1 values)", problems[2]);
+      assertEquals("column 'activation' is not a valid ML vector (type 5, size 3, no indices,"
+          + " 3 values)", problems[3]);
+      assertArrayEquals(new float[] {0, 0, 4}, rows[4]);
+    }
+  }
+
+  private static Group vector(SimpleGroupFactory groups, int type, Integer size, int[] indices,
+      double[] values) {
+    Group row = groups.newGroup();
+    Group v = row.addGroup("activation");
+    v.add("type", type);
+    if (size != null) {
+      v.add("size", size);
+    }
+    if (indices != null) {
+      Group list = v.addGroup("indices");
+      for (int i : indices) {
+        list.addGroup("list").add("element", i);
+      }
+    }
+    Group list = v.addGroup("values");
+    for (double d : values) {
+      list.addGroup("list").add("element", d);
+    }
+    return row;
+  }
+
   private static Group randomGroup(Group g, String schema, SplittableRandom rnd) {
     boolean repeatedLeaf = schema.contains("repeated float activation");
     if (repeatedLeaf) {
