@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -31,7 +32,7 @@ import org.gsae.spark.output.OutputLock;
 import org.gsae.spark.output.ReplaceableOutput;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.PackOptions;
-import org.gsae.spark.store.PackedStore;
+import org.gsae.spark.store.RowBlock;
 import org.gsae.spark.store.TaskFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,19 +111,22 @@ public final class AnalysisRun {
       AnalysisMetrics metrics;
       long skipped;
       int partitions;
-      try (PackedStore packed = TaskFailures.rethrowing(() -> store.pack(
-          new PackOptions(spec.partitions(), batch)))) {
-        LOG.info("analysing {} rows (d_in {}) of {} in {} partitions with a d_sae={} model from {}",
-            packed.validRows(), p.dIn(), spec.input().path(), packed.numPartitions(), p.dSae(),
-            spec.modelPath());
-        long tPass = System.nanoTime();
-        metrics = DistributedAnalyzer.analyze(jsc, packed.blocks(), p, spec.topK(),
-            AlignedEncoder.blockRows(batch, store.totalRows()));
-        LOG.info("analysis pass over {} rows took {} s", packed.validRows(),
-            String.format("%.1f", (System.nanoTime() - tPass) / 1e9));
-        skipped = packed.skippedRows();
-        partitions = packed.numPartitions();
+      // One pass, streamed from the files: caching a store read once would only copy it.
+      JavaRDD<RowBlock> blocks = store.stream(new PackOptions(spec.partitions(), batch));
+      partitions = blocks.getNumPartitions();
+      LOG.info("analysing {} rows (d_in {}) of {} in {} partitions with a d_sae={} model from {}",
+          store.totalRows(), p.dIn(), spec.input().path(), partitions, p.dSae(),
+          spec.modelPath());
+      long tPass = System.nanoTime();
+      metrics = DistributedAnalyzer.analyze(jsc, blocks, p, spec.topK(),
+          AlignedEncoder.blockRows(batch, store.totalRows()));
+      long analysed = metrics.featureStats().rows();
+      LOG.info("analysis pass over {} rows took {} s", analysed,
+          String.format("%.1f", (System.nanoTime() - tPass) / 1e9));
+      if (analysed == 0) {
+        throw store.noValidRow();
       }
+      skipped = store.totalRows() - analysed;
       float[] wDec = p.wDec().toFloatArray();
       FeatureTable features = FeatureTable.of(metrics.featureStats(), metrics.histograms(),
           wDec, p.dIn());

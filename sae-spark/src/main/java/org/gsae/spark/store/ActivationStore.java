@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.SerializableWritable;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -283,6 +284,24 @@ public final class ActivationStore implements AutoCloseable {
     return Packer.pack(jsc(), packSource(), width, widthSource,
         partitions(options, window.firstFile(), window.endFile()), options.blockRows(),
         window.firstRow(), window.rows(), true);
+  }
+
+  /**
+   * The store's valid rows as blocks in store order, as {@link #pack} builds them, but read by
+   * each Spark action anew: nothing is persisted and no job runs here. For one pass over a
+   * store of any size (the analysis); {@code input.on_invalid} applies in that pass (with
+   * {@code fail}, the pass's job fails with the row's INVALID_INPUT error, see
+   * {@link TaskFailures}). Needs the model's {@code d_in}.
+   *
+   * @param options partitions (0 = as many as Spark's file scan makes) and rows per block
+   * @throws IllegalStateException when the store was opened without a model {@code d_in}
+   */
+  public JavaRDD<RowBlock> stream(PackOptions options) {
+    if (expectedDIn.isEmpty()) {
+      throw new IllegalStateException("streaming needs the model's d_in; open the store with it");
+    }
+    return Packer.stream(jsc(), packSource(), expectedDIn.getAsInt(), MODEL_WIDTH,
+        partitions(options, 0, files.files()), options.blockRows(), 0, files.totalRows());
   }
 
   private Packer.Source packSource() {

@@ -91,9 +91,7 @@ final class Packer {
             + " exceeds the 2^31 floats a Java array holds", "block rows",
             "use fewer rows per block");
       }
-      blocks = tasks.mapPartitionsWithIndex(new RangeBlocks(source.files(), source.conf(),
-          config.column(), source.type(), invalid, ranges, dIn, width, blockRows), true);
-      blocks.setName("gsae row blocks of " + config.path());
+      blocks = blocks(tasks, source, invalid, ranges, dIn, width, blockRows);
       StorageLevel level = StorageLevels.parse(config.storageLevel());
       if (!level.equals(StorageLevel.NONE())) {
         blocks.persist(level);
@@ -119,6 +117,34 @@ final class Packer {
     } finally {
       jsc.setJobDescription(null);
     }
+  }
+
+  /**
+   * The valid rows {@code [firstRow, firstRow + rows)} of width {@code width} as blocks, read
+   * by each action anew: not persisted, not counted, no job run here. For a single pass (the
+   * analysis), which would otherwise cache a whole store it reads once. Invalid rows meet
+   * {@code input.on_invalid} in that pass.
+   */
+  static JavaRDD<RowBlock> stream(JavaSparkContext jsc, Source source, int width,
+      String widthSource, int partitions, int blockRows, long firstRow, long rows) {
+    if (rows == 0) {
+      return jsc.parallelize(List.of(), partitions);
+    }
+    RowIdRangePartitioner ranges = new RowIdRangePartitioner(firstRow, rows, partitions);
+    InvalidRows invalid = new InvalidRows(source.config().onInvalid(), source.files(),
+        jsc.sc().longAccumulator("gsae: invalid rows skipped"));
+    return blocks(tasks(jsc, source.locations(), ranges, partitions), source, invalid, ranges,
+        width, widthSource, blockRows);
+  }
+
+  private static JavaRDD<RowBlock> blocks(JavaRDD<Integer> tasks, Source source,
+      InvalidRows invalid, RowIdRangePartitioner ranges, int dIn, String widthSource,
+      int blockRows) {
+    JavaRDD<RowBlock> blocks = tasks.mapPartitionsWithIndex(new RangeBlocks(source.files(),
+        source.conf(), source.config().column(), source.type(), invalid, ranges, dIn,
+        widthSource, blockRows), true);
+    blocks.setName("gsae row blocks of " + source.config().path());
+    return blocks;
   }
 
   /**

@@ -13,13 +13,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerBlockUpdated;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.RDDBlockId;
 import org.gsae.core.error.ErrorCode;
 import org.gsae.core.error.GsaeException;
 import org.gsae.core.io.ModelDirectory;
@@ -31,6 +40,7 @@ import org.gsae.spark.store.OnInvalid;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.collection.JavaConverters;
 
 /** The {@code analyze} job's outputs, atomicity and input errors, on the hand-worked store. */
 class AnalysisRunTest {
@@ -58,6 +68,46 @@ class AnalysisRunTest {
 
   private static String out(String name) {
     return dir.resolve(name).toUri().toString();
+  }
+
+  /**
+   * The analysis reads the store in one pass and keeps none of it: no block of the row-block
+   * RDD is ever stored (a store larger than the executors would otherwise be copied to their
+   * disks).
+   */
+  @Test
+  void givenAStore_whenAnalysed_thenNoRowBlockIsCached() throws TimeoutException {
+    SparkContext sc = spark().sparkContext();
+    Map<Integer, String> rddNames = new ConcurrentHashMap<>();
+    List<Integer> storedRdds = new CopyOnWriteArrayList<>();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onStageSubmitted(SparkListenerStageSubmitted e) {
+        JavaConverters.seqAsJavaListConverter(e.stageInfo().rddInfos()).asJava()
+            .forEach(r -> rddNames.put(r.id(), r.name()));
+      }
+
+      @Override
+      public void onBlockUpdated(SparkListenerBlockUpdated e) {
+        if (e.blockUpdatedInfo().blockId() instanceof RDDBlockId b
+            && e.blockUpdatedInfo().storageLevel().isValid()) {
+          storedRdds.add(b.rddId());
+        }
+      }
+    };
+    sc.addSparkListener(listener);
+    try {
+      analyze(store, model, out("streamed"), OnInvalid.FAIL);
+      sc.listenerBus().waitUntilEmpty(30_000);
+    } finally {
+      sc.removeSparkListener(listener);
+    }
+    assertTrue(rddNames.values().stream().anyMatch(n -> n.startsWith("gsae row blocks of")),
+        "the pass reads row blocks: " + rddNames.values());
+    for (int id : storedRdds) {
+      assertFalse(String.valueOf(rddNames.get(id)).startsWith("gsae row blocks of"),
+          "stored a block of " + rddNames.get(id));
+    }
   }
 
   @Test
