@@ -59,7 +59,6 @@ class AlignedEncoderTest {
     assertTrue(active > ROWS && active < ROWS * D_SAE / 2, "a realistic share of open gates: " + active);
   }
 
-  /** Partition ranges cut anywhere (mid-batch, one-row ranges): the same bits for every row. */
   @Test
   void automaticBatchSizeKeepsEachBatchBufferWithin64Mb() {
     // The largest power of two <= 4096 with G x d_sae <= 2^24 floats.
@@ -77,6 +76,7 @@ class AlignedEncoderTest {
     assertThrows(IllegalArgumentException.class, () -> AlignedEncoder.autoBatchSize(0));
   }
 
+  /** Partition ranges cut anywhere (mid-batch, one-row ranges): the same bits for every row. */
   @Test
   void givenRowsSplitIntoRanges_whenEncodedSeparately_thenEveryRowHasTheSameBits() {
     int[] cuts = {0, 1, 317, 318, 700, 768, ROWS};

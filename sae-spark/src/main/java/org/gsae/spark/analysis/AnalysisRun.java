@@ -108,17 +108,14 @@ public final class AnalysisRun {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     try (ActivationStore store = ActivationStore.open(spark, spec.input(), OptionalInt.of(p.dIn()))) {
       checkStore(store);
-      AnalysisMetrics metrics;
-      long skipped;
-      int partitions;
       // One pass, streamed from the files: caching a store read once would only copy it.
       JavaRDD<RowBlock> blocks = store.stream(new PackOptions(spec.partitions(), batch));
-      partitions = blocks.getNumPartitions();
+      int partitions = blocks.getNumPartitions();
       LOG.info("analysing {} rows (d_in {}) of {} in {} partitions with a d_sae={} model from {}",
           store.totalRows(), p.dIn(), spec.input().path(), partitions, p.dSae(),
           spec.modelPath());
       long tPass = System.nanoTime();
-      metrics = DistributedAnalyzer.analyze(jsc, blocks, p, spec.topK(),
+      AnalysisMetrics metrics = DistributedAnalyzer.analyze(jsc, blocks, p, spec.topK(),
           AlignedEncoder.blockRows(batch, store.totalRows()));
       long analysed = metrics.featureStats().rows();
       LOG.info("analysis pass over {} rows took {} s", analysed,
@@ -126,7 +123,7 @@ public final class AnalysisRun {
       if (analysed == 0) {
         throw store.noValidRow();
       }
-      skipped = store.totalRows() - analysed;
+      long skipped = store.totalRows() - analysed;
       float[] wDec = p.wDec().toFloatArray();
       FeatureTable features = FeatureTable.of(metrics.featureStats(), metrics.histograms(),
           wDec, p.dIn());
@@ -141,7 +138,7 @@ public final class AnalysisRun {
       write(jsc, store, out, intoModel, conf, metrics, features, summary, rankedRows);
       double wall = (System.nanoTime() - t0) / 1e9;
       LOG.info("analysis written to {} in {} s", out, String.format("%.1f", wall));
-      return new AnalysisReport(metrics.featureStats().rows(), skipped, p.dIn(), p.dSae(),
+      return new AnalysisReport(analysed, skipped, p.dIn(), p.dSae(),
           partitions, metrics.l0Histogram().mean(), metrics.l0Histogram().median(),
           metrics.featureStats().deadCount(), metrics.reconstruction().mse(),
           metrics.reconstruction().fvu(), rankedRows, out.toString(), wall,

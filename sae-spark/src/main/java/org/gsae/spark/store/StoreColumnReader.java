@@ -79,7 +79,7 @@ final class StoreColumnReader implements AutoCloseable {
   private int group;
   private long groupStart;
   private long groupRowsLeft;
-  private Leaf[] leaves;
+  private ParquetLeaf[] leaves;
 
   private long nextRowId;
   private long rowId = -1;
@@ -221,9 +221,9 @@ final class StoreColumnReader implements AutoCloseable {
           pages = reader.readRowGroup(group);
         }
         List<ColumnDescriptor> columns = projection.getColumns();
-        leaves = new Leaf[columns.size()];
+        leaves = new ParquetLeaf[columns.size()];
         for (int i = 0; i < leaves.length; i++) {
-          Leaf leaf = new Leaf(pages.getPageReader(columns.get(i)), columns.get(i), projection);
+          ParquetLeaf leaf = new ParquetLeaf(pages.getPageReader(columns.get(i)), columns.get(i), projection);
           for (long skip = nextRowId - groupStart - leaf.firstRow(); skip > 0; skip--) {
             leaf.skipRecord();
           }
@@ -328,9 +328,9 @@ final class StoreColumnReader implements AutoCloseable {
 
   /** One {@code array<float>} or {@code array<double>} record. */
   private boolean readArray() {
-    Leaf leaf = leaves[0];
+    ParquetLeaf leaf = leaves[0];
     int n = leaf.readList(this);
-    if (n == Leaf.NULL) {
+    if (n == ParquetLeaf.NULL) {
       return checks.rejectNull();
     }
     if (n == 0) {
@@ -341,7 +341,7 @@ final class StoreColumnReader implements AutoCloseable {
     }
     width = n;
     return type == ActivationType.FLOAT_ARRAY ? checks.acceptFloats(values, n)
-        : checks.acceptDoubles(doubles, n, growValues(n));
+        : checks.acceptDoubles(doubles, n, floats(n));
   }
 
   /**
@@ -349,9 +349,9 @@ final class StoreColumnReader implements AutoCloseable {
    * {@code size}, {@code indices}, {@code values}); a sparse vector is expanded.
    */
   private boolean readVector() {
-    Leaf typeLeaf = leaves[0];
-    if (typeLeaf.def() < typeLeaf.presentDef) {   // the vector is null
-      for (Leaf leaf : leaves) {
+    ParquetLeaf typeLeaf = leaves[0];
+    if (typeLeaf.isNull()) {
+      for (ParquetLeaf leaf : leaves) {
         leaf.skipRecord();
       }
       return checks.rejectNull();
@@ -365,17 +365,17 @@ final class StoreColumnReader implements AutoCloseable {
         return checks.rejectNullElement(leaves[3].nullElement);
       }
       width = n;
-      return checks.acceptDoubles(doubles, n, growValues(n));
+      return checks.acceptDoubles(doubles, n, floats(n));
     }
     if (kind == DENSE && n == 0 || kind == SPARSE && size == 0) {
       return checks.rejectEmpty();
     }
-    if (kind != SPARSE || size == Leaf.NULL || size < 0 || n == Leaf.NULL
+    if (kind != SPARSE || size == ParquetLeaf.NULL || size < 0 || n == ParquetLeaf.NULL
         || nIndices != n || leaves[3].nullElement >= 0 || leaves[2].nullElement >= 0) {
-      return checks.rejectBecause("is not a valid ML vector (type " + (kind == Leaf.NULL ? "null"
-          : kind) + ", size " + (size == Leaf.NULL ? "null" : size) + ", "
-          + (nIndices == Leaf.NULL ? "no" : nIndices) + " indices, "
-          + (n == Leaf.NULL ? "no" : n) + " values)");
+      return checks.rejectBecause("is not a valid ML vector (type " + (kind == ParquetLeaf.NULL ? "null"
+          : kind) + ", size " + (size == ParquetLeaf.NULL ? "null" : size) + ", "
+          + (nIndices == ParquetLeaf.NULL ? "no" : nIndices) + " indices, "
+          + (n == ParquetLeaf.NULL ? "no" : n) + " values)");
     }
     for (int k = 0; k < n; k++) {
       if (indices[k] < 0 || indices[k] >= size) {
@@ -392,14 +392,20 @@ final class StoreColumnReader implements AutoCloseable {
       doubles[indices[k]] = dense[k];
     }
     width = size;
-    return checks.acceptDoubles(doubles, size, growValues(size));
+    return checks.acceptDoubles(doubles, size, floats(size));
+  }
+
+  /** The float32 row buffer with room for {@code n}. */
+  private float[] floats(int n) {
+    return (float[]) buffer(PrimitiveTypeName.FLOAT, n);
   }
 
   /**
    * The row buffer for list values of Parquet type {@code type} ({@code values},
-   * {@code doubles} or {@code indices}) with room for {@code n}, keeping what it holds.
+   * {@code doubles} or {@code indices}) with room for {@code n}, keeping what it holds; a
+   * {@link ParquetLeaf} copies a list record into it.
    */
-  private Object buffer(PrimitiveTypeName type, int n) {
+  Object buffer(PrimitiveTypeName type, int n) {
     switch (type) {
       case FLOAT -> {
         if (values.length < n) {
@@ -419,281 +425,6 @@ final class StoreColumnReader implements AutoCloseable {
         }
         return indices;
       }
-    }
-  }
-
-  private float[] growValues(int n) {
-    if (values.length < n) {
-      values = new float[Math.max(n, 2 * values.length)];
-    }
-    return values;
-  }
-
-  /**
-   * One leaf column of the current row group, decoded a page at a time with parquet-mr's
-   * decoders: the page's repetition and definition levels into two {@code int} arrays, its
-   * defined values into one primitive array (PLAIN values, the common case, are copied in
-   * bulk from the page's bytes; dictionary and other encodings go through parquet-mr's value
-   * readers). Walking records is then plain array reads, which is what makes this reader fast:
-   * parquet-mr's per-value {@code ColumnReader} costs about 20 ns per value (measured,
-   * docs/performance.md).
-   *
-   * <p>Levels: below {@link #presentDef} the list (or the column or vector above it) is null,
-   * below {@link #listDef} it is empty, below {@link #maxDef} the element is null; for a leaf
-   * with no list, below {@link #maxDef} the value is null. A record ends where the next entry
-   * has repetition level 0, or at the end of the column chunk.
-   */
-  private static final class Leaf {
-    static final int NULL = -1;
-
-    private final PageReader pages;
-    private final ColumnDescriptor column;
-    private final Dictionary dictionary;
-    private final int presentDef;
-    private final int listDef;
-    private final int maxDef;
-    /** The row (in the row group) of the first page's first record. */
-    private final long firstRow;
-    private int[] reps = new int[0];
-    private int[] defs = new int[0];
-    /** The page's defined values: {@code float[]}, {@code double[]} or {@code int[]}. */
-    private Object pageValues;
-    private int entries;
-    private int pos;
-    private int value;
-    private boolean exhausted;
-    /** The first null element of the last list read, or -1. */
-    int nullElement = -1;
-
-    Leaf(PageReader pages, ColumnDescriptor column, MessageType schema) throws IOException {
-      this.pages = pages;
-      this.column = column;
-      String[] path = column.getPath();
-      int def = 0;
-      int beforeRepeated = -1;
-      int atRepeated = -1;
-      int top = -1;
-      Type t = schema;
-      for (int i = 0; i < path.length; i++) {
-        t = ((GroupType) t).getType(path[i]);
-        if (t.isRepetition(Type.Repetition.REPEATED)) {
-          beforeRepeated = def;
-          def++;
-          atRepeated = def;
-        } else if (t.isRepetition(Type.Repetition.OPTIONAL)) {
-          def++;
-        }
-        if (i == 0) {
-          top = def;
-        }
-      }
-      this.maxDef = column.getMaxDefinitionLevel();
-      this.presentDef = atRepeated < 0 ? top : beforeRepeated;
-      this.listDef = atRepeated < 0 ? maxDef : atRepeated;
-      DictionaryPage dict = pages.readDictionaryPage();
-      this.dictionary = dict == null ? null : dict.getEncoding().initDictionary(column, dict);
-      DataPage first = pages.readPage();
-      this.firstRow = first == null ? 0 : first.getFirstRowIndex().orElse(0L);
-      load(first);
-    }
-
-    /** The row, within the row group, of the first record this leaf holds. */
-    long firstRow() {
-      return firstRow;
-    }
-
-    int def() {
-      return defs[pos];
-    }
-
-    /** A scalar record (an {@code int}), or {@link #NULL}. */
-    int readInt() {
-      int v = defs[pos] == maxDef ? ((int[]) pageValues)[value] : NULL;
-      consume();
-      return v;
-    }
-
-    /**
-     * One list record: its length (elements, null ones included), or {@link #NULL}. The
-     * defined values are copied, a run per page, into the reader's buffer of this leaf's type
-     * ({@code values}, {@code doubles} or {@code indices}); after a null element they are no
-     * longer at their element's position, which does not matter as such a row is rejected.
-     */
-    int readList(StoreColumnReader r) {
-      int def = defs[pos];
-      if (def < listDef) {
-        consume();
-        return def < presentDef ? NULL : 0;
-      }
-      nullElement = -1;
-      int n = 0;
-      do {
-        int first = pos;
-        int firstValue = value;
-        do {
-          if (defs[pos] == maxDef) {
-            value++;
-          } else if (nullElement < 0) {
-            nullElement = n + pos - first;
-          }
-          pos++;
-        } while (pos < entries && reps[pos] != 0);
-        Object buffer = r.buffer(column.getPrimitiveType().getPrimitiveTypeName(),
-            n + pos - first);
-        System.arraycopy(pageValues, firstValue, buffer, n, value - firstValue);
-        n += pos - first;
-        if (pos == entries) {
-          load(pages.readPage());
-        }
-      } while (!exhausted && reps[pos] != 0);
-      return n;
-    }
-
-    /** Skips the current record. */
-    void skipRecord() {
-      do {
-        consume();
-      } while (!exhausted && reps[pos] != 0);
-    }
-
-    private void consume() {
-      if (defs[pos] == maxDef) {
-        value++;
-      }
-      advance();
-    }
-
-    /** Moves to the next entry, reading the next page at the end of this one. */
-    private void advance() {
-      if (++pos == entries) {
-        load(pages.readPage());
-      }
-    }
-
-    /** Decodes {@code page} (null: the chunk is done) and positions at its first entry. */
-    private void load(DataPage page) {
-      pos = 0;
-      value = 0;
-      if (page == null) {
-        exhausted = true;
-        entries = 0;
-        reps = defs = new int[] {0};  // what def() and the record loops see past the end
-        return;
-      }
-      try {
-        entries = page.getValueCount();
-        if (reps.length < entries) {
-          reps = new int[entries];
-          defs = new int[entries];
-        }
-        int defined;
-        if (page instanceof DataPageV1 v1) {
-          ByteBufferInputStream in = v1.getBytes().toInputStream();
-          levels(v1.getRlEncoding().getValuesReader(column, ValuesType.REPETITION_LEVEL), in, reps);
-          defined = levels(v1.getDlEncoding().getValuesReader(column,
-              ValuesType.DEFINITION_LEVEL), in, defs);
-          values(v1.getValueEncoding(), in, defined);
-        } else {
-          DataPageV2 v2 = (DataPageV2) page;
-          levels(column.getMaxRepetitionLevel(), v2.getRepetitionLevels(), reps);
-          defined = levels(maxDef, v2.getDefinitionLevels(), defs);
-          values(v2.getDataEncoding(), v2.getData().toInputStream(), defined);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("decoding a page of " + column + ": " + e, e);
-      }
-      if (entries == 0) {
-        load(pages.readPage());
-      }
-    }
-
-    /** V1 levels of {@link #entries} entries into {@code out}; returns how many equal maxDef. */
-    private int levels(ValuesReader reader, ByteBufferInputStream in, int[] out)
-        throws IOException {
-      reader.initFromPage(entries, in);
-      int atMax = 0;
-      for (int i = 0; i < entries; i++) {
-        out[i] = reader.readInteger();
-        atMax += out[i] == maxDef ? 1 : 0;
-      }
-      return atMax;
-    }
-
-    /** V2 levels (RLE without a length prefix); returns how many equal maxDef. */
-    private int levels(int maxLevel, BytesInput bytes, int[] out) throws IOException {
-      if (maxLevel == 0) {
-        Arrays.fill(out, 0, entries, 0);
-        return maxDef == 0 ? entries : 0;
-      }
-      RunLengthBitPackingHybridDecoder decoder = new RunLengthBitPackingHybridDecoder(
-          BytesUtils.getWidthFromMaxInt(maxLevel), bytes.toInputStream());
-      int atMax = 0;
-      for (int i = 0; i < entries; i++) {
-        out[i] = decoder.readInt();
-        atMax += out[i] == maxDef ? 1 : 0;
-      }
-      return atMax;
-    }
-
-    /** The page's {@code defined} values into the primitive array of the column's type. */
-    private void values(Encoding encoding, ByteBufferInputStream in, int defined)
-        throws IOException {
-      PrimitiveTypeName type = column.getPrimitiveType().getPrimitiveTypeName();
-      if (encoding == Encoding.PLAIN) {
-        ByteBuffer bytes = in.slice(defined * (type == PrimitiveTypeName.DOUBLE ? 8 : 4))
-            .order(ByteOrder.LITTLE_ENDIAN);
-        switch (type) {
-          case FLOAT -> bytes.asFloatBuffer().get(floats(defined), 0, defined);
-          case DOUBLE -> bytes.asDoubleBuffer().get(doubles(defined), 0, defined);
-          default -> bytes.asIntBuffer().get(ints(defined), 0, defined);
-        }
-        return;
-      }
-      ValuesReader reader = encoding.usesDictionary()
-          ? encoding.getDictionaryBasedValuesReader(column, ValuesType.VALUES, dictionary)
-          : encoding.getValuesReader(column, ValuesType.VALUES);
-      reader.initFromPage(defined, in);
-      switch (type) {
-        case FLOAT -> {
-          float[] out = floats(defined);
-          for (int i = 0; i < defined; i++) {
-            out[i] = reader.readFloat();
-          }
-        }
-        case DOUBLE -> {
-          double[] out = doubles(defined);
-          for (int i = 0; i < defined; i++) {
-            out[i] = reader.readDouble();
-          }
-        }
-        default -> {
-          int[] out = ints(defined);
-          for (int i = 0; i < defined; i++) {
-            out[i] = reader.readInteger();
-          }
-        }
-      }
-    }
-
-    private float[] floats(int n) {
-      if (!(pageValues instanceof float[] a && a.length >= n)) {
-        pageValues = new float[n];
-      }
-      return (float[]) pageValues;
-    }
-
-    private double[] doubles(int n) {
-      if (!(pageValues instanceof double[] a && a.length >= n)) {
-        pageValues = new double[n];
-      }
-      return (double[]) pageValues;
-    }
-
-    private int[] ints(int n) {
-      if (!(pageValues instanceof int[] a && a.length >= n)) {
-        pageValues = new int[n];
-      }
-      return (int[]) pageValues;
     }
   }
 }
