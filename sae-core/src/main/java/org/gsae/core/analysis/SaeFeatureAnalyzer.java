@@ -1,5 +1,6 @@
 package org.gsae.core.analysis;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.gsae.core.data.ActivationDataset;
@@ -26,10 +27,18 @@ import org.gsae.core.model.SaeParameters;
  * the automatic batch size).
  *
  * <p>Row ids are the dataset's row indices, so ties in activation rank the earlier row first.
+ *
+ * <p>Given an {@link ActivationModel} (the model the SAE was trained on, at the same site), the
+ * analyzer also works on texts: {@link #topActivatingExamples(int, List, int)} runs the model
+ * and returns the tokens that fire a feature most, in their context.
  */
 public final class SaeFeatureAnalyzer {
+  /** Tokens each side of a text example's token in its {@link TextExample#context()}. */
+  public static final int CONTEXT_TOKENS = 8;
+
   private final GatedSae sae;
   private final int batchSize;
+  private final ActivationModel model;
 
   /**
    * An analyzer with the automatic batch size of the distributed passes,
@@ -44,9 +53,28 @@ public final class SaeFeatureAnalyzer {
    * @param batchSize rows encoded at once, at least 1
    */
   public SaeFeatureAnalyzer(GatedSae sae, int batchSize) {
+    this(sae, batchSize, null);
+  }
+
+  /**
+   * An analyzer that can also read texts through {@code model} (not closed by the analyzer).
+   *
+   * @param model the model and site the SAE was trained on; its width must be the SAE's d_in
+   */
+  public SaeFeatureAnalyzer(GatedSae sae, ActivationModel model) {
+    this(sae, AlignedEncoder.autoBatchSize(sae.dHidden()), Objects.requireNonNull(model, "model"));
+  }
+
+  private SaeFeatureAnalyzer(GatedSae sae, int batchSize, ActivationModel model) {
     this.sae = Objects.requireNonNull(sae, "sae");
     Errors.check(batchSize >= 1, "batch size must be >= 1, got %d", batchSize);
+    if (model != null && model.width() != sae.dInput()) {
+      throw Errors.invalidInput("the model's site " + model.site() + " has width "
+          + model.width() + " but the SAE expects d_in=" + sae.dInput(), model.site(),
+          "use the model, layer and site the SAE was trained on");
+    }
     this.batchSize = batchSize;
+    this.model = model;
   }
 
   /** Rows encoded at once. */
@@ -79,6 +107,48 @@ public final class SaeFeatureAnalyzer {
     return top.examples(0).stream()
         .map(e -> new ActivatingExample(Math.toIntExact(e.rowId()), e.activation()))
         .toList();
+  }
+
+  /**
+   * The {@code k} tokens of {@code texts} on which {@code feature} fires most strongly, strongest
+   * first (ties: earlier text, then earlier token, first), each with its context. The texts go
+   * through the analyzer's {@link ActivationModel}, then through the same ranking as
+   * {@link #topActivatingExamples(int, ActivationDataset, int)} with the tokens as rows.
+   *
+   * @throws IllegalStateException when the analyzer was built without a model
+   */
+  public List<TextExample> topActivatingExamples(int feature, List<String> texts, int k) {
+    if (model == null) {
+      throw new IllegalStateException("this analyzer has no model: build it with "
+          + "new SaeFeatureAnalyzer(sae, model) to analyse texts");
+    }
+    List<TokenActivations> acts = model.activations(texts);
+    int tokens = acts.stream().mapToInt(TokenActivations::size).sum();
+    if (tokens == 0) {
+      throw Errors.invalidInput("the " + texts.size() + " texts have no tokens", model.site(),
+          "pass non-empty texts");
+    }
+    int n = model.width();
+    float[] data = new float[Math.multiplyExact(tokens, n)];
+    int[] textOf = new int[tokens];
+    int[] tokenOf = new int[tokens];
+    int row = 0;
+    for (int t = 0; t < acts.size(); t++) {
+      TokenActivations a = acts.get(t);
+      System.arraycopy(a.values(), 0, data, row * n, a.values().length);
+      for (int i = 0; i < a.size(); i++, row++) {
+        textOf[row] = t;
+        tokenOf[row] = i;
+      }
+    }
+    List<TextExample> out = new ArrayList<>();
+    for (ActivatingExample e : topActivatingExamples(feature, new ActivationDataset(data, n), k)) {
+      TokenActivations a = acts.get(textOf[e.rowIndex()]);
+      int i = tokenOf[e.rowIndex()];
+      out.add(new TextExample(textOf[e.rowIndex()], a.text(), a.tokens()[i], a.positions()[i],
+          a.context(i, CONTEXT_TOKENS), e.activation()));
+    }
+    return out;
   }
 
   /** Fraction of the m features that never fire on {@code dataset}. */
