@@ -23,8 +23,9 @@ import org.gsae.core.error.Errors;
  * tokenizer. Texts are tokenized, sorted by length and run in batches of similar lengths (padding
  * costs little), and returned in their original order without special tokens.
  *
- * <p>One instance holds one ONNX Runtime session; it is not thread-safe. The ONNX Runtime
- * environment is process-wide and never closed.
+ * <p>One instance holds one ONNX Runtime session and is thread-safe (its state is immutable;
+ * ONNX Runtime sessions and the Rust tokenizer both allow concurrent calls), so the tasks of an
+ * executor can share it. The ONNX Runtime environment is process-wide and never closed.
  */
 public final class OnnxActivationModel implements ActivationModel {
   /** The sequence length of BERT-style models' position embeddings. */
@@ -90,6 +91,15 @@ public final class OnnxActivationModel implements ActivationModel {
 
   TextTokenizer tokenizer() {
     return tokenizer;
+  }
+
+  /** Tokens of {@code text} {@link #activations} would return (special tokens not counted). */
+  public int tokenCount(String text) {
+    int n = 0;
+    for (boolean s : tokenizer.tokenize(text).special()) {
+      n += s ? 0 : 1;
+    }
+    return n;
   }
 
   @Override
@@ -189,7 +199,8 @@ public final class OnnxActivationModel implements ActivationModel {
         k++;
       }
     }
-    return new TokenActivations(text, tokens, positions, starts, ends, values, width);
+    return new TokenActivations(text, tokens, positions, starts, ends, values, width,
+        t.truncated());
   }
 
   private int probeWidth() {

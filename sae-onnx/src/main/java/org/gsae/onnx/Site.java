@@ -13,7 +13,7 @@ import org.gsae.core.error.Errors;
  * @param kind  {@code resid}, {@code mlp} or {@code tensor}
  * @param name  the node whose first output is read, or the tensor's name for {@code tensor}
  */
-public record Site(int layer, String kind, String name) {
+public record Site(int layer, String kind, String name) implements java.io.Serializable {
   /** The default harvest site: the residual stream after layer 3 of MiniLM-L6's 6. */
   public static final int DEFAULT_LAYER = 3;
 

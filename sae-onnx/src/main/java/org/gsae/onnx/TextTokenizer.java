@@ -25,7 +25,7 @@ public final class TextTokenizer implements AutoCloseable {
 
   /** One tokenized text: the sequence the model reads and where its tokens are in the text. */
   record Tokens(long[] ids, long[] typeIds, String[] tokens, boolean[] special, int[] starts,
-      int[] ends) {
+      int[] ends, boolean truncated) {
     int length() {
       return ids.length;
     }
@@ -68,7 +68,8 @@ public final class TextTokenizer implements AutoCloseable {
       starts[i] = special[i] ? 0 : spans[i].getStart();
       ends[i] = special[i] ? 0 : spans[i].getEnd();
     }
-    return new Tokens(e.getIds(), e.getTypeIds(), e.getTokens(), special, starts, ends);
+    return new Tokens(e.getIds(), e.getTypeIds(), e.getTokens(), special, starts, ends,
+        e.exceedMaxLength());
   }
 
   @Override

@@ -9,6 +9,7 @@ import org.gsae.core.metrics.BandSamples;
 import org.gsae.core.metrics.TopKExamples;
 import org.gsae.core.train.GradientAccumulator;
 import org.gsae.spark.analysis.FeatureTable;
+import org.gsae.spark.harvest.HarvestRun;
 import org.gsae.spark.store.FileTable;
 import org.gsae.spark.store.RowBlock;
 import org.gsae.spark.train.DistributedTrainer;
@@ -37,7 +38,8 @@ public final class GsaeKryoRegistrator implements KryoRegistrator {
       BandSamples.class,                    // broadcast by the analysis
       FeatureTable.class,                   // broadcast by the analysis
       FileTable.class,                      // broadcast by every store scan
-      RowBlock.class);                      // cached row blocks (serialised or spilled levels)
+      RowBlock.class,                       // cached row blocks (serialised or spilled levels)
+      HarvestRun.DOC_CLASS);                // a harvest's texts, shuffled into doc-id ranges
 
   @Override
   public void registerClasses(Kryo kryo) {

@@ -22,6 +22,7 @@ import org.gsae.core.model.SaeParameters;
 import org.gsae.core.model.Variant;
 import org.gsae.core.train.GradientAccumulator;
 import org.gsae.spark.analysis.FeatureTable;
+import org.gsae.spark.harvest.HarvestRun;
 import org.gsae.spark.store.FileTable;
 import org.gsae.spark.store.RowBlock;
 import org.gsae.spark.train.DistributedTrainer;
@@ -98,7 +99,19 @@ class GsaeKryoRegistratorTest {
         FeatureTable.of(metrics.featureStats(), metrics.histograms(), params.wDec().toFloatArray(),
             D_IN),
         new FileTable(List.of("file:/store/a.parquet", "file:/store/b.parquet"), new long[] {3, 4}),
-        new RowBlock(ids, x, rows, D_IN));
+        new RowBlock(ids, x, rows, D_IN),
+        harvestDoc("Resumption of the session", new Object[] {7L, "ep-00-01-17.txt", null}));
+  }
+
+  /** A harvest's shuffled text with its metadata. */
+  private static Object harvestDoc(String text, Object[] metadata) {
+    try {
+      var c = HarvestRun.DOC_CLASS.getDeclaredConstructor(String.class, Object[].class);
+      c.setAccessible(true);
+      return c.newInstance(text, metadata);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** The first of the two parts a training step broadcasts (the one with the batch and lambda). */

@@ -14,9 +14,10 @@ import org.gsae.core.error.Errors;
  * @param ends      [T] one past each token's last character in {@code text}
  * @param values    [T, width] row-major activations, token by token
  * @param width     values per token
+ * @param truncated whether the text was cut at the model's maximum sequence length
  */
 public record TokenActivations(String text, String[] tokens, int[] positions, int[] starts,
-    int[] ends, float[] values, int width) {
+    int[] ends, float[] values, int width, boolean truncated) {
   public TokenActivations {
     Objects.requireNonNull(text, "text");
     int t = tokens.length;
