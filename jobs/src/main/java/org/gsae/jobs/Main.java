@@ -13,6 +13,8 @@ import org.gsae.jobs.cli.AnalyzeCommand;
 import org.gsae.jobs.cli.BenchCommand;
 import org.gsae.jobs.cli.CliContext;
 import org.gsae.jobs.cli.DemoCommand;
+import org.gsae.jobs.cli.EvaluateCommand;
+import org.gsae.jobs.cli.HarvestCommand;
 import org.gsae.jobs.cli.EncodeCommand;
 import org.gsae.jobs.cli.ImportIdxCommand;
 import org.gsae.jobs.cli.ReportCommand;
@@ -42,7 +44,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Gated sparse autoencoders (Rajamanoharan et al. 2024) on Apache Spark.",
     subcommands = {TrainCommand.class, AnalyzeCommand.class, EncodeCommand.class,
         ShuffleCommand.class, ReportCommand.class, ImportIdxCommand.class, DemoCommand.class,
-        BenchCommand.class,
+        BenchCommand.class, HarvestCommand.class, EvaluateCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 2 usage or configuration error, 3 invalid input data,",
         "4 I/O failure, 1 anything else. 'sae COMMAND --help' describes each command."})

@@ -6,6 +6,8 @@ import org.gsae.jobs.run.AnalyzeRunner;
 import org.gsae.jobs.run.BenchRunner;
 import org.gsae.jobs.run.DemoRunner;
 import org.gsae.jobs.run.EncodeRunner;
+import org.gsae.jobs.run.EvaluateRunner;
+import org.gsae.jobs.run.HarvestRunner;
 import org.gsae.jobs.run.ImportIdxRunner;
 import org.gsae.jobs.run.Report;
 import org.gsae.jobs.run.ReportRunner;
@@ -80,5 +82,17 @@ final class FakeRunners implements RunnerProvider {
   public ImportIdxRunner importIdx() {
     obtained++;
     return o -> answer("import-idx", o);
+  }
+
+  @Override
+  public HarvestRunner harvest() {
+    obtained++;
+    return o -> answer("harvest", o);
+  }
+
+  @Override
+  public EvaluateRunner evaluate() {
+    obtained++;
+    return o -> answer("evaluate", o);
   }
 }

@@ -26,7 +26,7 @@ public record ModelFiles(String name, byte[] onnx, byte[] tokenizer) {
   /** The built-in models, by name; the first is the default. */
   public static final List<String> BUILT_IN = List.of("minilm-l6", "minilm-l6-fp32");
   /** The default model of {@code harvest} and {@code demo --real}. */
-  public static final String DEFAULT = BUILT_IN.get(0);
+  public static final String DEFAULT = "minilm-l6";
   /** Upper bound on a model file read into memory (ONNX's protobuf limit is 2 GiB). */
   private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
 

@@ -30,6 +30,12 @@ public interface RunnerProvider {
   /** The runner of {@code import-idx}. */
   ImportIdxRunner importIdx();
 
+  /** The runner of {@code harvest}. */
+  HarvestRunner harvest();
+
+  /** The runner of {@code evaluate}. */
+  EvaluateRunner evaluate();
+
   /** The production runners, from {@link Runners}. */
   RunnerProvider DEFAULT = new RunnerProvider() {
     @Override
@@ -70,6 +76,16 @@ public interface RunnerProvider {
     @Override
     public ImportIdxRunner importIdx() {
       return Runners.importIdx();
+    }
+
+    @Override
+    public HarvestRunner harvest() {
+      return Runners.harvest();
+    }
+
+    @Override
+    public EvaluateRunner evaluate() {
+      return Runners.evaluate();
     }
   };
 }

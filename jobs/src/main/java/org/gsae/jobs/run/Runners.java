@@ -47,4 +47,14 @@ public final class Runners {
   public static BenchRunner bench() {
     return new SparkBenchRunner();
   }
+
+  /** The {@code harvest} runner: a transformer over texts on the job's SparkSession. */
+  public static HarvestRunner harvest() {
+    return new SparkHarvestRunner();
+  }
+
+  /** The {@code evaluate} runner: the SAE spliced into its transformer. */
+  public static EvaluateRunner evaluate() {
+    return new SparkEvaluateRunner();
+  }
 }

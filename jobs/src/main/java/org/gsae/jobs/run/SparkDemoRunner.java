@@ -14,7 +14,11 @@ import org.gsae.jobs.config.OutputConfig;
 import org.gsae.jobs.config.SparkSettings;
 import org.gsae.spark.demo.DemoReport;
 import org.gsae.spark.demo.DemoRun;
+import org.gsae.core.train.TrainConfig;
 import org.gsae.spark.demo.DemoSpec;
+import org.gsae.spark.demo.RealDemoReport;
+import org.gsae.spark.demo.RealDemoRun;
+import org.gsae.spark.demo.RealDemoSpec;
 import org.gsae.spark.store.InputConfig;
 import org.gsae.spark.train.WindowSettings;
 
@@ -23,6 +27,25 @@ final class SparkDemoRunner implements DemoRunner {
 
   @Override
   public Report run(DemoOptions o) {
+    return o.real() ? runReal(o) : runSynthetic(o);
+  }
+
+  private Report runReal(DemoOptions o) {
+    String out = o.outputPath() != null ? o.outputPath() : tempDir();
+    RealDemoSpec d = RealDemoSpec.defaults(out);
+    RealDemoSpec spec = new RealDemoSpec(out, o.sentences(), d.heldOut(), d.model(), d.site(),
+        o.dSae(), d.train().withSteps(o.steps()).withBatchSize(o.batchSize()).withSeed(o.seed()),
+        d.shown());
+    try (Sessions.JobSession session = Sessions.open("gsae demo --real", Optional.empty())) {
+      Map<String, Object> config = provenanceConfig(spec.path("store"), spec.path("run"),
+          spec.dSae(), spec.train());
+      config.put("demo", "real");
+      RealDemoReport r = new RealDemoRun(session.spark(), spec, config).run();
+      return Report.of(r.render().stripTrailing());
+    }
+  }
+
+  private Report runSynthetic(DemoOptions o) {
     String out = o.outputPath() != null ? o.outputPath() : tempDir();
     DemoSpec d = DemoSpec.defaults(out);
     DemoSpec spec = new DemoSpec(out, o.rows(), o.dIn(), o.features(), d.expectedL0(), d.noise(),
@@ -46,12 +69,19 @@ final class SparkDemoRunner implements DemoRunner {
    * {@code cfg.json} reads like any other (plus {@code demo: true}).
    */
   static Map<String, Object> provenanceConfig(DemoSpec spec) {
-    JobConfig as = new JobConfig(InputConfig.of(spec.storePath()), WindowSettings.defaults(),
-        new OutputConfig(spec.runPath()),
-        new ModelConfig(spec.dSae(), null, null, spec.train().variant()), spec.train(),
+    Map<String, Object> m = provenanceConfig(spec.storePath(), spec.runPath(), spec.dSae(),
+        spec.train());
+    m.put("demo", true);
+    return m;
+  }
+
+  private static Map<String, Object> provenanceConfig(String store, String run, int dSae,
+      TrainConfig train) {
+    JobConfig as = new JobConfig(InputConfig.of(store), WindowSettings.defaults(),
+        new OutputConfig(run), new ModelConfig(dSae, null, null, train.variant()), train,
         SparkSettings.defaults(), AnalyzeSettings.defaults());
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("demo", true);
+    m.put("demo", null);
     m.putAll(as.asKeyValues());
     return m;
   }

@@ -25,6 +25,8 @@ import org.gsae.jobs.run.AnalyzeRunner;
 import org.gsae.jobs.run.BenchRunner;
 import org.gsae.jobs.run.DemoRunner;
 import org.gsae.jobs.run.EncodeRunner;
+import org.gsae.jobs.run.EvaluateRunner;
+import org.gsae.jobs.run.HarvestRunner;
 import org.gsae.jobs.run.ImportIdxRunner;
 import org.gsae.jobs.run.ReportRunner;
 import org.gsae.jobs.run.RunnerProvider;
@@ -168,6 +170,18 @@ final class Cli {
     public ImportIdxRunner importIdx() {
       obtained++;
       return RunnerProvider.DEFAULT.importIdx();
+    }
+
+    @Override
+    public HarvestRunner harvest() {
+      obtained++;
+      return RunnerProvider.DEFAULT.harvest();
+    }
+
+    @Override
+    public EvaluateRunner evaluate() {
+      obtained++;
+      return RunnerProvider.DEFAULT.evaluate();
     }
   }
 }

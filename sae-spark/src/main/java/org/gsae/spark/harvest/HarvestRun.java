@@ -97,7 +97,7 @@ public final class HarvestRun {
       width = probe.width();
       site = probe.site();
     }
-    Dataset<Row> input = readInput(conf);
+    Dataset<Row> input = TextInput.read(spark, spec.inputPath(), spec.textColumn());
     StructType metadata = new StructType(Arrays.stream(input.schema().fields()).skip(1)
         .toArray(StructField[]::new));
     StructType schema = HarvestSchema.of(metadata, spec.inputPath());
@@ -165,41 +165,6 @@ public final class HarvestRun {
 
   private String textColumnName() {
     return spec.textColumn() == null ? "value" : spec.textColumn();
-  }
-
-  /** The input with the text column first, then the metadata columns. */
-  private Dataset<Row> readInput(Configuration conf) {
-    Path in = new Path(spec.inputPath());
-    try {
-      FileStatus[] found = HadoopFiles.fileSystem(in, conf).globStatus(in);
-      if (found == null || found.length == 0) {
-        throw Errors.invalidInput("no such file or directory", spec.inputPath(),
-            "pass text files (a text per line) or Parquet with --text-column");
-      }
-    } catch (IOException e) {
-      throw Errors.io("listing the input", spec.inputPath(), e);
-    }
-    if (spec.textColumn() == null) {
-      return spark.read().text(spec.inputPath());
-    }
-    Dataset<Row> p = spark.read().parquet(spec.inputPath());
-    String c = spec.textColumn();
-    StructField f = Arrays.stream(p.schema().fields()).filter(x -> x.name().equals(c)).findFirst()
-        .orElseThrow(() -> Errors.invalidInput("no column '" + c + "' (columns: "
-            + String.join(", ", p.schema().fieldNames()) + ")", spec.inputPath(),
-            "pass the string column holding the texts with --text-column"));
-    if (!f.dataType().equals(DataTypes.StringType)) {
-      throw Errors.invalidInput("column '" + c + "' is " + f.dataType().simpleString()
-          + ", expected string", spec.inputPath(), "pass the string column holding the texts");
-    }
-    List<org.apache.spark.sql.Column> cols = new java.util.ArrayList<>();
-    cols.add(p.col("`" + c.replace("`", "``") + "`"));
-    for (String n : p.schema().fieldNames()) {
-      if (!n.equals(c)) {
-        cols.add(p.col("`" + n.replace("`", "``") + "`"));
-      }
-    }
-    return p.select(cols.toArray(new org.apache.spark.sql.Column[0]));
   }
 
   /** Per range, how many of the first {@code max-tokens} tokens (in doc order) it holds. */

@@ -1,0 +1,53 @@
+package org.gsae.jobs.cli;
+
+import org.gsae.jobs.config.EvaluateOptions;
+import org.gsae.jobs.config.HarvestOptions;
+import org.gsae.jobs.run.Report;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sae evaluate}: downstream fidelity of an SAE spliced into its transformer. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    header = "Splice an SAE into its transformer and measure what the output keeps.",
+    description = {
+        "Runs texts through the transformer with the site's activations (clean), with the",
+        "SAE's reconstruction of every text token, and with zeros, and compares the sentence",
+        "embeddings (mean-pooled last hidden state): d = mean(1 - cosine to clean), fidelity",
+        "= 1 - d(SAE) / d(zeros) (1: nothing lost; 0: as bad as erasing the site; the",
+        "embedding-model analogue of the paper's loss recovered). Writes summary.json."})
+public final class EvaluateCommand extends JobCommand {
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "The SAE's model directory.")
+  String model;
+
+  @Option(names = "--lm", paramLabel = "DIR|NAME", defaultValue = HarvestOptions.DEFAULT_MODEL,
+      description = "The transformer the SAE was trained on: minilm-l6, minilm-l6-fp32 or a "
+          + "model directory (default: ${DEFAULT-VALUE}).")
+  String lm;
+
+  @Option(names = "--input", required = true, paramLabel = "PATH",
+      description = "Texts: text files (a text per line), or Parquet with --text-column.")
+  String input;
+
+  @Option(names = "--text-column", paramLabel = "NAME", description = "Parquet string column of the texts.")
+  String textColumn;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR",
+      description = "Directory that receives summary.json.")
+  String output;
+
+  @Mixin
+  SiteOptions at;
+
+  @Option(names = "--max-texts", paramLabel = "N", defaultValue = "" + EvaluateOptions.DEFAULT_MAX_TEXTS,
+      description = "Evaluate the first N texts (default: ${DEFAULT-VALUE}).")
+  int maxTexts;
+
+  @Override
+  protected Report execute() {
+    EvaluateOptions options = new EvaluateOptions(model, lm, input, textColumn, output, at.layer,
+        at.site, at.tensor, maxTexts);
+    return context.runners().evaluate().run(options);
+  }
+}

@@ -1,0 +1,152 @@
+package org.gsae.spark.evaluate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.gsae.core.error.Errors;
+import org.gsae.core.io.AtomicDirectoryWriter;
+import org.gsae.core.io.HadoopFiles;
+import org.gsae.core.io.ModelDirectory;
+import org.gsae.core.io.Provenance;
+import org.gsae.core.model.GatedSae;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.tensor.Tensor;
+import org.gsae.onnx.EmbeddingFidelity;
+import org.gsae.onnx.ModelFiles;
+import org.gsae.spark.harvest.TextInput;
+import org.gsae.spark.output.OutputLock;
+
+/**
+ * One {@code evaluate}: the first texts of the input (read with Spark), run on the driver
+ * through the transformer spliced at the SAE's site, three ways (clean, with the SAE's
+ * reconstruction of every text token, with zeros), using all the driver's cores. Writes
+ * {@value #SUMMARY} into the output directory, atomically.
+ */
+public final class EvaluateRun {
+  /** The file written into the output directory. */
+  public static final String SUMMARY = "summary.json";
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final SparkSession spark;
+  private final EvaluateSpec spec;
+
+  public EvaluateRun(SparkSession spark, EvaluateSpec spec) {
+    this.spark = spark;
+    this.spec = spec;
+  }
+
+  public EvaluateReport run() {
+    try (OutputLock lock = OutputLock.claim(spark.sparkContext().hadoopConfiguration(),
+        "--input", spec.inputPath(), "--output", spec.outputPath())) {
+      return runOwning();
+    }
+  }
+
+  private EvaluateReport runOwning() {
+    long t0 = System.nanoTime();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    SaeParameters p = ModelDirectory.load(new Path(spec.modelPath()), conf).params();
+    GatedSae sae = new GatedSae(p, 0);
+    List<String> texts = TextInput.first(spark, spec.inputPath(), spec.textColumn(), spec.maxTexts());
+    if (texts.isEmpty()) {
+      throw Errors.invalidInput("the input has no non-empty texts", spec.inputPath(),
+          "pass text files with a text per line, or Parquet with --text-column");
+    }
+    ModelFiles lm = ModelFiles.resolve(spec.lm(), conf);
+    Fvu fvu = new Fvu(p.dIn());
+    EmbeddingFidelity.Result r;
+    String site;
+    try (EmbeddingFidelity f = EmbeddingFidelity.open(lm, spec.site(),
+        Runtime.getRuntime().availableProcessors())) {
+      site = spec.lm() + " " + spec.site().describe();
+      if (f.width() != p.dIn()) {
+        throw Errors.invalidInput("the site " + site + " has width " + f.width()
+            + " but the SAE has d_in=" + p.dIn(), spec.modelPath(),
+            "pass the --lm, --layer and --site (or --tensor) the SAE was trained on");
+      }
+      r = f.evaluate(texts, (rows, count, width) -> {
+        float[] xHat = sae.forward(Tensor.of(rows, count, width)).reconstruction().toFloatArray();
+        fvu.add(rows, xHat, count);
+        return xHat;
+      });
+    }
+    Path out = new Path(spec.outputPath());
+    Map<String, Object> summary = summary(site, r, fvu.value());
+    AtomicDirectoryWriter.write(out, true, conf, (fs, tmp) ->
+        HadoopFiles.writeBytes(fs, new Path(tmp, SUMMARY), json(summary)));
+    FileSystem fs = HadoopFiles.fileSystem(out, conf);
+    return new EvaluateReport(site, r.texts(), r.tokens(), fvu.value(), r.distance(),
+        r.zeroDistance(), r.fidelity(), r.spliceDistance(),
+        new Path(fs.makeQualified(out), SUMMARY).toString(), (System.nanoTime() - t0) / 1e9);
+  }
+
+  private Map<String, Object> summary(String site, EmbeddingFidelity.Result r, double fvu) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", "evaluate");
+    m.put("model", spec.modelPath());
+    m.put("lm", spec.lm());
+    m.put("site", site);
+    m.put("input", spec.inputPath());
+    m.put("texts", r.texts());
+    m.put("tokens", r.tokens());
+    m.put("fvu", fvu);
+    m.put("distance_clean", 0.0);
+    m.put("distance_sae", r.distance());
+    m.put("distance_zero", r.zeroDistance());
+    m.put("embedding_fidelity", r.fidelity());
+    m.put("splice_distance", r.spliceDistance());
+    m.put("distance", "mean over texts of 1 - cosine(clean sentence embedding, embedding with the "
+        + "site's text tokens replaced); fidelity = 1 - distance_sae / distance_zero");
+    m.put("gsae_version", Provenance.currentGsaeVersion());
+    m.put("created_at", Instant.now().toString());
+    return m;
+  }
+
+  private static byte[] json(Map<String, Object> m) {
+    try {
+      return MAPPER.writeValueAsBytes(m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + SUMMARY, e);
+    }
+  }
+
+  /** Fraction of variance unexplained, from running sums (double precision). */
+  private static final class Fvu {
+    private final double[] sum;
+    private double sumSquares;
+    private double errors;
+    private long rows;
+
+    Fvu(int width) {
+      sum = new double[width];
+    }
+
+    void add(float[] x, float[] xHat, int count) {
+      int n = sum.length;
+      for (int i = 0; i < count * n; i++) {
+        double d = x[i] - xHat[i];
+        errors += d * d;
+        sumSquares += (double) x[i] * x[i];
+        sum[i % n] += x[i];
+      }
+      rows += count;
+    }
+
+    double value() {
+      double meanSquares = 0;
+      for (double s : sum) {
+        meanSquares += s * s;
+      }
+      return errors / (sumSquares - meanSquares / rows);
+    }
+  }
+}
