@@ -16,6 +16,8 @@ import org.gsae.jobs.config.AnalyzeOptions;
 import org.gsae.jobs.config.BenchOptions;
 import org.gsae.jobs.config.ConfigLoader;
 import org.gsae.jobs.config.DemoOptions;
+import org.gsae.jobs.config.EvaluateOptions;
+import org.gsae.jobs.config.HarvestOptions;
 import org.gsae.jobs.config.EncodeOptions;
 import org.gsae.jobs.config.JobConfig;
 import org.gsae.spark.store.OnInvalid;
@@ -74,11 +76,11 @@ class MainTest {
   void givenHelpOrVersion_whenRun_thenItPrintsToStdoutAndExitsZero() {
     assertEquals(0, run("--help"));
     assertTrue(stdout().contains("Usage: sae"), stdout());
-    for (String c : List.of("train", "analyze", "encode", "demo", "bench")) {
+    for (String c : List.of("train", "analyze", "encode", "demo", "bench", "harvest", "evaluate")) {
       assertTrue(stdout().contains(c), "lists " + c);
     }
     assertEquals("", stderr());
-    for (String c : List.of("train", "analyze", "encode", "demo", "bench")) {
+    for (String c : List.of("train", "analyze", "encode", "demo", "bench", "harvest", "evaluate")) {
       fresh();
       assertEquals(0, run(c, "--help"), c);
       assertTrue(stdout().contains("Usage: sae " + c), stdout());
@@ -171,6 +173,52 @@ class MainTest {
     JobConfig printed = ConfigLoader.fromHocon(stdout(), List.of(), Map.of());
     assertEquals(300, printed.model().dSae(10));
     assertEquals("/in", printed.input().path());
+  }
+
+  @Test
+  void givenTheModelCommands_whenRun_thenTheirRunnersGetTheOptionsWithTheirDefaults() {
+    assertEquals(0, run("harvest", "--input", "t.txt", "--output", "s"));
+    assertEquals(new HarvestOptions("minilm-l6", "t.txt", null, "s", 3, "resid", null, 0, 8),
+        runners.received.get(0));
+    assertEquals(0, run("harvest", "--input", "t", "--output", "s", "--model", "minilm-l6-fp32",
+        "--text-column", "body", "--layer", "1", "--site", "mlp", "--max-tokens", "9", "--context", "2"));
+    HarvestOptions h = (HarvestOptions) runners.received.get(1);
+    assertEquals(new HarvestOptions("minilm-l6-fp32", "t", "body", "s", 1, "mlp", null, 9, 2), h);
+    assertEquals("/encoder/layer.1/intermediate/intermediate_act_fn/Mul_1", h.siteSpec().name());
+    assertEquals(0, run("evaluate", "--model", "m", "--input", "t", "--output", "e"));
+    assertEquals(new EvaluateOptions("m", "minilm-l6", "t", null, "e", 3, "resid", null, 2000),
+        runners.received.get(2));
+    assertEquals(0, run("demo", "--real"));
+    DemoOptions real = (DemoOptions) runners.received.get(3);
+    assertTrue(real.real() && !real.passages());
+    assertEquals(3072, real.dSae());
+    assertEquals(600, real.steps());
+    assertEquals(3000, real.realTexts());
+    assertEquals(0, run("demo", "--real", "--passages"));
+    assertEquals(1166, ((DemoOptions) runners.received.get(4)).realTexts());
+    assertEquals("", stderr());
+  }
+
+  @Test
+  void givenModelCommandOptionsThatDoNotFit_whenRun_thenExitTwoAndNoRunner() {
+    assertEquals(2, run("harvest", "--input", "t", "--output", "s", "--site", "attn"));
+    assertTrue(oneErrorLine().contains("--site must be resid or mlp, got attn"));
+    fresh();
+    assertEquals(2, run("harvest", "--input", "t", "--output", "t"));
+    assertTrue(oneErrorLine().contains("same location"));
+    fresh();
+    assertEquals(2, run("demo", "--real", "--rows", "5"));
+    assertTrue(oneErrorLine().contains("--rows, --d-in and --features describe the synthetic store"));
+    fresh();
+    assertEquals(2, run("demo", "--texts", "5"));
+    assertTrue(oneErrorLine().contains("--texts applies to the real demo"));
+    fresh();
+    assertEquals(2, run("demo", "--real", "--texts", "6500"));
+    assertTrue(oneErrorLine().contains("--texts must be between 1 and 6267"));
+    fresh();
+    assertEquals(2, run("evaluate", "--model", "m", "--input", "t", "--output", "m"));
+    assertTrue(oneErrorLine().contains("the summary would replace the model"));
+    assertEquals(0, runners.obtained);
   }
 
   @Test

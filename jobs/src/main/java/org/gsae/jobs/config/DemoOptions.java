@@ -23,10 +23,11 @@ import org.gsae.core.model.SaeParameters;
  * @param batchSize  global rows per step ({@code --batch-size}), >= 1
  * @param seed       seed of the data and of training ({@code --seed})
  * @param real       the real demo ({@code --real})
- * @param sentences  training sentences of the real demo ({@code --sentences})
+ * @param passages   the real demo on whole passages instead of sentences ({@code --passages})
+ * @param texts      training texts of the real demo ({@code --texts}), or 0 for its default
  */
 public record DemoOptions(String outputPath, int rows, int dIn, int features, int dSae,
-    long steps, int batchSize, long seed, boolean real, int sentences) {
+    long steps, int batchSize, long seed, boolean real, boolean passages, int texts) {
 
   public static final int DEFAULT_ROWS = DemoSpec.DEFAULT_ROWS;
   public static final int DEFAULT_D_IN = DemoSpec.DEFAULT_D_IN;
@@ -39,7 +40,6 @@ public record DemoOptions(String outputPath, int rows, int dIn, int features, in
   public static final long REAL_STEPS = RealDemoSpec.DEFAULT_STEPS;
   public static final int REAL_BATCH_SIZE = RealDemoSpec.DEFAULT_BATCH_SIZE;
   public static final int REAL_SENTENCES = RealDemoSpec.DEFAULT_SENTENCES;
-  public static final int MAX_SENTENCES = RealDemoSpec.AVAILABLE_SENTENCES - RealDemoSpec.DEFAULT_HELD_OUT;
 
   public DemoOptions {
     OptionProblems p = new OptionProblems("demo");
@@ -51,9 +51,11 @@ public record DemoOptions(String outputPath, int rows, int dIn, int features, in
     p.check(dSae >= 1, "--d-sae must be >= 1, got " + dSae);
     p.check(steps >= 1, "--steps must be >= 1, got " + steps);
     p.check(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
-    p.check(!real || (sentences >= 1 && sentences <= MAX_SENTENCES),
-        "--sentences must be between 1 and " + MAX_SENTENCES + " (the English sentences the "
-            + "demo's text holds, less 500 held out), got " + sentences);
+    int most = RealDemoSpec.available(passages) - RealDemoSpec.heldOut(passages);
+    p.check(!real || (texts >= 0 && texts <= most), "--texts must be between 1 and " + most
+        + " (the English " + (passages ? "passages" : "sentences") + " the demo's text holds, "
+        + "less " + RealDemoSpec.heldOut(passages) + " held out), got " + texts);
+    p.check(real || !passages, "--passages applies to the real demo (add --real)");
     p.check(dIn < 1 || dSae < 1
             || SaeParameters.parameterCount(dIn, dSae) <= ModelConfig.MAX_PARAMETERS,
         "--d-in " + dIn + " with --d-sae " + dSae + " gives more parameters than one Java array holds");
@@ -63,7 +65,13 @@ public record DemoOptions(String outputPath, int rows, int dIn, int features, in
   /** The defaults, writing to a temporary directory. */
   public static DemoOptions defaults() {
     return new DemoOptions(null, DEFAULT_ROWS, DEFAULT_D_IN, DEFAULT_FEATURES, DEFAULT_D_SAE,
-        DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_SEED, false, REAL_SENTENCES);
+        DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_SEED, false, false, 0);
+  }
+
+  /** The real demo's training texts: {@code texts}, or all but the held-out ones (passages), or 3000 sentences. */
+  public int realTexts() {
+    return texts > 0 ? texts : passages
+        ? RealDemoSpec.available(true) - RealDemoSpec.heldOut(true) : REAL_SENTENCES;
   }
 
   /** The output directory, if one was given. */

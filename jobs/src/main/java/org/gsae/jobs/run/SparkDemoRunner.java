@@ -33,8 +33,8 @@ final class SparkDemoRunner implements DemoRunner {
   private Report runReal(DemoOptions o) {
     String out = o.outputPath() != null ? o.outputPath() : tempDir();
     RealDemoSpec d = RealDemoSpec.defaults(out);
-    RealDemoSpec spec = new RealDemoSpec(out, o.sentences(), d.heldOut(), d.model(), d.site(),
-        o.dSae(), d.train().withSteps(o.steps()).withBatchSize(o.batchSize()).withSeed(o.seed()),
+    RealDemoSpec spec = new RealDemoSpec(out, o.passages(), o.realTexts(),
+        RealDemoSpec.heldOut(o.passages()), d.model(), d.site(), o.dSae(), d.train().withSteps(o.steps()).withBatchSize(o.batchSize()).withSeed(o.seed()),
         d.shown());
     try (Sessions.JobSession session = Sessions.open("gsae demo --real", Optional.empty())) {
       Map<String, Object> config = provenanceConfig(spec.path("store"), spec.path("run"),

@@ -36,7 +36,7 @@ class OptionsTest {
       assertTrue(e.getMessage().contains(opt), opt + " in " + e.getMessage());
     }
     GsaeException d = assertThrows(GsaeException.class,
-        () -> new DemoOptions("", 0, 0, 0, 0, 0, 0, 1, true, 0));
+        () -> new DemoOptions("", 0, 0, 0, 0, 0, 0, 1, true, false, -1));
     assertTrue(d.getMessage().contains("8 problems"), d.getMessage());
     GsaeException b = assertThrows(GsaeException.class,
         () -> new BenchOptions(65536, 16384, 1, 1, 0, 1, 0, 1, 0.1, null, 1, false, 1, 0));

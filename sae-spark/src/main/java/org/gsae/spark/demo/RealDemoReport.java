@@ -9,19 +9,21 @@ import org.gsae.spark.train.TrainingReport;
 /**
  * What {@code demo --real} measured.
  *
- * @param sentences  training sentences
- * @param heldOut    held-out sentences (fidelity)
+ * @param unit       {@code sentences} or {@code passages}
+ * @param texts      training texts
+ * @param heldOut    held-out texts (fidelity)
  * @param harvest    the harvest
  * @param training   the training run
  * @param analysis   the analysis of the store
+ * @param shrinkage  the analysis' relative reconstruction bias gamma (1: none)
  * @param fidelity   the evaluation on the held-out sentences
  * @param coherence  top-token agreement of the alive features against chance
  * @param shown      features listed, chosen at random among the alive ones
  * @param reportPage the report's index.html
  * @param wallSeconds the whole demo
  */
-public record RealDemoReport(int sentences, int heldOut, HarvestReport harvest,
-    TrainingReport training, AnalysisReport analysis, EvaluateReport fidelity,
+public record RealDemoReport(String unit, int texts, int heldOut, HarvestReport harvest,
+    TrainingReport training, AnalysisReport analysis, double shrinkage, EvaluateReport fidelity,
     TokenCoherence coherence, List<Feature> shown, String reportPage, double wallSeconds) {
 
   /** A top example: the feature's activation on a token, and the token in its context. */
@@ -34,14 +36,16 @@ public record RealDemoReport(int sentences, int heldOut, HarvestReport harvest,
   public String render() {
     StringBuilder sb = new StringBuilder();
     sb.append("gsae demo --real: a gated SAE on ").append(harvest.site())
-        .append(" over English Europarl sentences\n");
-    sb.append(String.format("  texts       %d sentences -> %d tokens (%.0f tok/s harvest); %d held out%n",
-        sentences, harvest.tokens(), harvest.tokensPerSecond(), heldOut));
+        .append(" over English Europarl ").append(unit).append('\n');
+    sb.append(String.format("  texts       %d %s -> %d tokens (%.0f tok/s harvest); %d held out%n",
+        texts, unit, harvest.tokens(), harvest.tokensPerSecond(), heldOut));
     sb.append(String.format("  model       d_in=%d, d_sae=%d, %d steps, %.0f tokens/s training%n",
         training.dIn(), training.dSae(), training.stepsRun(), training.tokensPerSecond()));
     sb.append(String.format("  L0          %.2f active features per token%n", analysis.l0Mean()));
-    sb.append(String.format("  FVU         %.4f on the store, %.4f on held-out sentences%n",
-        analysis.fvu(), fidelity.fvu()));
+    sb.append(String.format("  FVU         %.4f on the store, %.4f on held-out %s%n",
+        analysis.fvu(), fidelity.fvu(), unit));
+    sb.append(String.format("  shrinkage   gamma %.4f (relative reconstruction bias; 1 = none)%n",
+        shrinkage));
     sb.append(String.format("  dead ratio  %.4f%n", (double) analysis.deadFeatures() / analysis.dSae()));
     sb.append(String.format("  fidelity    %.4f of the sentence embedding kept with the SAE spliced in "
         + "(1 - cosine: SAE %.4f, zeros %.4f)%n", fidelity.fidelity(), fidelity.saeDistance(),

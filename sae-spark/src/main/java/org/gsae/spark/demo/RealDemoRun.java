@@ -34,7 +34,7 @@ import org.gsae.spark.train.WindowSettings;
 
 /**
  * {@code demo --real}: from text to understood features with gsae alone, offline. Writes the
- * sentences ({@code texts.txt}, {@code heldout.txt}), harvests the first into {@code store/},
+ * texts ({@code texts.txt}, {@code heldout.txt}), harvests the first into {@code store/},
  * trains, analyses and reports into {@code run/} exactly as {@code train} does, measures the
  * fidelity on the held-out sentences ({@code run/evaluate/summary.json}), and reads the
  * analysis back for the summary: a few features chosen at random among those alive, with their
@@ -54,11 +54,12 @@ public final class RealDemoRun {
 
   public RealDemoReport run() {
     long t0 = System.nanoTime();
-    List<String> sentences = EuroparlSentences.english(spec.sentences() + spec.heldOut());
+    int n = spec.texts() + spec.heldOut();
+    List<String> all = spec.passages() ? EuroparlText.passages(n) : EuroparlText.sentences(n);
     String texts = spec.path("texts.txt");
     String heldOut = spec.path("heldout.txt");
-    writeLines(texts, sentences.subList(0, spec.sentences()));
-    writeLines(heldOut, sentences.subList(spec.sentences(), sentences.size()));
+    writeLines(texts, all.subList(0, spec.texts()));
+    writeLines(heldOut, all.subList(spec.texts(), all.size()));
     String store = spec.path("store");
     HarvestReport harvest = new HarvestRun(spark, new HarvestSpec(spec.model(), spec.site(), texts,
         null, store, 0, HarvestSpec.DEFAULT_CONTEXT)).run();
@@ -99,8 +100,22 @@ public final class RealDemoRun {
       shown.add(new RealDemoReport.Feature(f, a.frequencies()[f], top.get(f)));
     }
     shown.sort((x, y) -> Integer.compare(x.id(), y.id()));
-    return new RealDemoReport(spec.sentences(), spec.heldOut(), harvest, tr, a, e, coherence, shown,
-        report, (System.nanoTime() - t0) / 1e9);
+    return new RealDemoReport(spec.passages() ? "passages" : "sentences", spec.texts(),
+        spec.heldOut(), harvest, tr, a, shrinkage(analysis), e, coherence, shown, report,
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The analysis' relative reconstruction bias (gamma, 1 = no shrinkage), from summary.json. */
+  private double shrinkage(String analysis) {
+    Path p = new Path(analysis, AnalysisRun.SUMMARY);
+    byte[] json = HadoopFiles.readAll(HadoopFiles.fileSystem(p,
+        spark.sparkContext().hadoopConfiguration()), p, 1 << 24, AnalysisRun.SUMMARY);
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)
+          .get("relative_reconstruction_bias").asDouble();
+    } catch (IOException e) {
+      throw Errors.io("reading the analysis summary", p.toString(), e);
+    }
   }
 
   /** Each feature's top examples, by rank, from {@code top_examples.parquet}. */

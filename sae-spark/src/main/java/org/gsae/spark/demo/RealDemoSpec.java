@@ -9,26 +9,27 @@ import org.gsae.onnx.ModelFiles;
 import org.gsae.onnx.Site;
 
 /**
- * The real demo ({@code demo --real}): English Europarl sentences through MiniLM-L6 at the
- * residual stream after layer 3, a gated SAE 8x wider than the site, its analysis and report,
- * and its fidelity on held-out sentences.
+ * The real demo ({@code demo --real}): English Europarl sentences (or whole passages) through
+ * MiniLM-L6 at the residual stream after layer 3, a gated SAE 8x wider than the site, its
+ * analysis and report, and its fidelity on held-out texts.
  *
  * @param outputDir where {@code texts.txt}, {@code heldout.txt}, {@code store/} and
  *                  {@code run/} go
- * @param sentences training sentences ({@link EuroparlSentences}, the first ones)
- * @param heldOut   sentences after those, for the fidelity measurement
+ * @param passages  texts are whole passages ({@link EuroparlText#passages}), not sentences
+ * @param texts     training texts (the first ones)
+ * @param heldOut   texts after those, for the fidelity measurement
  * @param model     the transformer (built-in name or directory)
  * @param site      where activations are read
  * @param dSae      SAE width
  * @param train     training recipe
  * @param shown     features listed in the printed summary
  */
-public record RealDemoSpec(String outputDir, int sentences, int heldOut, String model, Site site,
-    int dSae, TrainConfig train, int shown) {
+public record RealDemoSpec(String outputDir, boolean passages, int texts, int heldOut,
+    String model, Site site, int dSae, TrainConfig train, int shown) {
   public static final int DEFAULT_SENTENCES = 3000;
-  public static final int DEFAULT_HELD_OUT = 500;
-  /** English sentences {@link EuroparlSentences} finds (training plus held out at most). */
-  public static final int AVAILABLE_SENTENCES = 6767;
+  /** Held-out sentences, or passages (a passage is about 40 sentences long). */
+  public static final int HELD_OUT_SENTENCES = 500;
+  public static final int HELD_OUT_PASSAGES = 100;
   public static final int DEFAULT_D_SAE = 3072;
   public static final long DEFAULT_STEPS = 600;
   public static final int DEFAULT_BATCH_SIZE = 1024;
@@ -41,16 +42,26 @@ public record RealDemoSpec(String outputDir, int sentences, int heldOut, String 
   public static final double DEFAULT_SPARSITY = 3.0;
 
   public RealDemoSpec {
-    Errors.check(sentences >= 1 && heldOut >= 1 && sentences + heldOut <= AVAILABLE_SENTENCES,
-        "sentences (%d) + held out (%d) must be between 2 and %d", sentences, heldOut,
-        AVAILABLE_SENTENCES);
+    Errors.check(texts >= 1 && heldOut >= 1 && texts + heldOut <= available(passages),
+        "texts (%d) + held out (%d) must be between 2 and %d", texts, heldOut, available(passages));
   }
 
+  /** Sentences or passages the text holds. */
+  public static int available(boolean passages) {
+    return passages ? EuroparlText.PASSAGES : EuroparlText.SENTENCES;
+  }
+
+  /** Held-out texts: 500 sentences or 100 passages. */
+  public static int heldOut(boolean passages) {
+    return passages ? HELD_OUT_PASSAGES : HELD_OUT_SENTENCES;
+  }
+
+  /** The defaults on sentences (3000 and 500 held out). */
   public static RealDemoSpec defaults(String outputDir) {
     TrainConfig t = new TrainConfig(Variant.PAPER, DEFAULT_STEPS, DEFAULT_BATCH_SIZE, 1e-3, 50,
         LrSchedule.COSINE, 0.1, DEFAULT_SPARSITY, 100, 1.0, 0.0, 0.999, 1e-8, 1.0, DEFAULT_SEED,
         true, DEFAULT_STEPS / 2, 100);
-    return new RealDemoSpec(outputDir, DEFAULT_SENTENCES, DEFAULT_HELD_OUT, ModelFiles.DEFAULT,
+    return new RealDemoSpec(outputDir, false, DEFAULT_SENTENCES, HELD_OUT_SENTENCES, ModelFiles.DEFAULT,
         Site.of(Site.DEFAULT_LAYER, "resid"), DEFAULT_D_SAE, t, 6);
   }
 

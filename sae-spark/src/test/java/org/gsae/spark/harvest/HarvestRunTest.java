@@ -27,7 +27,7 @@ import org.gsae.onnx.ModelFiles;
 import org.gsae.onnx.OnnxActivationModel;
 import org.gsae.onnx.Site;
 import org.gsae.spark.SparkTestSession;
-import org.gsae.spark.demo.EuroparlSentences;
+import org.gsae.spark.demo.EuroparlText;
 import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.InputConfig;
 import org.gsae.testing.ParquetTables;
@@ -44,7 +44,7 @@ class HarvestRunTest {
 
   @BeforeAll
   static void texts() throws IOException {
-    lines = new ArrayList<>(EuroparlSentences.english(40));
+    lines = new ArrayList<>(EuroparlText.sentences(40));
     lines.add(7, ""); // an empty line is a text without tokens
     textFile = dir.resolve("texts.txt").toUri().toString();
     Files.write(dir.resolve("texts.txt"), lines, StandardCharsets.UTF_8);
@@ -94,6 +94,26 @@ class HarvestRunTest {
       assertEquals(k, s.totalRows());
       assertEquals(List.of("doc_id", "position", "token", "context"), s.metadataColumns());
     }
+  }
+
+  @Test
+  void theSameInputGivesTheSameRowsAndAnEarlierStoreIsReplacedButNothingElse() throws IOException {
+    harvest(textFile, null, "once", 0);
+    HarvestReport twice = harvest(textFile, null, "twice", 0);
+    List<Group> a = ParquetTables.read(dir.resolve("once"));
+    List<Group> b = ParquetTables.read(dir.resolve("twice"));
+    assertEquals(a.size(), b.size());
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(a.get(i).toString(), b.get(i).toString(), "row " + i);
+    }
+    // Harvesting again into a harvested store replaces it.
+    assertEquals(twice.tokens(), harvest(textFile, null, "twice", 0).tokens());
+    // A directory that is not a harvested store is never replaced.
+    Files.createDirectories(dir.resolve("precious"));
+    Files.writeString(dir.resolve("precious/notes.txt"), "keep me");
+    GsaeException e = assertThrows(GsaeException.class, () -> harvest(textFile, null, "precious", 0));
+    assertTrue(e.getMessage().contains("precious"), e.getMessage());
+    assertEquals("keep me", Files.readString(dir.resolve("precious/notes.txt")));
   }
 
   @Test

