@@ -67,7 +67,8 @@ public final class OnnxActivationModel implements ActivationModel {
     TextTokenizer tokenizer = new TextTokenizer(files.tokenizer(), MAX_LENGTH, files.name());
     try {
       return new OnnxActivationModel(files.name(), site, tensor, tokenizer,
-          Sessions.create(cut, threads, files.name()), Set.copyOf(graph.inputNames()));
+          Sessions.create(cut, threads, files.name()),
+          Set.copyOf(OnnxGraph.parse(cut, files.name()).inputNames())); // the cut graph's own
     } catch (RuntimeException e) {
       tokenizer.close();
       throw e;
@@ -109,7 +110,7 @@ public final class OnnxActivationModel implements ActivationModel {
       tokens.add(tokenizer.tokenize(t));
     }
     TokenActivations[] out = new TokenActivations[texts.size()];
-    for (int[] batch : batches(tokens)) {
+    for (int[] batch : batches(tokens, BATCH_TOKENS)) {
       List<TextTokenizer.Tokens> b = new ArrayList<>(batch.length);
       for (int i : batch) {
         b.add(tokens.get(i));
@@ -125,10 +126,10 @@ public final class OnnxActivationModel implements ActivationModel {
 
   /**
    * Indices of {@code tokens} grouped into batches: sorted by length (stable, so equal lengths
-   * keep their order), each batch at most {@link #BATCH_SEQUENCES} sequences and about
-   * {@link #BATCH_TOKENS} padded tokens.
+   * keep their order), each batch at most {@link #BATCH_SEQUENCES} sequences and at most
+   * {@code maxTokens} padded tokens (or one sequence).
    */
-  static List<int[]> batches(List<TextTokenizer.Tokens> tokens) {
+  static List<int[]> batches(List<TextTokenizer.Tokens> tokens, int maxTokens) {
     Integer[] order = new Integer[tokens.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -140,7 +141,7 @@ public final class OnnxActivationModel implements ActivationModel {
       int to = from + 1;
       // Sorted ascending: the batch's padded length is its last sequence's length.
       while (to < order.length && to - from < BATCH_SEQUENCES
-          && (long) (to - from + 1) * tokens.get(order[to]).length() <= BATCH_TOKENS) {
+          && (long) (to - from + 1) * tokens.get(order[to]).length() <= maxTokens) {
         to++;
       }
       int[] b = new int[to - from];

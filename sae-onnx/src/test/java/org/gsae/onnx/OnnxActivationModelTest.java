@@ -86,7 +86,7 @@ class OnnxActivationModelTest {
         tokens.add(m.tokenizer().tokenize(sb.append("word ").toString()));
       }
       java.util.Collections.reverse(tokens);
-      List<int[]> batches = OnnxActivationModel.batches(tokens);
+      List<int[]> batches = OnnxActivationModel.batches(tokens, OnnxActivationModel.BATCH_TOKENS);
       int seen = 0;
       int lastLength = 0;
       for (int[] b : batches) {

@@ -2,6 +2,7 @@ package org.gsae.jobs.run;
 
 import java.util.Optional;
 import org.gsae.jobs.config.EvaluateOptions;
+import org.gsae.onnx.SpliceFidelity;
 import org.gsae.spark.evaluate.EvaluateReport;
 import org.gsae.spark.evaluate.EvaluateRun;
 
@@ -15,15 +16,19 @@ final class SparkEvaluateRunner implements EvaluateRunner {
     }
   }
 
-  static Report report(Report head, EvaluateReport r) {
+  static Report report(Report head, EvaluateReport e) {
+    SpliceFidelity.Result r = e.result();
+    boolean ce = r.measure() == SpliceFidelity.Measure.CROSS_ENTROPY;
     return head
-        .with("site", r.site())
+        .with("site", e.site())
         .with("texts", r.texts() + " (" + r.tokens() + " tokens replaced)")
-        .with("FVU", String.format("%.4f at the site", r.fvu()))
-        .with("1 - cosine", String.format("clean 0, SAE %.5f, zeros %.5f (splice check %.1e)",
-            r.saeDistance(), r.zeroDistance(), r.spliceDistance()))
-        .with("fidelity", String.format("%.4f (1 - d(SAE)/d(zeros))", r.fidelity()))
-        .with("summary", r.summaryPath())
-        .with("wall time", String.format("%.1f s", r.wallSeconds()));
+        .with("FVU", String.format("%.4f at the site", e.fvu()))
+        .with(ce ? "cross-entropy" : "1 - cosine", String.format(
+            "clean %.5f, SAE %.5f, zeros %.5f (splice check %.1e)%s", r.clean(), r.replaced(),
+            r.zeros(), r.spliceCheck(), ce ? " nats per token" : " to the clean embedding"))
+        .with("fidelity", String.format(ce ? "%.4f (loss recovered: (CE zeros - CE SAE) / "
+            + "(CE zeros - CE clean))" : "%.4f (1 - d(SAE) / d(zeros))", r.fidelity()))
+        .with("summary", e.summaryPath())
+        .with("wall time", String.format("%.1f s", e.wallSeconds()));
   }
 }

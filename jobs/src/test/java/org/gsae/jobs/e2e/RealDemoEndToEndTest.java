@@ -85,7 +85,8 @@ class RealDemoEndToEndTest {
     assertEquals("real", tc.path("demo").asText(), tc.toString());
     assertEquals(3072, tc.path("model.d_sae").asInt(), tc.toString());
     JsonNode own = new ObjectMapper().readTree(dir.resolve("run/evaluate/summary.json").toFile());
-    assertEquals(fidelity, own.path("embedding_fidelity").asDouble(), 5e-5);
+    assertEquals("embedding_cosine", own.path("measure").asText());
+    assertEquals(fidelity, own.path("fidelity").asDouble(), 5e-5);
   }
 
   @Test
@@ -97,8 +98,7 @@ class RealDemoEndToEndTest {
     assertEquals("0", ok[2], ok[0] + ok[1]);
     JsonNode again = new ObjectMapper().readTree(dir.resolve("eval/summary.json").toFile());
     JsonNode own = new ObjectMapper().readTree(dir.resolve("run/evaluate/summary.json").toFile());
-    for (String k : new String[] {"texts", "tokens", "fvu", "distance_sae", "distance_zero",
-        "embedding_fidelity"}) {
+    for (String k : new String[] {"texts", "tokens", "fvu", "clean", "sae", "zero", "fidelity"}) {
       assertEquals(own.path(k).asDouble(), again.path(k).asDouble(), 0, k);
     }
     assertTrue(ok[0].contains("fidelity"), ok[0]);

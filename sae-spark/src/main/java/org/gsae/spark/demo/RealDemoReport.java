@@ -48,8 +48,8 @@ public record RealDemoReport(String unit, int texts, int heldOut, HarvestReport 
         shrinkage));
     sb.append(String.format("  dead ratio  %.4f%n", (double) analysis.deadFeatures() / analysis.dSae()));
     sb.append(String.format("  fidelity    %.4f of the sentence embedding kept with the SAE spliced in "
-        + "(1 - cosine: SAE %.4f, zeros %.4f)%n", fidelity.fidelity(), fidelity.saeDistance(),
-        fidelity.zeroDistance()));
+        + "(1 - cosine: SAE %.4f, zeros %.4f)%n", fidelity.result().fidelity(),
+        fidelity.result().replaced(), fidelity.result().zeros()));
     sb.append(String.format("  coherence   a feature's top %d tokens are its most common token %.0f%% "
         + "of the time (random tokens: %.0f%%), over %d features%n", DemoSpec.TOP_K,
         100 * coherence.featureShare(), 100 * coherence.randomShare(), coherence.features()));

@@ -1,20 +1,15 @@
 package org.gsae.spark.evaluate;
 
+import org.gsae.onnx.SpliceFidelity;
+
 /**
- * The fidelity of an SAE spliced into its transformer (see
- * {@link org.gsae.onnx.EmbeddingFidelity}).
+ * The fidelity of an SAE spliced into its transformer (see {@link SpliceFidelity}).
  *
- * @param site           the transformer and site
- * @param texts          texts evaluated
- * @param tokens         tokens whose activations were replaced
- * @param fvu            fraction of the site's variance the SAE leaves unexplained on these tokens
- * @param saeDistance    mean 1 - cosine(clean embedding, embedding with the SAE's reconstruction)
- * @param zeroDistance   mean 1 - cosine(clean embedding, embedding with the site zeroed)
- * @param fidelity       1 - saeDistance / zeroDistance
- * @param spliceDistance mean 1 - cosine(unspliced model, spliced graph fed its own activations)
- * @param summaryPath    the summary.json written
- * @param wallSeconds    wall time
+ * @param site        the transformer and site
+ * @param result      the clean, SAE and zeros measures and the fidelity
+ * @param fvu         fraction of the site's variance the SAE leaves unexplained on these tokens
+ * @param summaryPath the summary.json written
+ * @param wallSeconds wall time
  */
-public record EvaluateReport(String site, int texts, long tokens, double fvu, double saeDistance,
-    double zeroDistance, double fidelity, double spliceDistance, String summaryPath,
-    double wallSeconds) {}
+public record EvaluateReport(String site, SpliceFidelity.Result result, double fvu,
+    String summaryPath, double wallSeconds) {}

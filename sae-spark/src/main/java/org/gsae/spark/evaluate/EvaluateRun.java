@@ -19,7 +19,7 @@ import org.gsae.core.io.Provenance;
 import org.gsae.core.model.GatedSae;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.tensor.Tensor;
-import org.gsae.onnx.EmbeddingFidelity;
+import org.gsae.onnx.SpliceFidelity;
 import org.gsae.onnx.ModelFiles;
 import org.gsae.spark.harvest.TextInput;
 import org.gsae.spark.output.OutputLock;
@@ -27,7 +27,8 @@ import org.gsae.spark.output.OutputLock;
 /**
  * One {@code evaluate}: the first texts of the input (read with Spark), run on the driver
  * through the transformer spliced at the SAE's site, three ways (clean, with the SAE's
- * reconstruction of every text token, with zeros), using all the driver's cores. Writes
+ * reconstruction of every text token, with zeros; {@link SpliceFidelity}), using all the
+ * driver's cores. Writes
  * {@value #SUMMARY} into the output directory, atomically.
  */
 public final class EvaluateRun {
@@ -63,9 +64,9 @@ public final class EvaluateRun {
     }
     ModelFiles lm = ModelFiles.resolve(spec.lm(), conf);
     Fvu fvu = new Fvu(p.dIn());
-    EmbeddingFidelity.Result r;
+    SpliceFidelity.Result r;
     String site;
-    try (EmbeddingFidelity f = EmbeddingFidelity.open(lm, spec.site(),
+    try (SpliceFidelity f = SpliceFidelity.open(lm, spec.site(),
         Runtime.getRuntime().availableProcessors())) {
       site = spec.lm() + " " + spec.site().describe();
       if (f.width() != p.dIn()) {
@@ -84,12 +85,11 @@ public final class EvaluateRun {
     AtomicDirectoryWriter.write(out, true, conf, (fs, tmp) ->
         HadoopFiles.writeBytes(fs, new Path(tmp, SUMMARY), json(summary)));
     FileSystem fs = HadoopFiles.fileSystem(out, conf);
-    return new EvaluateReport(site, r.texts(), r.tokens(), fvu.value(), r.distance(),
-        r.zeroDistance(), r.fidelity(), r.spliceDistance(),
+    return new EvaluateReport(site, r, fvu.value(),
         new Path(fs.makeQualified(out), SUMMARY).toString(), (System.nanoTime() - t0) / 1e9);
   }
 
-  private Map<String, Object> summary(String site, EmbeddingFidelity.Result r, double fvu) {
+  private Map<String, Object> summary(String site, SpliceFidelity.Result r, double fvu) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", "evaluate");
     m.put("model", spec.modelPath());
@@ -99,13 +99,19 @@ public final class EvaluateRun {
     m.put("texts", r.texts());
     m.put("tokens", r.tokens());
     m.put("fvu", fvu);
-    m.put("distance_clean", 0.0);
-    m.put("distance_sae", r.distance());
-    m.put("distance_zero", r.zeroDistance());
-    m.put("embedding_fidelity", r.fidelity());
-    m.put("splice_distance", r.spliceDistance());
-    m.put("distance", "mean over texts of 1 - cosine(clean sentence embedding, embedding with the "
-        + "site's text tokens replaced); fidelity = 1 - distance_sae / distance_zero");
+    m.put("measure", r.measure().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("clean", r.clean());
+    m.put("sae", r.replaced());
+    m.put("zero", r.zeros());
+    m.put("fidelity", r.fidelity());
+    m.put("splice_check", r.spliceCheck());
+    m.put("definition", r.measure() == SpliceFidelity.Measure.CROSS_ENTROPY
+        ? "clean, sae, zero: mean next-token cross-entropy (nats per predicted token) with the "
+            + "site's text tokens as computed, replaced by the SAE's reconstruction, or zeroed; "
+            + "fidelity = (zero - sae) / (zero - clean), the loss recovered"
+        : "clean, sae, zero: mean over texts of 1 - cosine(clean sentence embedding, embedding "
+            + "with the site's text tokens as computed, replaced by the SAE's reconstruction, or "
+            + "zeroed); fidelity = 1 - sae / zero");
     m.put("gsae_version", Provenance.currentGsaeVersion());
     m.put("created_at", Instant.now().toString());
     return m;
