@@ -15,7 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.parquet.example.data.Group;
+import org.gsae.core.analysis.TokenActivations;
 import org.gsae.core.io.LoadedModel;
+import org.gsae.onnx.ModelFiles;
+import org.gsae.onnx.OnnxActivationModel;
+import org.gsae.onnx.Site;
+import org.gsae.spark.demo.EuroparlText;
 import org.gsae.testing.ParquetTables;
 import org.gsae.tests.cluster.ClusterConfig;
 import org.gsae.tests.cluster.ClusterTest;
@@ -223,5 +228,46 @@ class GsaeOnClusterTest {
       assertEquals(g.getFloat("activation", 0), encoded.floatValue(),
           "feature " + j + " of row " + rowId);
     }
+  }
+
+  @Test
+  @Order(4)
+  void harvestOnTheClusterGivesTheModelsActivationsInDocOrder() throws java.io.IOException {
+    List<String> texts = EuroparlText.sentences(120);
+    java.nio.file.Files.write(dir.resolve("texts.txt"), texts);
+    String output = uri(dir.resolve("harvest"));
+    Set<String> before = ClusterJobs.appIds(cluster);
+    SubmitResult r = submit("cluster-harvest")
+        .withArgs("harvest", "--input", uri(dir.resolve("texts.txt")), "--output", output,
+            "--layer", "2", "--context", "4")
+        .run();
+    System.out.printf("[gsae-cluster] harvest: exit %d, %d ms%n", r.exitCode(), r.elapsed().toMillis());
+    assertEquals(0, r.exitCode(), r::describe);
+    String appId = ClusterJobs.newAppId(cluster, before);
+    for (int w = 0; w < 2; w++) {
+      assertFalse(cluster.executorIdsOf(w, appId).isEmpty(),
+          "worker-" + w + " launched no executor for " + appId + "\n" + r.describe());
+    }
+    // The same model in this JVM: every token, in doc then position order, the same values.
+    List<TokenActivations> expected;
+    try (OnnxActivationModel m = OnnxActivationModel.open(
+        ModelFiles.resolve("minilm-l6", new org.apache.hadoop.conf.Configuration()),
+        Site.of(2, "resid"), 2)) {
+      expected = m.activations(texts);
+    }
+    List<Group> rows = ParquetTables.read(output);
+    int k = 0;
+    for (int doc = 0; doc < texts.size(); doc++) {
+      TokenActivations a = expected.get(doc);
+      for (int t = 0; t < a.size(); t++, k++) {
+        Group g = rows.get(k);
+        assertEquals(doc, g.getLong("doc_id", 0), "row " + k);
+        assertEquals(a.positions()[t], g.getInteger("position", 0), "row " + k);
+        assertEquals(a.context(t, 4), g.getString("context", 0), "row " + k);
+        assertArrayEquals(java.util.Arrays.copyOfRange(a.values(), t * 384, (t + 1) * 384),
+            ParquetTables.floats(g, "activation"), 1e-4f, "row " + k);
+      }
+    }
+    assertEquals(k, rows.size());
   }
 }
