@@ -95,3 +95,11 @@ JAR=jobs/target/gsae-jobs-0.1.0-SNAPSHOT-all.jar
 # spark-submit --master yarn --class org.gsae.jobs.Main "$JAR" \
 #   encode --model hdfs:///runs/l12/model --input hdfs:///acts/layer12 \
 #     --output hdfs:///runs/l12/codes.parquet
+
+# --- Harvest a transformer's activations from texts (the model is inside the jar) -----------
+# spark-submit --master yarn --class org.gsae.jobs.Main "$JAR" \
+#   harvest --model minilm-l6 --input hdfs:///texts/ --output hdfs:///acts/minilm-l3 \
+#     --layer 3 --site resid
+# spark-submit --master yarn --class org.gsae.jobs.Main "$JAR" \
+#   evaluate --model hdfs:///runs/minilm-l3/model --input hdfs:///texts/heldout.txt \
+#     --output hdfs:///runs/minilm-l3/evaluate --layer 3

@@ -28,12 +28,8 @@ public final class EvaluateCommand extends JobCommand {
           + "model directory (default: ${DEFAULT-VALUE}).")
   String lm;
 
-  @Option(names = "--input", required = true, paramLabel = "PATH",
-      description = "Texts: text files (a text per line), or Parquet with --text-column.")
-  String input;
-
-  @Option(names = "--text-column", paramLabel = "NAME", description = "Parquet string column of the texts.")
-  String textColumn;
+  @Mixin
+  TextInputOptions texts;
 
   @Option(names = "--output", required = true, paramLabel = "DIR",
       description = "Directory that receives summary.json.")
@@ -48,8 +44,8 @@ public final class EvaluateCommand extends JobCommand {
 
   @Override
   protected Report execute() {
-    EvaluateOptions options = new EvaluateOptions(model, lm, input, textColumn, output, at.layer,
-        at.site, at.tensor, maxTexts);
+    EvaluateOptions options = new EvaluateOptions(model, lm, texts.input, texts.textColumn,
+        output, at.layer, at.site, at.tensor, maxTexts);
     return context.runners().evaluate().run(options);
   }
 }

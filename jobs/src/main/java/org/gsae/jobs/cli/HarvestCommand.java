@@ -23,15 +23,8 @@ public final class HarvestCommand extends JobCommand {
           + "(default: ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--input", required = true, paramLabel = "PATH",
-      description = "Text files (a text per line; file, directory or glob), or Parquet with "
-          + "--text-column.")
-  String input;
-
-  @Option(names = "--text-column", paramLabel = "NAME",
-      description = "Read Parquet and take the texts from this string column; the other "
-          + "columns are carried to every token row.")
-  String textColumn;
+  @Mixin
+  TextInputOptions texts;
 
   @Option(names = "--output", required = true, paramLabel = "PATH",
       description = "The activation store to write.")
@@ -50,8 +43,8 @@ public final class HarvestCommand extends JobCommand {
 
   @Override
   protected Report execute() {
-    HarvestOptions options = new HarvestOptions(model, input, textColumn, output, at.layer,
-        at.site, at.tensor, maxTokens, contextTokens);
+    HarvestOptions options = new HarvestOptions(model, texts.input, texts.textColumn, output,
+        at.layer, at.site, at.tensor, maxTokens, contextTokens);
     return context.runners().harvest().run(options);
   }
 }

@@ -28,10 +28,6 @@ public record DemoSpec(String outputDir, int rows, int dIn, int features, double
   public static final long DEFAULT_STEPS = 500;
   public static final int DEFAULT_BATCH_SIZE = 1024;
   public static final long DEFAULT_SEED = 42;
-  /** Top examples kept per feature by the demo's analysis (analyze's default). */
-  static final int TOP_K = 20;
-  /** Rows encoded at once by the demo's analysis: analyze's default, automatic (4096 here). */
-  static final int ANALYSIS_BATCH = 0;
 
   /**
    * Defaults that recover the dictionary well within two minutes on 2 cores: 32,768 rows of

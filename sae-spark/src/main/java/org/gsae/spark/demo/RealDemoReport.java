@@ -51,7 +51,7 @@ public record RealDemoReport(String unit, int texts, int heldOut, HarvestReport 
         + "(1 - cosine: SAE %.4f, zeros %.4f)%n", fidelity.result().fidelity(),
         fidelity.result().replaced(), fidelity.result().zeros()));
     sb.append(String.format("  coherence   a feature's top %d tokens are its most common token %.0f%% "
-        + "of the time (random tokens: %.0f%%), over %d features%n", DemoSpec.TOP_K,
+        + "of the time (random tokens: %.0f%%), over %d features%n", DemoTraining.TOP_K,
         100 * coherence.featureShare(), 100 * coherence.randomShare(), coherence.features()));
     sb.append("  features    (chosen at random among the alive; strongest examples first)\n");
     for (Feature f : shown) {

@@ -17,20 +17,13 @@ import org.gsae.core.error.Errors;
 import org.gsae.core.io.HadoopFiles;
 import org.gsae.spark.analysis.AnalysisReport;
 import org.gsae.spark.analysis.AnalysisRun;
-import org.gsae.spark.analysis.AnalysisSpec;
 import org.gsae.spark.evaluate.EvaluateReport;
 import org.gsae.spark.evaluate.EvaluateRun;
 import org.gsae.spark.evaluate.EvaluateSpec;
 import org.gsae.spark.harvest.HarvestReport;
 import org.gsae.spark.harvest.HarvestRun;
 import org.gsae.spark.harvest.HarvestSpec;
-import org.gsae.spark.report.ReportRun;
-import org.gsae.spark.report.ReportSpec;
-import org.gsae.spark.store.InputConfig;
 import org.gsae.spark.train.TrainingReport;
-import org.gsae.spark.train.TrainingRun;
-import org.gsae.spark.train.TrainingSpec;
-import org.gsae.spark.train.WindowSettings;
 
 /**
  * {@code demo --real}: from text to understood features with gsae alone, offline. Writes the
@@ -64,29 +57,18 @@ public final class RealDemoRun {
     HarvestReport harvest = new HarvestRun(spark, new HarvestSpec(spec.model(), spec.site(), texts,
         null, store, 0, HarvestSpec.DEFAULT_CONTEXT)).run();
 
-    Path run = new Path(spec.path("run"));
-    FileSystem fs = HadoopFiles.fileSystem(run, spark.sparkContext().hadoopConfiguration());
-    try {
-      fs.delete(run, true);
-    } catch (IOException e) {
-      throw Errors.io("clearing the previous demo run", run.toString(), e);
-    }
-    TrainingReport tr = new TrainingRun(spark, new TrainingSpec(InputConfig.of(store),
-        WindowSettings.defaults(), run.toString(), dIn -> spec.dSae(), null, spec.train(), 0,
-        config, null), null).run();
-    String analysis = new Path(run, "analysis").toString();
-    AnalysisReport a = new AnalysisRun(spark, new AnalysisSpec(tr.modelPath(), InputConfig.of(store),
-        analysis, DemoSpec.TOP_K, DemoSpec.ANALYSIS_BATCH, 0)).run();
-    String report = new ReportRun(spark, new ReportSpec(run.toString(), analysis,
-        new Path(run, AnalysisRun.REPORT).toString(), null, null)).run().indexPage();
+    DemoTraining done = DemoTraining.run(spark, store, new Path(spec.path("run")), spec.dSae(),
+        spec.train(), config);
+    TrainingReport tr = done.training();
+    AnalysisReport a = done.analysis();
     EvaluateReport e = new EvaluateRun(spark, new EvaluateSpec(tr.modelPath(), spec.model(),
-        spec.site(), heldOut, null, spec.heldOut(), new Path(run, "evaluate").toString())).run();
+        spec.site(), heldOut, null, spec.heldOut(), spec.path("run/evaluate"))).run();
 
-    Map<Integer, List<RealDemoReport.Example>> top = topExamples(analysis);
+    Map<Integer, List<RealDemoReport.Example>> top = topExamples(done.analysisPath());
     List<List<String>> full = new ArrayList<>();
     List<Integer> candidates = new ArrayList<>();
     top.forEach((feature, examples) -> {
-      if (examples.size() == DemoSpec.TOP_K) {
+      if (examples.size() == DemoTraining.TOP_K) {
         full.add(examples.stream().map(RealDemoReport.Example::token).toList());
         candidates.add(feature);
       }
@@ -101,7 +83,8 @@ public final class RealDemoRun {
     }
     shown.sort((x, y) -> Integer.compare(x.id(), y.id()));
     return new RealDemoReport(spec.passages() ? "passages" : "sentences", spec.texts(),
-        spec.heldOut(), harvest, tr, a, shrinkage(analysis), e, coherence, shown, report,
+        spec.heldOut(), harvest, tr, a, shrinkage(done.analysisPath()), e, coherence, shown,
+        done.reportPage(),
         (System.nanoTime() - t0) / 1e9);
   }
 
