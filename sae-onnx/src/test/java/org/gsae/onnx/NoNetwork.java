@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * A security manager that refuses and records every connection attempt of the JVM, name
  * lookups included, from any thread; everything else is allowed. Needs
- * {@code -Djava.security.manager=allow} on Java 18 and later (set for this module's tests).
+ * {@code -Djava.security.manager=allow} on Java 18 and later (set for this module's tests);
+ * Java 24 removed the security manager, so these tests need Java 17-23 (the build's is 17) and
+ * another watch (a proxy selector, or a network namespace) after that.
  */
 final class NoNetwork extends SecurityManager {
   private final List<String> attempts = Collections.synchronizedList(new ArrayList<>());
