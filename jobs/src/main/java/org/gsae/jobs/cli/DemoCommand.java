@@ -10,11 +10,12 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     header = "Train and analyse on synthetic data with known features, or on a real model.",
     description = {
-        "Build a synthetic store from known ground-truth features, train on it, analyse,",
-        "and report how many of the true features the dictionary recovered.",
-        "With --real: harvest MiniLM-L6's layer 3 residual stream over English Europarl",
-        "sentences (both built in, no network), train a 384 -> 3072 SAE, analyse, report, and",
-        "measure the fidelity on held-out sentences; prints features with their top tokens."})
+        "Build a synthetic store from known ground-truth features, train on it,",
+        "analyse, and report how many of the true features the dictionary recovered.",
+        "With --real: harvest MiniLM-L6's layer 3 residual stream over English",
+        "Europarl sentences (both built in, no network), train a 384 -> 3072 SAE,",
+        "analyse, report, and measure the fidelity on held-out sentences; prints",
+        "features with their top tokens."})
 public final class DemoCommand extends JobCommand {
 
   @Option(names = "--output", paramLabel = "DIR",
@@ -57,8 +58,9 @@ public final class DemoCommand extends JobCommand {
   Long steps;
 
   @Option(names = "--batch-size", paramLabel = "B",
-      description = "Global rows per step (default: " + DemoOptions.DEFAULT_BATCH_SIZE + "; "
-          + DemoOptions.REAL_BATCH_SIZE + " with --real).")
+      description = "Global rows per step (default: " + DemoOptions.DEFAULT_BATCH_SIZE
+          + (DemoOptions.REAL_BATCH_SIZE == DemoOptions.DEFAULT_BATCH_SIZE ? ""
+              : "; " + DemoOptions.REAL_BATCH_SIZE + " with --real") + ").")
   Integer batchSize;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DemoOptions.DEFAULT_SEED,

@@ -11,13 +11,13 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     header = "Splice an SAE into its transformer and measure what the output keeps.",
     description = {
-        "Runs texts through the transformer with the site's activations (clean), with the",
-        "SAE's reconstruction of every text token, and with zeros. A causal LM (first output",
-        "'logits') is compared by next-token cross-entropy: fidelity = (CE zeros - CE SAE) /",
-        "(CE zeros - CE clean), the paper's loss recovered. An embedding model by its sentence",
-        "embedding (mean-pooled last hidden state): d = mean(1 - cosine to clean), fidelity =",
-        "1 - d(SAE) / d(zeros). 1: nothing lost; 0: as bad as erasing the site.",
-        "Writes summary.json."})
+        "Runs texts through the transformer with the site's activations (clean), with",
+        "the SAE's reconstruction of every text token, and with zeros. A causal LM",
+        "(first output 'logits') is compared by next-token cross-entropy: fidelity =",
+        "(CE zeros - CE SAE) / (CE zeros - CE clean), the paper's loss recovered. An",
+        "embedding model by its sentence embedding (mean-pooled last hidden state): d",
+        "= mean(1 - cosine to clean), fidelity = 1 - d(SAE) / d(zeros). 1: nothing",
+        "lost; 0: as bad as erasing the site. Writes summary.json."})
 public final class EvaluateCommand extends JobCommand {
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "The SAE's model directory.")

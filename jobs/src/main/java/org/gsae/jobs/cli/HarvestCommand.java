@@ -10,12 +10,13 @@ import picocli.CommandLine.Option;
 @Command(name = "harvest", mixinStandardHelpOptions = true,
     header = "Run a transformer over texts and store its per-token activations.",
     description = {
-        "Runs an ONNX transformer (ONNX Runtime, on the executors) over texts and writes an",
-        "activation store: doc_id, position, token, context (the token between [[ and ]]),",
-        "activation array<float>, plus the input's other columns. Built-in models, no network:",
-        "minilm-l6 (all-MiniLM-L6-v2, int8) and minilm-l6-fp32; or a directory with one .onnx",
-        "model (a Hugging Face Optimum export) and its tokenizer.json. Special tokens are not",
-        "stored. The same input gives the same rows in the same order; the output is atomic."})
+        "Runs an ONNX transformer (ONNX Runtime, on the executors) over texts and",
+        "writes an activation store: doc_id, position, token, context (the token",
+        "between [[ and ]]), activation array<float>, plus the input's other columns.",
+        "Built-in models, no network: minilm-l6 (all-MiniLM-L6-v2, int8) and",
+        "minilm-l6-fp32; or a directory with one .onnx model (a Hugging Face Optimum",
+        "export) and its tokenizer.json. Special tokens are not stored. The same",
+        "input gives the same rows in the same order; the output is atomic."})
 public final class HarvestCommand extends JobCommand {
 
   @Option(names = "--model", paramLabel = "DIR|NAME", defaultValue = HarvestOptions.DEFAULT_MODEL,
