@@ -1,9 +1,7 @@
 package org.gsae.onnx;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -92,11 +90,7 @@ public final class OnnxActivationModel implements ActivationModel {
 
   /** Tokens of {@code text} {@link #activations} would return (special tokens not counted). */
   public int tokenCount(String text) {
-    int n = 0;
-    for (boolean s : tokenizer.tokenize(text).special()) {
-      n += s ? 0 : 1;
-    }
-    return n;
+    return tokenizer.tokenize(text).textTokens();
   }
 
   @Override
@@ -156,30 +150,24 @@ public final class OnnxActivationModel implements ActivationModel {
 
   /** The site's tensor for a batch: [B, L, width] with L the batch's longest sequence. */
   float[] run(List<TextTokenizer.Tokens> batch) {
-    try (Sessions.Feed feed = Sessions.feed(batch, inputs);
-         OrtSession.Result r = session.run(feed.tensors())) {
-      OnnxTensor t = (OnnxTensor) r.get(0);
-      long[] shape = t.getInfo().getShape();
-      FloatBuffer fb = t.getFloatBuffer();
-      float[] out = new float[fb.remaining()];
-      fb.get(out);
-      if (shape.length != 3 || shape[0] != batch.size() || shape[1] != maxLength(batch)) {
-        throw Errors.invalidInput("the site's tensor " + tensor + " has shape "
-            + Arrays.toString(shape) + ", expected [batch, sequence, width]", name,
-            "choose a tensor with one vector per token");
-      }
-      return out;
+    Sessions.Output out;
+    try {
+      out = Sessions.firstOutput(session, Sessions.feed(batch, inputs));
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime failed on " + name + ": " + e.getMessage(), e);
     }
+    long[] shape = out.shape();
+    if (shape.length != 3 || shape[0] != batch.size() || shape[1] != maxLength(batch)) {
+      throw Errors.invalidInput("the site's tensor " + tensor + " has shape "
+          + Arrays.toString(shape) + ", expected [batch, sequence, width]", name,
+          "choose a tensor with one vector per token");
+    }
+    return out.values();
   }
 
   private TokenActivations unpad(String text, TextTokenizer.Tokens t, float[] acts, int row,
       int len) {
-    int kept = 0;
-    for (boolean s : t.special()) {
-      kept += s ? 0 : 1;
-    }
+    int kept = t.textTokens();
     String[] tokens = new String[kept];
     int[] positions = new int[kept];
     int[] starts = new int[kept];
@@ -201,27 +189,20 @@ public final class OnnxActivationModel implements ActivationModel {
   }
 
   private int probeWidth() {
-    List<TextTokenizer.Tokens> one = List.of(tokenizer.tokenize("width"));
-    float[] acts = runUnchecked(one);
-    int tokens = one.get(0).length();
-    if (acts.length % tokens != 0) {
-      throw Errors.invalidInput("the site's tensor " + tensor + " has " + acts.length
-          + " values for " + tokens + " tokens", name, "choose a tensor with one vector per token");
-    }
-    return acts.length / tokens;
-  }
-
-  private float[] runUnchecked(List<TextTokenizer.Tokens> batch) {
-    try (Sessions.Feed feed = Sessions.feed(batch, inputs);
-         OrtSession.Result r = session.run(feed.tensors())) {
-      FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
-      float[] out = new float[fb.remaining()];
-      fb.get(out);
-      return out;
+    TextTokenizer.Tokens one = tokenizer.tokenize("width");
+    float[] acts;
+    try {
+      acts = Sessions.firstOutput(session, Sessions.feed(List.of(one), inputs)).values();
     } catch (OrtException e) {
       throw Errors.invalidInput("ONNX Runtime cannot run the model (" + e.getMessage() + ")",
           name, "pass a transformer taking input_ids and attention_mask", e);
     }
+    if (acts.length % one.length() != 0) {
+      throw Errors.invalidInput("the site's tensor " + tensor + " has " + acts.length
+          + " values for " + one.length() + " tokens", name,
+          "choose a tensor with one vector per token");
+    }
+    return acts.length / one.length();
   }
 
   @Override

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,20 @@ final class Sessions {
     } catch (OrtException e) {
       throw Errors.invalidInput("ONNX Runtime cannot load the model (" + e.getMessage() + ")",
           label, "pass an ONNX model ONNX Runtime " + "1.20 can run", e);
+    }
+  }
+
+  /** A session's first output, copied out of ONNX Runtime: its shape and values. */
+  record Output(long[] shape, float[] values) {}
+
+  /** Runs {@code session} on {@code feed} (closed here) and copies out its first output. */
+  static Output firstOutput(OrtSession session, Feed feed) throws OrtException {
+    try (feed; OrtSession.Result r = session.run(feed.tensors())) {
+      OnnxTensor t = (OnnxTensor) r.get(0);
+      FloatBuffer fb = t.getFloatBuffer();
+      float[] values = new float[fb.remaining()];
+      fb.get(values);
+      return new Output(t.getInfo().getShape(), values);
     }
   }
 

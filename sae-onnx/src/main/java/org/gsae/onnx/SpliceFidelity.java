@@ -168,9 +168,7 @@ public final class SpliceFidelity implements AutoCloseable {
         }
       }
       for (TextTokenizer.Tokens t : b) {
-        for (boolean s : t.special()) {
-          replaced += s ? 0 : 1;
-        }
+        replaced += t.textTokens();
       }
     }
     double per = measure == Measure.CROSS_ENTROPY ? predicted : texts.size();
@@ -227,12 +225,7 @@ public final class SpliceFidelity implements AutoCloseable {
   /** A copy of the site tensor [B, L, d] with every non-special, non-padding token replaced. */
   private static float[] replaceTokens(List<TextTokenizer.Tokens> b, float[] acts, int len, int d,
       Replacement replacement) {
-    int count = 0;
-    for (TextTokenizer.Tokens t : b) {
-      for (boolean s : t.special()) {
-        count += s ? 0 : 1;
-      }
-    }
+    int count = b.stream().mapToInt(TextTokenizer.Tokens::textTokens).sum();
     float[] rows = new float[count * d];
     int k = 0;
     for (int r = 0; r < b.size(); r++) {
@@ -268,21 +261,15 @@ public final class SpliceFidelity implements AutoCloseable {
       Map<String, OnnxTensor> extra = acts == null ? Map.of() : Map.of(SITE_INPUT,
           OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(acts),
               new long[] {b.size(), len, site.width()}));
-      try (Sessions.Feed feed = Sessions.feed(b, inputs, extra);
-           OrtSession.Result result = session.run(feed.tensors())) {
-        OnnxTensor out = (OnnxTensor) result.get(0);
-        long[] shape = out.getInfo().getShape();
-        if (shape.length != 3 || shape[0] != b.size() || shape[1] != len) {
-          throw Errors.invalidInput("the model's first output has shape "
-              + java.util.Arrays.toString(shape) + ", expected per-token vectors [batch, "
-              + "sequence, hidden] or logits", name,
-              "evaluate a model whose first output is its last hidden state or its logits");
-        }
-        FloatBuffer fb = out.getFloatBuffer();
-        float[] values = new float[fb.remaining()];
-        fb.get(values);
-        return values;
+      Sessions.Output out = Sessions.firstOutput(session, Sessions.feed(b, inputs, extra));
+      long[] shape = out.shape();
+      if (shape.length != 3 || shape[0] != b.size() || shape[1] != len) {
+        throw Errors.invalidInput("the model's first output has shape "
+            + java.util.Arrays.toString(shape) + ", expected per-token vectors [batch, "
+            + "sequence, hidden] or logits", name,
+            "evaluate a model whose first output is its last hidden state or its logits");
       }
+      return out.values();
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime failed on " + name + ": " + e.getMessage(), e);
     }

@@ -29,6 +29,15 @@ public final class TextTokenizer implements AutoCloseable {
     int length() {
       return ids.length;
     }
+
+    /** Tokens of the text itself: those that are not special. */
+    int textTokens() {
+      int n = 0;
+      for (boolean s : special) {
+        n += s ? 0 : 1;
+      }
+      return n;
+    }
   }
 
   private final HuggingFaceTokenizer tokenizer;

@@ -20,11 +20,11 @@ import org.gsae.core.error.Errors;
 
 /**
  * The one Jackson set-up for gsae's JSON files (cfg.json, trainer_state.json, safetensors
- * headers). Parsing is strict because these files may come from anywhere: text must be valid
+ * headers, and through {@link #write} the jobs' markers and summaries). Parsing is strict because these files may come from anywhere: text must be valid
  * UTF-8, duplicate keys and trailing content are errors, and every failure names the file and
  * the line/column.
  */
-final class Json {
+public final class Json {
   /** Strict for reading, pretty for writing (cfg.json is read by people too). */
   static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -68,7 +68,7 @@ final class Json {
   }
 
   /** Serialises {@code value} as indented UTF-8 JSON. */
-  static byte[] write(Object value) {
+  public static byte[] write(Object value) {
     try {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {

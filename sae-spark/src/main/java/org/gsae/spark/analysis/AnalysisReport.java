@@ -13,6 +13,7 @@ package org.gsae.spark.analysis;
  * @param deadFeatures      features that never fired
  * @param mse               {@code sum ||x - x_hat||^2 / rows}
  * @param fvu               fraction of variance unexplained (global sums)
+ * @param shrinkage         relative reconstruction bias gamma (1: no shrinkage)
  * @param rankedRows        rows of {@code top_examples.parquet}
  * @param outputPath        the directory written
  * @param wallSeconds       wall time of the whole run
@@ -21,7 +22,8 @@ package org.gsae.spark.analysis;
  * @param intoModel         whether the output is the model directory
  */
 public record AnalysisReport(long rows, long skippedRows, int dIn, int dSae, int partitions,
-    double l0Mean, double l0Median, int deadFeatures, double mse, double fvu, long rankedRows,
+    double l0Mean, double l0Median, int deadFeatures, double mse, double fvu, double shrinkage,
+    long rankedRows,
     String outputPath, double wallSeconds, double[] frequencies, boolean intoModel) {
 
   public AnalysisReport {

@@ -141,7 +141,8 @@ public final class AnalysisRun {
       return new AnalysisReport(analysed, skipped, p.dIn(), p.dSae(),
           partitions, metrics.l0Histogram().mean(), metrics.l0Histogram().median(),
           metrics.featureStats().deadCount(), metrics.reconstruction().mse(),
-          metrics.reconstruction().fvu(), rankedRows, out.toString(), wall,
+          metrics.reconstruction().fvu(), metrics.reconstruction().relativeReconstructionBias(),
+          rankedRows, out.toString(), wall,
           metrics.featureStats().frequencies(), intoModel);
     }
   }

@@ -15,7 +15,6 @@ import org.gsae.spark.train.TrainingReport;
  * @param harvest    the harvest
  * @param training   the training run
  * @param analysis   the analysis of the store
- * @param shrinkage  the analysis' relative reconstruction bias gamma (1: none)
  * @param fidelity   the evaluation on the held-out sentences
  * @param coherence  top-token agreement of the alive features against chance
  * @param shown      features listed, chosen at random among the alive ones
@@ -23,7 +22,7 @@ import org.gsae.spark.train.TrainingReport;
  * @param wallSeconds the whole demo
  */
 public record RealDemoReport(String unit, int texts, int heldOut, HarvestReport harvest,
-    TrainingReport training, AnalysisReport analysis, double shrinkage, EvaluateReport fidelity,
+    TrainingReport training, AnalysisReport analysis, EvaluateReport fidelity,
     TokenCoherence coherence, List<Feature> shown, String reportPage, double wallSeconds) {
 
   /** A top example: the feature's activation on a token, and the token in its context. */
@@ -45,8 +44,8 @@ public record RealDemoReport(String unit, int texts, int heldOut, HarvestReport 
     sb.append(String.format("  FVU         %.4f on the store, %.4f on held-out %s%n",
         analysis.fvu(), fidelity.fvu(), unit));
     sb.append(String.format("  shrinkage   gamma %.4f (relative reconstruction bias; 1 = none)%n",
-        shrinkage));
-    sb.append(String.format("  dead ratio  %.4f%n", (double) analysis.deadFeatures() / analysis.dSae()));
+        analysis.shrinkage()));
+    sb.append(String.format("  dead ratio  %.4f%n", analysis.deadRatio()));
     sb.append(String.format("  fidelity    %.4f of the sentence embedding kept with the SAE spliced in "
         + "(1 - cosine: SAE %.4f, zeros %.4f)%n", fidelity.result().fidelity(),
         fidelity.result().replaced(), fidelity.result().zeros()));

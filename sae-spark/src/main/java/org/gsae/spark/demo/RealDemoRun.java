@@ -83,22 +83,8 @@ public final class RealDemoRun {
     }
     shown.sort((x, y) -> Integer.compare(x.id(), y.id()));
     return new RealDemoReport(spec.passages() ? "passages" : "sentences", spec.texts(),
-        spec.heldOut(), harvest, tr, a, shrinkage(done.analysisPath()), e, coherence, shown,
-        done.reportPage(),
+        spec.heldOut(), harvest, tr, a, e, coherence, shown, done.reportPage(),
         (System.nanoTime() - t0) / 1e9);
-  }
-
-  /** The analysis' relative reconstruction bias (gamma, 1 = no shrinkage), from summary.json. */
-  private double shrinkage(String analysis) {
-    Path p = new Path(analysis, AnalysisRun.SUMMARY);
-    byte[] json = HadoopFiles.readAll(HadoopFiles.fileSystem(p,
-        spark.sparkContext().hadoopConfiguration()), p, 1 << 24, AnalysisRun.SUMMARY);
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)
-          .get("relative_reconstruction_bias").asDouble();
-    } catch (IOException e) {
-      throw Errors.io("reading the analysis summary", p.toString(), e);
-    }
   }
 
   /** Each feature's top examples, by rank, from {@code top_examples.parquet}. */

@@ -1,8 +1,5 @@
 package org.gsae.spark.encode;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +23,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.gsae.core.io.AtomicDirectoryWriter;
 import org.gsae.core.io.HadoopFiles;
+import org.gsae.core.io.Json;
 import org.gsae.core.io.LoadedModel;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.Provenance;
@@ -60,8 +58,6 @@ public final class EncodeRun {
   /** The marker (and provenance record) of an encode output, beside its part files. */
   public static final String MARKER = "_gsae_encode.json";
   private static final Logger LOG = LoggerFactory.getLogger(EncodeRun.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
 
   private final SparkSession spark;
   private final EncodeSpec spec;
@@ -167,10 +163,6 @@ public final class EncodeRun {
     m.put("skipped_rows", skipped);
     m.put("gsae_version", Provenance.currentGsaeVersion());
     m.put("created_at", Instant.now().toString());
-    try {
-      return MAPPER.writeValueAsBytes(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + MARKER, e);
-    }
+    return Json.write(m);
   }
 }

@@ -1,8 +1,5 @@
 package org.gsae.spark.evaluate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +11,10 @@ import org.apache.spark.sql.SparkSession;
 import org.gsae.core.error.Errors;
 import org.gsae.core.io.AtomicDirectoryWriter;
 import org.gsae.core.io.HadoopFiles;
+import org.gsae.core.io.Json;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.Provenance;
+import org.gsae.core.metrics.ReconstructionMetrics;
 import org.gsae.core.model.GatedSae;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.tensor.Tensor;
@@ -34,8 +33,6 @@ import org.gsae.spark.output.OutputLock;
 public final class EvaluateRun {
   /** The file written into the output directory. */
   public static final String SUMMARY = "summary.json";
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
 
   private final SparkSession spark;
   private final EvaluateSpec spec;
@@ -63,7 +60,7 @@ public final class EvaluateRun {
           "pass text files with a text per line, or Parquet with --text-column");
     }
     ModelFiles lm = ModelFiles.resolve(spec.lm(), conf);
-    Fvu fvu = new Fvu(p.dIn());
+    ReconstructionMetrics reconstruction = new ReconstructionMetrics(p.dIn());
     SpliceFidelity.Result r;
     String site;
     try (SpliceFidelity f = SpliceFidelity.open(lm, spec.site(),
@@ -76,16 +73,16 @@ public final class EvaluateRun {
       }
       r = f.evaluate(texts, (rows, count, width) -> {
         float[] xHat = sae.forward(Tensor.of(rows, count, width)).reconstruction().toFloatArray();
-        fvu.add(rows, xHat, count);
+        reconstruction.add(rows, xHat, count);
         return xHat;
       });
     }
     Path out = new Path(spec.outputPath());
-    Map<String, Object> summary = summary(site, r, fvu.value());
+    Map<String, Object> summary = summary(site, r, reconstruction.fvu());
     AtomicDirectoryWriter.write(out, true, conf, (fs, tmp) ->
-        HadoopFiles.writeBytes(fs, new Path(tmp, SUMMARY), json(summary)));
+        HadoopFiles.writeBytes(fs, new Path(tmp, SUMMARY), Json.write(summary)));
     FileSystem fs = HadoopFiles.fileSystem(out, conf);
-    return new EvaluateReport(site, r, fvu.value(),
+    return new EvaluateReport(site, r, reconstruction.fvu(),
         new Path(fs.makeQualified(out), SUMMARY).toString(), (System.nanoTime() - t0) / 1e9);
   }
 
@@ -115,44 +112,5 @@ public final class EvaluateRun {
     m.put("gsae_version", Provenance.currentGsaeVersion());
     m.put("created_at", Instant.now().toString());
     return m;
-  }
-
-  private static byte[] json(Map<String, Object> m) {
-    try {
-      return MAPPER.writeValueAsBytes(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + SUMMARY, e);
-    }
-  }
-
-  /** Fraction of variance unexplained, from running sums (double precision). */
-  private static final class Fvu {
-    private final double[] sum;
-    private double sumSquares;
-    private double errors;
-    private long rows;
-
-    Fvu(int width) {
-      sum = new double[width];
-    }
-
-    void add(float[] x, float[] xHat, int count) {
-      int n = sum.length;
-      for (int i = 0; i < count * n; i++) {
-        double d = x[i] - xHat[i];
-        errors += d * d;
-        sumSquares += (double) x[i] * x[i];
-        sum[i % n] += x[i];
-      }
-      rows += count;
-    }
-
-    double value() {
-      double meanSquares = 0;
-      for (double s : sum) {
-        meanSquares += s * s;
-      }
-      return errors / (sumSquares - meanSquares / rows);
-    }
   }
 }

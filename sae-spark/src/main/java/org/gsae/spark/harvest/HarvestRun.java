@@ -1,8 +1,5 @@
 package org.gsae.spark.harvest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -30,8 +27,8 @@ import org.apache.spark.util.LongAccumulator;
 import org.gsae.core.error.Errors;
 import org.gsae.core.io.AtomicDirectoryWriter;
 import org.gsae.core.io.HadoopFiles;
+import org.gsae.core.io.Json;
 import org.gsae.core.io.Provenance;
-import org.gsae.onnx.ModelFiles;
 import org.gsae.onnx.OnnxActivationModel;
 import org.gsae.spark.output.OutputLock;
 import org.gsae.spark.output.ReplaceableOutput;
@@ -62,8 +59,6 @@ public final class HarvestRun {
   static final int MIN_DOCS_PER_TASK = 256;
   private static final long PROGRESS_MS = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(HarvestRun.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
 
   private final SparkSession spark;
   private final HarvestSpec spec;
@@ -88,14 +83,11 @@ public final class HarvestRun {
     Path out = fs.makeQualified(new Path(spec.outputPath()));
     ReplaceableOutput.check(fs, out, MARKER, "harvest",
         name -> name.equals(MARKER) || ReplaceableOutput.isSparkDatasetEntry(name));
-    // Fail fast on the driver (a bad --model or --layer) before any task starts.
-    int width;
-    String site;
-    try (OnnxActivationModel probe = OnnxActivationModel.open(ModelFiles.resolve(spec.model(), conf),
-        spec.site(), 1)) {
-      width = probe.width();
-      site = probe.site();
-    }
+    // Fail fast on the driver (a bad --model or --layer) before any task starts; in local mode
+    // the tasks then use this same model.
+    OnnxActivationModel probe = HarvestModels.get(spec.model(), spec.site(), conf);
+    int width = probe.width();
+    String site = probe.site();
     Dataset<Row> input = TextInput.read(spark, spec.inputPath(), spec.textColumn());
     StructType metadata = new StructType(Arrays.stream(input.schema().fields()).skip(1)
         .toArray(StructField[]::new));
@@ -240,11 +232,7 @@ public final class HarvestRun {
     m.put("partitions", partitions);
     m.put("gsae_version", Provenance.currentGsaeVersion());
     m.put("created_at", Instant.now().toString());
-    try {
-      return MAPPER.writeValueAsBytes(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + MARKER, e);
-    }
+    return Json.write(m);
   }
 
   /** Contiguous doc-index ranges: index i goes to partition floor(i * P / n). */

@@ -1,9 +1,5 @@
 package org.gsae.spark.shuffle;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.gsae.core.io.AtomicDirectoryWriter;
 import org.gsae.core.io.HadoopFiles;
+import org.gsae.core.io.Json;
 import org.gsae.core.io.Provenance;
 import org.gsae.spark.output.OutputColumns;
 import org.gsae.spark.output.OutputLock;
@@ -50,8 +47,6 @@ public final class ShuffleRun {
   /** The marker and provenance record of a shuffle output, beside its part files. */
   public static final String MARKER = "_gsae_shuffle.json";
   private static final Logger LOG = LoggerFactory.getLogger(ShuffleRun.class);
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String KEY = "_gsae_shuffle_key";
 
   private final SparkSession spark;
@@ -120,10 +115,6 @@ public final class ShuffleRun {
     m.put("files", spec.files());
     m.put("order", "part file pmod(xxhash64(seed, row_id), files), sorted by (that hash, row_id)");
     m.put("gsae_version", Provenance.currentGsaeVersion());
-    try {
-      return JSON.writeValueAsBytes(m);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Json.write(m);
   }
 }
