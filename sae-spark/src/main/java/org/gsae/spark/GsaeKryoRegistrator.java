@@ -7,7 +7,6 @@ import org.apache.spark.serializer.KryoRegistrator;
 import org.gsae.core.metrics.AnalysisMetrics;
 import org.gsae.core.metrics.BandSamples;
 import org.gsae.core.metrics.TopKExamples;
-import org.gsae.core.train.GradientAccumulator;
 import org.gsae.spark.analysis.FeatureTable;
 import org.gsae.spark.harvest.HarvestRun;
 import org.gsae.spark.store.FileTable;
@@ -31,8 +30,7 @@ import org.gsae.spark.train.DistributedTrainer;
 public final class GsaeKryoRegistrator implements KryoRegistrator {
   /** The classes registered, in registration order. */
   public static final List<Class<?>> CLASSES = List.of(
-      DistributedTrainer.BROADCAST_CLASS,   // the training step's parameters
-      GradientAccumulator.class,            // a training task's result
+      DistributedTrainer.RESULT_CLASS,      // a training task's result
       AnalysisMetrics.class,                // an analysis task's result
       TopKExamples.class,                   // broadcast by the analysis
       BandSamples.class,                    // broadcast by the analysis
@@ -41,11 +39,21 @@ public final class GsaeKryoRegistrator implements KryoRegistrator {
       RowBlock.class,                       // cached row blocks (serialised or spilled levels)
       HarvestRun.DOC_CLASS);                // a harvest's texts, shuffled into doc-id ranges
 
+  /**
+   * Classes Kryo's own serializers handle, registered for {@code spark.kryo.registrationRequired}:
+   * the shard numbers of a training step's shard tasks (a parallelised collection, whose
+   * partitions Spark serialises with this serializer).
+   */
+  public static final List<Class<?>> KRYO_SERIALIZED = List.of(Integer[].class);
+
   @Override
   public void registerClasses(Kryo kryo) {
     JavaSerializer java = new JavaSerializer();
     for (Class<?> c : CLASSES) {
       kryo.register(c, java);
+    }
+    for (Class<?> c : KRYO_SERIALIZED) {
+      kryo.register(c);
     }
   }
 }

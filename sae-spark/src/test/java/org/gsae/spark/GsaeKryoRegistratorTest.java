@@ -3,12 +3,12 @@ package org.gsae.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,6 +16,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
 import org.gsae.core.loss.GatedLoss;
+import org.gsae.core.loss.LossSums;
 import org.gsae.core.metrics.AnalysisMetrics;
 import org.gsae.core.model.SaeInit;
 import org.gsae.core.model.SaeParameters;
@@ -55,10 +56,10 @@ class GsaeKryoRegistratorTest {
 
   @Test
   void givenNoRegistrator_whenTheTrainingObjectsGoThroughKryo_thenTheyFailOrComeBackWrong() {
-    // The control: what the registrator is for. Kryo's field serializer cannot build the
-    // broadcast (a record inside) and drops the accumulator's transient gradient.
+    // The control: what the registrator is for. Kryo's field serializer cannot build a record
+    // (a training task's result).
     SerializerInstance kryo = kryo(false);
-    for (Object o : shippedObjects().subList(0, 2)) {
+    for (Object o : shippedObjects().subList(0, 1)) {
       boolean intact;
       try {
         intact = java.util.Arrays.equals(javaBytes(o), javaBytes(roundTrip(kryo, o)));
@@ -67,6 +68,19 @@ class GsaeKryoRegistratorTest {
       }
       assertFalse(intact, o.getClass().getName() + " survived Kryo without the registrator");
     }
+  }
+
+  @Test
+  void givenRegistrationRequired_whenAStepsShardNumbersGoThroughKryo_thenTheyComeBack() {
+    SparkConf conf = new SparkConf(false)
+        .set("spark.kryo.registrator", GsaeKryoRegistrator.class.getName())
+        .set("spark.kryo.registrationRequired", "true");
+    SerializerInstance kryo = new KryoSerializer(conf).newInstance();
+    Integer[] shards = {0, 1, 2};
+    assertArrayEquals(shards, (Integer[]) roundTrip(kryo, shards));
+    SerializerInstance unregistered = new KryoSerializer(new SparkConf(false)
+        .set("spark.kryo.registrationRequired", "true")).newInstance();
+    assertThrows(RuntimeException.class, () -> roundTrip(unregistered, shards));
   }
 
   /** One object per {@link GsaeKryoRegistrator#CLASSES} entry, in that order. */
@@ -79,8 +93,8 @@ class GsaeKryoRegistratorTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) r.nextGaussian();
     }
-    GradientAccumulator grad = new GradientAccumulator(D_IN, D_SAE)
-        .add(params, new GatedLoss(Variant.PAPER, 1.0), 0.01, x, rows, 4);
+    LossSums loss = new GradientAccumulator(D_IN, D_SAE)
+        .add(params, new GatedLoss(Variant.PAPER, 1.0), 0.01, x, rows, 4).loss();
     float[] acts = new float[rows * D_SAE];
     for (int i = 0; i < acts.length; i++) {
       acts[i] = Math.max(0, (float) r.nextGaussian());
@@ -91,8 +105,7 @@ class GsaeKryoRegistratorTest {
     }
     AnalysisMetrics metrics = new AnalysisMetrics(D_IN, D_SAE, 3).add(x, acts, x.clone(), ids, rows);
     return List.of(
-        payload(params, new long[] {0, 2, 3, 9}, 0.25),
-        grad,
+        stepResult(loss, new double[] {1.5, 2.25}),
         metrics,
         metrics.topKExamples(),
         metrics.bandSamples(),
@@ -114,13 +127,12 @@ class GsaeKryoRegistratorTest {
     }
   }
 
-  /** The first of the two parts a training step broadcasts (the one with the batch and lambda). */
-  private static Object payload(SaeParameters p, long[] positions, double lambda) {
+  /** A training task's result: a partition's loss sums and a shard's sums of squares. */
+  private static Object stepResult(LossSums loss, double[] squares) {
     try {
-      Method split = DistributedTrainer.BROADCAST_CLASS.getDeclaredMethod("split",
-          SaeParameters.class, long[].class, double.class);
-      split.setAccessible(true);
-      return ((Object[]) split.invoke(null, p, positions, lambda))[0];
+      var c = DistributedTrainer.RESULT_CLASS.getDeclaredConstructors()[0];
+      c.setAccessible(true);
+      return c.newInstance(3, loss, squares, "executor_host_1", null);
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }

@@ -41,6 +41,11 @@ final class SparkBenchRunner implements BenchRunner {
             .with("spark/core", o.json() ? json(c) : String.format("%.3f (median of %d rounds, each"
                 + " a core and a spark step timed back to back; range %.3f-%.3f)", c.ratio(),
                 c.rounds(), c.ratioMin(), c.ratioMax()));
+        if (!o.json()) {
+          r = r.with("driver traffic", String.format("%.1f KB in (task results), %.1f KB out"
+              + " (job closures) per step, %d partitions", c.driverInBytes() / 1e3,
+              c.driverOutBytes() / 1e3, o.partitions()));
+        }
       }
     }
     return r;
@@ -53,6 +58,8 @@ final class SparkBenchRunner implements BenchRunner {
     m.put("median", c.ratio());
     m.put("min", c.ratioMin());
     m.put("max", c.ratioMax());
+    m.put("driver_in_bytes_per_step", c.driverInBytes());
+    m.put("driver_out_bytes_per_step", c.driverOutBytes());
     return write(m);
   }
 

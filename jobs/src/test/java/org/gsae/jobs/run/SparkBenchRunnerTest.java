@@ -41,7 +41,10 @@ class SparkBenchRunnerTest {
     double median = ratio.get("median").asDouble();
     double max = ratio.get("max").asDouble();
     assertTrue(0 < min && min <= median && median <= max && Double.isFinite(max), ratio.toString());
-    assertTrue(spark.get("what").asText().contains("[per step: broadcast"), spark.toString());
+    assertTrue(spark.get("what").asText().contains("[per step: gradient tasks"), spark.toString());
+    // The driver moves numbers, not gradients: below one gradient (4 x 8,608 parameters).
+    double in = ratio.get("driver_in_bytes_per_step").asDouble();
+    assertTrue(in > 0 && in < 4 * 8608, ratio.toString());
     // Same calibrated parameters, same batch, updates that differ only in rounding: the gates
     // that open are the same, allowing one row's gate to flip per timed step.
     assertEquals(core.get("l0").asDouble(), spark.get("l0").asDouble(), 1.0 / BATCH,

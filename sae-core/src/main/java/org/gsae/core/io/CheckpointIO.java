@@ -69,24 +69,25 @@ public final class CheckpointIO {
   }
 
   /**
-   * Writes a checkpoint directory atomically, replacing an existing one of the same name.
+   * Writes a checkpoint directory atomically, replacing an existing one of the same name:
+   * {@code state}'s parameters as the model and its Adam moments as
+   * {@code trainer_state.safetensors}, each tensor streamed from {@code state} (for a sharded
+   * state, one shard's slice at a time).
    *
-   * @param dir          the checkpoint directory, normally {@link #stepDir}
-   * @param params       float32 parameters
-   * @param info         cfg.json metadata and provenance
-   * @param stateTensors named float32 tensors, for example {@code adam.v.W_enc}
-   * @param state        JSON-able trainer state
-   * @param conf         Hadoop configuration, or null for {@code new Configuration()}
+   * @param dir   the checkpoint directory, normally {@link #stepDir}
+   * @param state the step's parameters and optimiser moments
+   * @param info  cfg.json metadata and provenance
+   * @param json  JSON-able trainer state (step, seed, data cursor, ...)
+   * @param conf  Hadoop configuration, or null for {@code new Configuration()}
    */
-  public static void write(Path dir, SaeParameters params, ModelInfo info,
-      Map<String, ShapedFloats> stateTensors, Map<String, ?> state, Configuration conf) {
-    ModelDirectory.checkFloat32(params);
-    byte[] stateJson = Json.write(Json.canonical(state));
-    SafeTensorsWriter tensors = new SafeTensorsWriter();
-    stateTensors.forEach(tensors::putFloats);
+  public static void write(Path dir, TrainerState state, ModelInfo info, Map<String, ?> json,
+      Configuration conf) {
+    byte[] stateJson = Json.write(Json.canonical(json));
+    SafeTensorsWriter moments = ModelDirectory.weights(state, TrainerState.Part.ADAM_M,
+        TrainerState.Part.ADAM_V);
     AtomicDirectoryWriter.write(dir, true, conf, (fs, tmp) -> {
-      ModelDirectory.writeInto(fs, tmp, params, info);
-      tensors.write(fs, new Path(tmp, STATE_TENSORS_FILE));
+      ModelDirectory.writeInto(fs, tmp, state, info);
+      moments.write(fs, new Path(tmp, STATE_TENSORS_FILE));
       HadoopFiles.writeBytes(fs, new Path(tmp, STATE_FILE), stateJson);
       StringBuilder sums = new StringBuilder();
       for (String name : CHECKSUMMED) {
@@ -95,6 +96,36 @@ public final class CheckpointIO {
       HadoopFiles.writeBytes(fs, new Path(tmp, CHECKSUM_FILE),
           sums.toString().getBytes(StandardCharsets.UTF_8));
     });
+  }
+
+  /**
+   * Deletes all but the newest {@code keep} checkpoints under {@code root}, each moved aside
+   * first (one atomic rename) so a process that dies mid-delete never leaves a visible
+   * checkpoint directory with files missing. Failures are logged, not thrown: old checkpoints
+   * cost space, not correctness.
+   */
+  public static void prune(Path root, int keep, Configuration conf) {
+    FileSystem fs = HadoopFiles.fileSystem(root, conf);
+    try {
+      List<Path> complete = new java.util.ArrayList<>();
+      for (FileStatus st : fs.listStatus(root)) {
+        if (st.isDirectory() && STEP_DIR.matcher(st.getPath().getName()).matches()) {
+          complete.add(st.getPath());
+        }
+      }
+      complete.sort(Comparator.comparingLong(d -> Long.parseLong(d.getName().substring(5))));
+      for (int i = 0; i < complete.size() - keep; i++) {
+        Path old = complete.get(i);
+        Path aside = new Path(root, "." + old.getName() + ".old-" + java.util.UUID.randomUUID());
+        if (fs.rename(old, aside)) {
+          fs.delete(aside, true);
+        } else {
+          LOG.warn("could not move old checkpoint {} aside to delete it", old);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not prune old checkpoints under {}: {}", root, e.toString());
+    }
   }
 
   /**

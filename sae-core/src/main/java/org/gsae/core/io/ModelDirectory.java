@@ -72,14 +72,63 @@ public final class ModelDirectory {
    */
   public static void writeInto(FileSystem fs, Path dir, SaeParameters params, ModelInfo info) {
     checkFloat32(params);
+    writeInto(fs, dir, new HeldParameters(params), info);
+  }
+
+  /**
+   * As {@link #writeInto(FileSystem, Path, SaeParameters, ModelInfo)} with the weights streamed
+   * from {@code state}'s parameters, tensor by tensor.
+   */
+  public static void writeInto(FileSystem fs, Path dir, TrainerState state, ModelInfo info) {
     HadoopFiles.writeBytes(fs, new Path(dir, CFG_FILE),
-        CfgJson.encode(params.dIn(), params.dSae(), info));
+        CfgJson.encode(state.dIn(), state.dSae(), info));
+    weights(state, TrainerState.Part.PARAMS).write(fs, new Path(dir, WEIGHTS_FILE));
+  }
+
+  /** A safetensors file of parts of {@code state}, streamed when written. */
+  static SafeTensorsWriter weights(TrainerState state, TrainerState.Part... parts) {
     SafeTensorsWriter w = new SafeTensorsWriter();
-    for (String name : SaeParameters.NAMES) {
-      Tensor t = params.get(name);
-      w.putFloats(name, t.toFloatArray(), t.shape());
+    long[][] shapes = SaeParameters.shapes(state.dIn(), state.dSae());
+    for (TrainerState.Part part : parts) {
+      for (int i = 0; i < shapes.length; i++) {
+        int tensor = i;
+        w.putFloats(part.tensorName(i), shapes[i], sink -> state.write(part, tensor, sink));
+      }
     }
-    w.write(fs, new Path(dir, WEIGHTS_FILE));
+    return w;
+  }
+
+  /** {@link #save} for state held elsewhere (streamed, as {@link #writeInto(FileSystem, Path, TrainerState, ModelInfo)}). */
+  public static void save(Path dir, TrainerState state, ModelInfo info, boolean overwrite,
+      Configuration conf) {
+    AtomicDirectoryWriter.write(dir, overwrite, conf, (fs, tmp) -> writeInto(fs, tmp, state, info));
+  }
+
+  /** Parameters in memory as the parameter part of a {@link TrainerState} (no moments). */
+  private record HeldParameters(SaeParameters params) implements TrainerState {
+    @Override
+    public int dIn() {
+      return params.dIn();
+    }
+
+    @Override
+    public int dSae() {
+      return params.dSae();
+    }
+
+    @Override
+    public long step() {
+      return 0;
+    }
+
+    @Override
+    public void write(Part part, int tensor, FloatSink sink) throws IOException {
+      if (part != Part.PARAMS) {
+        throw new IllegalStateException("only parameters are held here");
+      }
+      float[] a = params.tensors().get(tensor).floatView();
+      sink.write(a, 0, a.length);
+    }
   }
 
   /**

@@ -27,9 +27,24 @@ import org.gsae.core.error.Errors;
  * {@link #toBytes} or {@link #write}. Arrays are not copied; do not modify them before writing.
  */
 public final class SafeTensorsWriter {
-  private record Pending(SafeTensorsDType dtype, long[] shape, float[] f32, double[] f64) {
+  /** Writes one F32 tensor's values, in row-major order, to a sink. */
+  @FunctionalInterface
+  public interface FloatSource {
+    void writeTo(TrainerState.FloatSink sink) throws IOException;
+  }
+
+  private record Pending(SafeTensorsDType dtype, long[] shape, float[] f32, double[] f64,
+      FloatSource source) {
+    long values() {
+      long n = 1;
+      for (long d : shape) {
+        n *= d;
+      }
+      return n;
+    }
+
     long bytes() {
-      return f32 != null ? 4L * f32.length : 8L * f64.length;
+      return dtype == SafeTensorsDType.F32 ? 4L * values() : 8L * values();
     }
   }
 
@@ -42,7 +57,18 @@ public final class SafeTensorsWriter {
   public SafeTensorsWriter putFloats(String name, float[] values, long... shape) {
     checkName(name);
     checkShape(name, shape, values.length);
-    tensors.put(name, new Pending(SafeTensorsDType.F32, shape.clone(), values, null));
+    tensors.put(name, new Pending(SafeTensorsDType.F32, shape.clone(), values, null, null));
+    return this;
+  }
+
+  /**
+   * Adds an F32 tensor whose values {@code source} streams when the file is written (at most
+   * one chunk of it is held here): for tensors held in pieces elsewhere.
+   */
+  public SafeTensorsWriter putFloats(String name, long[] shape, FloatSource source) {
+    checkName(name);
+    checkShape(name, shape, -1);
+    tensors.put(name, new Pending(SafeTensorsDType.F32, shape.clone(), null, null, source));
     return this;
   }
 
@@ -55,7 +81,7 @@ public final class SafeTensorsWriter {
   public SafeTensorsWriter putDoubles(String name, double[] values, long... shape) {
     checkName(name);
     checkShape(name, shape, values.length);
-    tensors.put(name, new Pending(SafeTensorsDType.F64, shape.clone(), null, values));
+    tensors.put(name, new Pending(SafeTensorsDType.F64, shape.clone(), null, values, null));
     return this;
   }
 
@@ -74,6 +100,7 @@ public final class SafeTensorsWriter {
     }
   }
 
+  /** {@code length} -1: any (a streamed tensor, counted when written). */
   private static void checkShape(String name, long[] shape, int length) {
     long n = 1;
     for (long d : shape) {
@@ -83,7 +110,7 @@ public final class SafeTensorsWriter {
       }
       n = Math.multiplyExact(n, d);
     }
-    if (n != length) {
+    if (length >= 0 && n != length) {
       throw new IllegalArgumentException("tensor '" + name + "' shape " + Arrays.toString(shape)
           + " needs " + n + " values, got " + length);
     }
@@ -122,17 +149,9 @@ public final class SafeTensorsWriter {
     out.write(header);
     byte[] chunk = new byte[CHUNK_BYTES];
     ByteBuffer buf = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-    for (Pending p : tensors.values()) {
-      if (p.f32() != null) {
-        float[] v = p.f32();
-        for (int done = 0; done < v.length; ) {
-          int k = Math.min(CHUNK_BYTES / 4, v.length - done);
-          buf.clear();
-          buf.asFloatBuffer().put(v, done, k);
-          out.write(chunk, 0, 4 * k);
-          done += k;
-        }
-      } else {
+    for (Map.Entry<String, Pending> e : tensors.entrySet()) {
+      Pending p = e.getValue();
+      if (p.f64() != null) {
         double[] v = p.f64();
         for (int done = 0; done < v.length; ) {
           int k = Math.min(CHUNK_BYTES / 8, v.length - done);
@@ -141,6 +160,28 @@ public final class SafeTensorsWriter {
           out.write(chunk, 0, 8 * k);
           done += k;
         }
+        continue;
+      }
+      long[] written = {0};
+      TrainerState.FloatSink sink = (v, off, len) -> {
+        for (int done = 0; done < len; ) {
+          int k = Math.min(CHUNK_BYTES / 4, len - done);
+          buf.clear();
+          buf.asFloatBuffer().put(v, off + done, k);
+          out.write(chunk, 0, 4 * k);
+          done += k;
+        }
+        written[0] += len;
+      };
+      if (p.f32() != null) {
+        sink.write(p.f32(), 0, p.f32().length);
+      } else {
+        p.source().writeTo(sink);
+      }
+      if (written[0] != p.values()) {
+        throw new IllegalStateException("tensor '" + e.getKey() + "' of shape "
+            + Arrays.toString(p.shape()) + " needs " + p.values() + " values, its source wrote "
+            + written[0]);
       }
     }
   }

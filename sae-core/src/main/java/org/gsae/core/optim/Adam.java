@@ -49,14 +49,21 @@ public final class Adam implements Optimizer {
       v = SaeParameters.zeros(params.dIn(), params.dSae(), params.dtype());
     }
     t++;
+    for (int i = 0; i < 6; i++) {
+      apply(params.tensors().get(i), m.tensors().get(i), v.tensors().get(i),
+          grad.tensors().get(i), lr, t);
+    }
+  }
+
+  /**
+   * The update of Adam's {@code t}-th step (1-based) on one tensor or a slice of one: {@code
+   * param}, {@code m} and {@code v} in place from {@code grad} (all the same shape). Every
+   * value is updated on its own, so a tensor cut into slices updates to the same bits.
+   */
+  public void apply(Tensor param, Tensor m, Tensor v, Tensor grad, double lr, long t) {
     double bc1 = 1 - Math.pow(beta1, t);
     double bc2 = 1 - Math.pow(beta2, t);
-    double stepSize = lr / bc1;
-    double invSqrtBc2 = 1.0 / Math.sqrt(bc2);
-    for (int i = 0; i < 6; i++) {
-      Tensor.adamInPlace(params.tensors().get(i), m.tensors().get(i), v.tensors().get(i),
-          grad.tensors().get(i), beta1, beta2, stepSize, invSqrtBc2, eps);
-    }
+    Tensor.adamInPlace(param, m, v, grad, beta1, beta2, lr / bc1, 1.0 / Math.sqrt(bc2), eps);
   }
 
   @Override

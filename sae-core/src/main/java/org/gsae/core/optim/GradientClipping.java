@@ -4,7 +4,8 @@ import org.gsae.core.model.SaeParameters;
 
 /**
  * Clipping by global norm, as {@code torch.nn.utils.clip_grad_norm_} (L2 over all six
- * tensors; {@code coef = min(1, maxNorm / (norm + 1e-6))}).
+ * tensors, summed in {@link GradientNorm}'s order; {@code coef = min(1, maxNorm / (norm +
+ * 1e-6))}).
  */
 public final class GradientClipping {
   private GradientClipping() {}
@@ -28,11 +29,17 @@ public final class GradientClipping {
    * @return the global norm before clipping
    */
   public static double clipInPlace(SaeParameters grad, double maxNorm) {
-    double norm = Math.sqrt(grad.sumSquares());
-    double coef = maxNorm / (norm + 1e-6);
-    if (maxNorm > 0 && coef < 1.0) {
+    double norm = Math.sqrt(GradientNorm.sumSquares(grad));
+    double coef = coefficient(norm, maxNorm);
+    if (coef != 1.0) {
       grad.tensors().forEach(t -> t.scaleInPlace(coef));
     }
     return norm;
+  }
+
+  /** The factor the gradient is scaled by: {@code maxNorm / (norm + 1e-6)} when below 1 and clipping is on, else 1. */
+  public static double coefficient(double norm, double maxNorm) {
+    double coef = maxNorm / (norm + 1e-6);
+    return maxNorm > 0 && coef < 1.0 ? coef : 1.0;
   }
 }

@@ -71,6 +71,16 @@ public final class Tensor {
     return wrapF(data.clone(), s[0], s[1], s[2]);
   }
 
+  /**
+   * A float32 tensor over {@code data} itself, not a copy (for slices of parameters that a
+   * caller owns: writing the tensor writes the array).
+   */
+  public static Tensor wrap(float[] data, long... shape) {
+    int[] s = dims(shape);
+    checkLength(data.length, s, shape);
+    return wrapF(data, s[0], s[1], s[2]);
+  }
+
   /** Copies {@code data[offset ..]} (row-major, as many values as the shape holds) into a float32 tensor. */
   public static Tensor ofRange(float[] data, int offset, long... shape) {
     int[] s = dims(shape);

@@ -144,6 +144,19 @@ public final class GradientAccumulator implements Serializable {
     return mean;
   }
 
+  /**
+   * The gradient sums themselves (not divided by the row count), handed over like
+   * {@link #takeMeanGradient}; null when no row was added. For a caller that reduces sums
+   * elsewhere (a Spark task cutting them into shards).
+   */
+  public SaeParameters takeSums() {
+    requireNotTaken();
+    SaeParameters sums = gradSum;
+    gradSum = null;
+    taken = true;
+    return sums;
+  }
+
   private void requireNotTaken() {
     if (taken) {
       throw new IllegalStateException("the mean gradient was already taken from this accumulator");

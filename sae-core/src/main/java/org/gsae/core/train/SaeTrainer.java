@@ -1,33 +1,37 @@
 package org.gsae.core.train;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.gsae.core.data.ActivationDataset;
+import org.gsae.core.io.TrainerState;
 import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.model.GatedSae;
 import org.gsae.core.model.SaeParameters;
-import org.gsae.core.optim.Adam;
+import org.gsae.core.optim.GradientNorm;
 import org.gsae.core.tensor.DType;
 import org.gsae.core.tensor.Tensor;
 
 /**
  * Trains a {@link GatedSae} on one machine: the original Python API ({@code SaeTrainer(sae,
  * lr)}, {@code trainStep(x)}, {@code train(dataset, epochs)}) over the same
- * {@link GradientAccumulator} and {@link UpdateRule} the Spark trainer uses, so one partition
- * reproduces this trainer bit for bit.
+ * {@link GradientAccumulator} and {@link ShardUpdate} the Spark trainer uses, so one partition
+ * reproduces this trainer bit for bit. Here the whole model is one shard, updated in place.
  *
  * <p>The model's own {@link GatedSae#sparsityCoefficient()} is the target lambda (so
  * {@link GatedSae#setLambda} takes effect on the next step); {@code train.sparsity_warmup_steps}
  * ramps up to it.
  */
-public final class SaeTrainer {
+public final class SaeTrainer implements TrainerState {
   /** Rows evaluated at once; bounds the [chunk, d_sae] intermediates. */
   public static final int DEFAULT_CHUNK_ROWS = 4096;
 
   private final GatedSae sae;
   private final TrainConfig config;
   private final GatedLoss loss;
-  private final UpdateRule update;
+  private final ShardUpdate update;
+  private Shard adamM;   // null until the first step (or a restore)
+  private Shard adamV;
   private final int chunkRows;
   private int threads = 1;
   private long step;
@@ -62,7 +66,7 @@ public final class SaeTrainer {
           + config.variant());
     }
     this.loss = loss;
-    this.update = new UpdateRule(config, new Adam(config.adamBeta1(), config.adamBeta2(), config.adamEps()));
+    this.update = new ShardUpdate(config);
     sae.setLambda(config.sparsityCoefficient());
   }
 
@@ -90,15 +94,21 @@ public final class SaeTrainer {
    */
   public StepMetrics applyStep(GradientAccumulator acc, double lambda) {
     double lr = Schedules.learningRate(config, step);
-    double gradNorm = update.apply(sae.parameters(), acc.takeMeanGradient(), step);
+    SaeParameters g = acc.takeMeanGradient();
+    double gradNorm = Math.sqrt(GradientNorm.sumSquares(g));
+    if (adamM == null) {
+      ShardLayout whole = ShardLayout.of(sae.dInput(), sae.dHidden(), 1);
+      adamM = Shard.zeros(whole, 0);
+      adamV = Shard.zeros(whole, 0);
+    }
+    update.apply(Shard.view(sae.parameters()), adamM, adamV, Shard.view(g), gradNorm, step);
     step++;
     return StepMetrics.of(step, acc.loss(), lr, lambda, gradNorm);
   }
 
   /** The sparsity coefficient for step index {@code t}: the model's lambda times the warm-up ramp. */
   public double lambdaAt(long t) {
-    long w = config.sparsityWarmupSteps();
-    return t < w ? sae.sparsityCoefficient() * (t + 1) / w : sae.sparsityCoefficient();
+    return Schedules.sparsityCoefficient(config, sae.sparsityCoefficient(), t);
   }
 
   /**
@@ -151,15 +161,60 @@ public final class SaeTrainer {
     return step;
   }
 
-  /** Restores the step counter and optimiser state (for resuming from a checkpoint). */
-  public void restore(long stepCount, Map<String, float[]> optimizerState) {
+  /**
+   * Restores the step counter and Adam's moments (for resuming from a checkpoint).
+   *
+   * @param moments the checkpoint's state tensors by {@link TrainerState.Part} name; empty
+   *                only at step 0
+   */
+  public void restore(long stepCount, Map<String, float[]> moments) {
     this.step = stepCount;
-    update.optimizer().restore(optimizerState, stepCount, sae.dInput(), sae.dHidden());
+    if (moments.isEmpty()) {
+      adamM = null;
+      adamV = null;
+      return;
+    }
+    adamM = Shard.of(sae.dInput(), momentArrays(Part.ADAM_M, moments));
+    adamV = Shard.of(sae.dInput(), momentArrays(Part.ADAM_V, moments));
   }
 
-  /** The optimiser state to checkpoint. */
-  public Map<String, float[]> optimizerState() {
-    return update.optimizer().state();
+  private float[][] momentArrays(Part part, Map<String, float[]> moments) {
+    long[][] shapes = SaeParameters.shapes(sae.dInput(), sae.dHidden());
+    float[][] out = new float[shapes.length][];
+    for (int i = 0; i < out.length; i++) {
+      float[] a = moments.get(part.tensorName(i));
+      long n = shapes[i].length == 1 ? shapes[i][0] : shapes[i][0] * shapes[i][1];
+      if (a == null || a.length != n) {
+        throw new IllegalArgumentException("optimiser state needs '" + part.tensorName(i)
+            + "' of " + n + " values, got " + (a == null ? "none" : a.length + " values"));
+      }
+      out[i] = a;
+    }
+    return out;
+  }
+
+  @Override
+  public int dIn() {
+    return sae.dInput();
+  }
+
+  @Override
+  public int dSae() {
+    return sae.dHidden();
+  }
+
+  @Override
+  public void write(Part part, int tensor, FloatSink sink) throws IOException {
+    float[] a = switch (part) {
+      case PARAMS -> sae.parameters().tensors().get(tensor).floatView();
+      case ADAM_M -> adamM == null ? new float[segmentLength(tensor)] : adamM.segment(tensor);
+      case ADAM_V -> adamV == null ? new float[segmentLength(tensor)] : adamV.segment(tensor);
+    };
+    sink.write(a, 0, a.length);
+  }
+
+  private int segmentLength(int tensor) {
+    return (int) sae.parameters().tensors().get(tensor).length();
   }
 
   public GatedSae model() {

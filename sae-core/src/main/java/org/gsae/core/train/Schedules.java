@@ -3,7 +3,7 @@ package org.gsae.core.train;
 /**
  * The learning-rate schedule as a pure function of the step index
  * {@code t} (0-based: the step about to be taken), so a resumed run sees the same values. The
- * lambda warm-up is {@link SaeTrainer#lambdaAt}, since it scales the model's own lambda.
+ * lambda warm-up is {@link #sparsityCoefficient}, applied to the model's own lambda.
  */
 public final class Schedules {
   private Schedules() {}
@@ -26,5 +26,14 @@ public final class Schedules {
     double progress = Math.min(1.0, (double) (t - w) / decaySteps);
     double end = c.lr() * c.lrEndRatio();
     return end + (c.lr() - end) * 0.5 * (1 + Math.cos(Math.PI * progress));
+  }
+
+  /**
+   * The sparsity coefficient of step index {@code t}: {@code target} (the model's lambda)
+   * ramped up linearly over {@code train.sparsity_warmup_steps}.
+   */
+  public static double sparsityCoefficient(TrainConfig c, double target, long t) {
+    long w = c.sparsityWarmupSteps();
+    return t < w ? target * (t + 1) / w : target;
   }
 }

@@ -20,7 +20,7 @@ import org.gsae.core.loss.LossSums;
 public record StepMetrics(long step, double mse, double l1, double aux, double total, double l0,
     double lr, double lambda, double gradNorm, long rows) implements Serializable {
 
-  static StepMetrics of(long step, LossSums s, double lr, double lambda, double gradNorm) {
+  public static StepMetrics of(long step, LossSums s, double lr, double lambda, double gradNorm) {
     return new StepMetrics(step, s.meanMse(), s.meanL1(), s.meanAux(), s.meanTotal(), s.meanL0(),
         lr, lambda, gradNorm, s.rows());
   }

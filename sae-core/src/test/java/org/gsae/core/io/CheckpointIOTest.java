@@ -39,8 +39,38 @@ class CheckpointIOTest {
       m.put("adam.m." + n, new ShapedFloats(p.get(n).shape(), v));
       m.put("adam.v." + n, new ShapedFloats(p.get(n).shape(), sq));
     }
-    m.put("adam.t", new ShapedFloats(new long[0], new float[] {scale}));
     return m;
+  }
+
+  /** {@code p} with the moments of {@link #adamState}, as a trainer holds them. */
+  static TrainerState held(SaeParameters p, long step) {
+    Map<String, ShapedFloats> moments = adamState(p, step);
+    return new TrainerState() {
+      @Override
+      public int dIn() {
+        return p.dIn();
+      }
+
+      @Override
+      public int dSae() {
+        return p.dSae();
+      }
+
+      @Override
+      public long step() {
+        return step;
+      }
+
+      @Override
+      public void write(Part part, int tensor, FloatSink sink) throws java.io.IOException {
+        float[] a = part == Part.PARAMS ? p.tensors().get(tensor).toFloatArray()
+            : moments.get(part.tensorName(tensor)).values();
+        // in uneven chunks, as a sharded holder writes them
+        for (int off = 0; off < a.length; off += 5) {
+          sink.write(a, off, Math.min(5, a.length - off));
+        }
+      }
+    };
   }
 
   static Map<String, Object> state(long step) {
@@ -53,9 +83,9 @@ class CheckpointIOTest {
   }
 
   void write(Path root, long step, SaeParameters p) {
-    CheckpointIO.write(CheckpointIO.stepDir(root, step), p,
+    CheckpointIO.write(CheckpointIO.stepDir(root, step), held(p, step),
         sampleInfo().withProvenance(sampleInfo().provenance().withStepsTrained(step)),
-        adamState(p, step), state(step), null);
+        state(step), null);
   }
 
   @Test
@@ -163,8 +193,22 @@ class CheckpointIOTest {
     Path root = new Path(hadoopPath(tmp), "ck");
     write(root, 9, randomParams(2, 3, 9));
     // A hand-made, unpadded name that sorts before step-0000000009 as text.
-    CheckpointIO.write(new Path(root, "step-10"), randomParams(2, 3, 10), ModelInfo.empty(),
-        Map.of(), Map.of("step", 10), null);
+    CheckpointIO.write(new Path(root, "step-10"), held(randomParams(2, 3, 10), 10),
+        ModelInfo.empty(), Map.of("step", 10), null);
     assertEquals(10, CheckpointIO.latestComplete(root, null).orElseThrow().step());
+  }
+
+  @Test
+  void givenFourCheckpoints_whenPrunedToTwo_thenTheTwoLargestStepsRemainAndTemporariesAreLeftAlone()
+      throws java.io.IOException {
+    Path root = new Path(hadoopPath(tmp), "prune");
+    for (long step : new long[] {9, 10, 100, 1000}) {
+      write(root, step, randomParams(2, 3, step));
+    }
+    org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(new org.apache.hadoop.conf.Configuration());
+    fs.mkdirs(new Path(root, ".step-0000002000.tmp-x"));   // a writer's temporary: not a checkpoint
+    CheckpointIO.prune(root, 2, null);
+    assertArrayEquals(new String[] {".step-0000002000.tmp-x", "step-0000000100", "step-0000001000"},
+        IoTestSupport.list(root));
   }
 }

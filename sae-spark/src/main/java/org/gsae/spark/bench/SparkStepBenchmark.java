@@ -55,9 +55,13 @@ public final class SparkStepBenchmark {
    * @param ratioMax the highest round's ratio (on a host whose speed drifts the spread says
    *                how far one median can be trusted)
    * @param rounds  timed rounds
+   * @param driverInBytes  bytes per Spark step into the driver: every task's result as Spark
+   *                       counted it ({@code resultSize}: the value plus its metrics)
+   * @param driverOutBytes bytes per Spark step of the functions the driver shipped with its
+   *                       jobs (Java-serialised; Spark sends each once per job)
    */
   public record Comparison(BenchResult core, BenchResult spark, double ratio, double ratioMin,
-      double ratioMax, int rounds) {}
+      double ratioMax, int rounds, double driverInBytes, double driverOutBytes) {}
 
   /** Runs {@link Comparison}: {@code spec.warmup()} untimed rounds, then {@code spec.steps()} timed ones. */
   public static Comparison run(SparkSession spark, BenchSpec s, int partitions) {
@@ -73,14 +77,25 @@ public final class SparkStepBenchmark {
         .persist(StorageLevel.MEMORY_ONLY());
     rdd.count();
     StepBenchmark.CoreSteps core = new StepBenchmark.CoreSteps(s);
-    DistributedTrainer dist = new DistributedTrainer(jsc,
-        StepBenchmark.trainer(s, StepBenchmark.batch(s)));
+    DistributedTrainer dist = DistributedTrainer.from(jsc,
+        StepBenchmark.trainer(s, StepBenchmark.batch(s)), 0);
     try {
       for (int i = 0; i < s.warmup(); i++) {
         core.step();
         sparkStep(dist, rdd, counts);
       }
       double[] before = dist.phaseSeconds();
+      long closuresBefore = dist.closureBytes();
+      java.util.concurrent.atomic.AtomicLong results = new java.util.concurrent.atomic.AtomicLong();
+      org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+          if (e.taskMetrics() != null) {
+            results.addAndGet(e.taskMetrics().resultSize());
+          }
+        }
+      };
+      spark.sparkContext().addSparkListener(listener);
       double[] coreSecs = new double[s.steps()];
       double[] sparkSecs = new double[s.steps()];
       double[] ratios = new double[s.steps()];
@@ -95,6 +110,12 @@ public final class SparkStepBenchmark {
         ratios[i] = coreSecs[i] / sparkSecs[i];
       }
       double[] after = dist.phaseSeconds();
+      try {
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("Spark's listener bus did not drain", e);
+      }
+      spark.sparkContext().removeSparkListener(listener);
       StringBuilder phases = new StringBuilder();
       for (int i = 0; i < after.length; i++) {
         phases.append(i == 0 ? " [per step: " : ", ").append(DistributedTrainer.PHASES.get(i)).append(' ')
@@ -105,8 +126,10 @@ public final class SparkStepBenchmark {
       return new Comparison(result("core (interleaved with spark)", s, coreSecs, coreL0),
           result(what, s, sparkSecs, l0), StepBenchmark.median(ratios),
           Arrays.stream(ratios).min().orElse(Double.NaN), Arrays.stream(ratios).max().orElse(Double.NaN),
-          s.steps());
+          s.steps(), (double) results.get() / s.steps(),
+          (double) (dist.closureBytes() - closuresBefore) / s.steps());
     } finally {
+      dist.close();
       rdd.unpersist(false);
     }
   }

@@ -1,149 +1,433 @@
 package org.gsae.spark.train;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.gsae.core.error.Errors;
+import org.apache.spark.rdd.RDD;
+import org.gsae.core.io.TrainerState;
+import org.gsae.core.loss.GatedLoss;
+import org.gsae.core.loss.LossSums;
 import org.gsae.core.model.SaeParameters;
+import org.gsae.core.tensor.DType;
 import org.gsae.core.train.BatchPlan;
-import org.gsae.core.train.GradientAccumulator;
 import org.gsae.core.train.SaeTrainer;
+import org.gsae.core.train.Schedules;
+import org.gsae.core.train.ShardLayout;
 import org.gsae.core.train.StepMetrics;
 import org.gsae.core.train.TrainConfig;
-import org.gsae.spark.results.OrderedResults;
 import org.gsae.spark.store.RowBlock;
+import org.gsae.spark.train.ShardBlocks.Kind;
+import org.gsae.spark.train.ShardBlocks.Run;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
- * Synchronous data-parallel training (docs/architecture.md §6): each step ({@link StepRows}: the
- * step's rows and the blocks that hold them) broadcasts the parameters
- * (large ones in two halves, written on two threads), every partition sums the loss and
- * gradient over its share of the global batch ({@link StepTask}), the driver reads the
- * per-partition sums from the executors' block managers and merges them <em>in partition order</em>
- * (so the result does not depend on which task finishes first; {@link OrderedResults}), and the
- * driver applies the update through the same {@link SaeTrainer} the local path uses.
+ * Synchronous data-parallel training with the parameters and Adam's moments cut into shards
+ * that live on the executors (docs/architecture.md §6; BigDL's reduce-scatter and all-gather
+ * over Spark's block manager). Each step runs three Spark jobs:
  *
- * <p>Consequences: with one partition the result is bit-identical to {@link SaeTrainer} on
- * the same rows; with a fixed partitioning it is bit-identical across runs, task retries and
- * executor losses (a step is a pure function of the parameters and the step's rows).
+ * <ol>
+ *   <li>every partition sums the loss and gradient over its share of the global batch and
+ *       keeps the sums, cut into shards, as blocks ({@link StepTask}); each executor first
+ *       gathers the step's parameters from the shards' blocks ({@link StepParameters});
+ *   <li>the task of shard s fetches slice s of every partition's sums, adds them in partition
+ *       order, divides by the row count and reports its pieces' sums of squares
+ *       ({@link ShardTask.Mode#REDUCE});
+ *   <li>with the global norm (summed here, piece by piece in order) the task of shard s clips,
+ *       projects and applies Adam to its shard and publishes the next step's blocks
+ *       ({@link ShardTask.Mode#UPDATE}); when clipping is off or there is one shard (the
+ *       default in local mode), step 2 does this at once.
+ * </ol>
  *
- * <p>Driver memory: the model, the optimiser state, the merged gradient and one partition's
- * gradient at a time (all of them at once when they come back as task results: at most
- * 64 MiB; {@link OrderedResults}).
+ * The driver moves the loss sums of each partition, the pieces' sums of squares, and where
+ * each shard's task ran: O(P + S + pieces) numbers, never an array of the model's size.
+ *
+ * <p>Guarantees: every summation happens in an order fixed by the partitioning and the model
+ * shape (partition order; {@link org.gsae.core.optim.GradientNorm} pieces), never by task
+ * timing or the number of shards, so with one partition the result is bit-identical to
+ * {@link SaeTrainer} on the same rows, and with P partitions to merging the P gradients in
+ * partition order and updating on one machine. A lost gradient or mean-gradient block is
+ * recomputed; a lost shard of the state survives in its replica (two copies on a cluster), and
+ * if every copy is gone the step throws {@link StateLostException} so the run resumes from its
+ * last checkpoint.
+ *
+ * <p>The driver holds one shard's segment at a time, while writing a checkpoint or the model
+ * ({@link TrainerState}); the initial parameters only until they are stored as blocks.
  */
-public final class DistributedTrainer {
-  private final JavaSparkContext sc;
-  private final SaeTrainer trainer;
-  private final double[] phaseSeconds = new double[3];
-
-  /** The class of the object each step broadcasts (for serializer registration). */
-  public static final Class<?> BROADCAST_CLASS = StepTask.Payload.class;
-
-  /** Creates the second half of each step's broadcast (daemon threads; idle ones end after a minute). */
-  private static final ExecutorService BROADCASTER = Executors.newCachedThreadPool(r -> {
-    Thread th = new Thread(r, "gsae-broadcast");
-    th.setDaemon(true);
-    return th;
-  });
-
+public final class DistributedTrainer implements TrainerState, AutoCloseable {
   /** Phases of a step, for {@link #phaseSeconds()}. */
   public static final List<String> PHASES =
-      List.of("broadcast", "partition tasks + ordered transfer and merge", "driver update");
+      List.of("gradient tasks", "shard reduction", "shard update");
+  /** The class of every training task's result (for serializer registration). */
+  public static final Class<?> RESULT_CLASS = StepResult.class;
+  /** Attempts at a step whose blocks an executor loss took before the state is given up. */
+  private static final int ATTEMPTS = 4;
+  private static final ClassTag<Tuple2<Integer, Seq<String>>> PLACED =
+      ClassTag$.MODULE$.apply(Tuple2.class);
+  private static final ClassTag<Integer> INT = ClassTag$.MODULE$.apply(Integer.class);
+
+  private final JavaSparkContext sc;
+  private final TrainConfig config;
+  private final GatedLoss loss;
+  private final int chunkRows;
+  private final ShardLayout layout;
+  private final ShardBlocks blocks;
+  private final String[] placement;
+  private final double[] phaseSeconds = new double[3];
+  private long step;
+  private boolean zeroMoments;
+  private long closureBytes;
 
   /**
-   * @param sc      Spark context
-   * @param trainer driver-side state: the model, optimiser, step counter, config
+   * Stores the initial state as blocks; the caller may drop {@code params} and
+   * {@code moments} afterwards.
+   *
+   * @param params  float32 parameters at step {@code step}
+   * @param moments Adam's moments by {@link TrainerState.Part} name, or empty (zeros) at a
+   *                fresh start
+   * @param shards  shards wanted; 0 = one in local mode, one per executor core
+   *                ({@code defaultParallelism}) on a cluster
    */
-  public DistributedTrainer(JavaSparkContext sc, SaeTrainer trainer) {
+  public DistributedTrainer(JavaSparkContext sc, TrainConfig config, SaeParameters params,
+      Map<String, float[]> moments, long step, int shards) {
+    this(sc, config, new GatedLoss(config.variant(), config.auxCoefficient()),
+        SaeTrainer.DEFAULT_CHUNK_ROWS, params, moments, step, shards);
+  }
+
+  DistributedTrainer(JavaSparkContext sc, TrainConfig config, GatedLoss loss, int chunkRows,
+      SaeParameters params, Map<String, float[]> moments, long step, int shards) {
+    if (params.dtype() != DType.FLOAT32) {
+      throw new IllegalArgumentException("training runs in float32; the parameters are "
+          + params.dtype());
+    }
     this.sc = sc;
-    this.trainer = trainer;
+    this.config = config;
+    this.loss = loss;
+    this.chunkRows = chunkRows;
+    // Local mode: one shard, so the reduction and the update are one task on arrays that stay
+    // in this JVM; a cluster: one shard per executor core.
+    this.layout = ShardLayout.of(params.dIn(), params.dSae(),
+        shards > 0 ? shards : sc.isLocal() ? 1 : Math.max(1, sc.defaultParallelism()));
+    this.blocks = new ShardBlocks(sc.isLocal() ? 1 : 2, sc.isLocal());
+    this.placement = new String[layout.shards()];
+    this.step = step;
+    this.zeroMoments = moments.isEmpty();
+    for (int s = 0; s < layout.shards(); s++) {
+      for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
+        int from = (int) layout.from(s, i);
+        int len = layout.length(s, i);
+        if (len == 0) {
+          continue;
+        }
+        blocks.put(blocks.state(Kind.PARAMS, step, s, i), true,
+            new Run(params.tensors().get(i).floatView(), from, len));
+        if (!zeroMoments) {
+          blocks.put(blocks.state(Kind.ADAM_M, step, s, i), true,
+              new Run(moment(moments, Part.ADAM_M, i, params), from, len));
+          blocks.put(blocks.state(Kind.ADAM_V, step, s, i), true,
+              new Run(moment(moments, Part.ADAM_V, i, params), from, len));
+        }
+      }
+    }
   }
 
   /**
-   * Runs one step (the trainer's next) on all the rows of a packed store, drawn by
-   * {@link BatchPlan}: the rows the local {@link SaeTrainer} would take.
+   * Continues from a local trainer's state (parameters, moments, step, config, loss and
+   * chunking), which is copied into blocks; the local trainer is left as it was.
+   */
+  public static DistributedTrainer from(JavaSparkContext sc, SaeTrainer local, int shards) {
+    Map<String, float[]> moments = new java.util.LinkedHashMap<>();
+    if (local.step() > 0) {
+      for (Part part : List.of(Part.ADAM_M, Part.ADAM_V)) {
+        for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
+          float[] a = new float[(int) local.model().parameters().tensors().get(i).length()];
+          int[] at = {0};
+          try {
+            local.write(part, i, (v, off, len) -> {
+              System.arraycopy(v, off, a, at[0], len);
+              at[0] += len;
+            });
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+          moments.put(part.tensorName(i), a);
+        }
+      }
+    }
+    return new DistributedTrainer(sc, local.config(), local.loss(), local.chunkRows(),
+        local.model().parameters(), moments, local.step(), shards);
+  }
+
+  private static float[] moment(Map<String, float[]> moments, Part part, int tensor,
+      SaeParameters params) {
+    float[] a = moments.get(part.tensorName(tensor));
+    long n = params.tensors().get(tensor).length();
+    if (a == null || a.length != n) {
+      throw new IllegalArgumentException("optimiser state needs '" + part.tensorName(tensor)
+          + "' of " + n + " values, got " + (a == null ? "none" : a.length + " values"));
+    }
+    return a;
+  }
+
+  /**
+   * Runs one step (the next) on all the rows of a packed store, drawn by {@link BatchPlan}:
+   * the rows the local {@link SaeTrainer} would take.
    *
-   * @param blocks             packed rows; partition p holds positions
+   * @param rowBlocks          packed rows; partition p holds positions
    *                           [sum(counts[0..p)), sum(counts[0..p]))
    * @param partitionRowCounts valid rows per partition, in partition order
    */
-  public StepMetrics step(JavaRDD<RowBlock> blocks, long[] partitionRowCounts) {
+  public StepMetrics step(JavaRDD<RowBlock> rowBlocks, long[] partitionRowCounts) {
     long rows = Arrays.stream(partitionRowCounts).sum();
-    TrainConfig c = trainer.config();
-    BatchPlan plan = new BatchPlan(rows, c.batchSize(), c.seed(), c.shuffle());
-    return step(StepRows.of(blocks, partitionRowCounts, plan.indices(trainer.step())));
+    BatchPlan plan = new BatchPlan(rows, config.batchSize(), config.seed(), config.shuffle());
+    return step(StepRows.of(rowBlocks, partitionRowCounts, plan.indices(step)));
   }
 
-  /** Runs one step (the trainer's next) on the given rows and returns its metrics. */
+  /** Runs one step (the next) on the given rows and returns its metrics. */
   StepMetrics step(StepRows rows) {
-    long t = trainer.step();
-    double lambda = trainer.lambdaAt(t);
-    StepTask.Payload[] payload = StepTask.Payload.split(trainer.model().parameters(),
-        rows.positions(), lambda);
+    long t = step;
+    double lambda = lambdaAt(t);
+    String what = "train step " + (t + 1) + "/" + config.steps();
     long t0 = System.nanoTime();
-    // A broadcast serialises its value into torrent pieces on the thread that creates it, and
-    // the executors are idle until it exists: a second half is written on a second thread.
-    CompletableFuture<Broadcast<StepTask.Payload>> tailFuture = payload.length == 1
-        ? CompletableFuture.completedFuture(null)
-        : CompletableFuture.supplyAsync(() -> sc.broadcast(payload[1]), BROADCASTER);
-    Broadcast<StepTask.Payload> head = null;
-    Broadcast<StepTask.Payload> tail = null;
     try {
-      head = sc.broadcast(payload[0]);
-      tail = joinUnwrapped(tailFuture);
+      StepResult[] grads = gradients(rows, t, lambda, what);
+      LossSums total = LossSums.EMPTY;
+      List<Integer> withRows = new ArrayList<>();
+      for (StepResult r : grads) {   // in partition order
+        total = total.merge(r.loss());
+        if (r.loss().rows() > 0) {
+          withRows.add(r.index());
+        }
+      }
+      if (total.rows() == 0) {
+        throw new IllegalStateException("no rows were added: the global batch was empty");
+      }
+      int[] parts = withRows.stream().mapToInt(Integer::intValue).toArray();
       long t1 = System.nanoTime();
-      sc.setJobDescription("train step " + (t + 1) + "/" + trainer.config().steps());
-      int dIn = trainer.model().dInput();
-      int dSae = trainer.model().dHidden();
-      JavaRDD<GradientAccumulator> parts = rows.blocks().mapPartitionsWithIndex(
-          new StepTask(tail == null ? List.of(head) : List.of(head, tail), rows.partitionOffsets(),
-              dIn, dSae, trainer.loss(), trainer.chunkRows()), true);
-      GradientAccumulator total = new GradientAccumulator(dIn, dSae);
-      // Fixed order: partition 0, 1, ...; merge copies, as a partition's gradient may be the
-      // cached object itself.
-      OrderedResults.forEachInOrder(parts, 4 * SaeParameters.parameterCount(dIn, dSae),
-          "train step " + (t + 1) + "/" + trainer.config().steps(), total::merge);
+      StepResult[] reduced = null;
+      for (int attempt = 1; reduced == null; attempt++) {
+        reduced = shards(ShardTask.Mode.REDUCE, t, parts, total.rows(), Double.NaN,
+            what + ": shard reduction");
+        if (lost(reduced, Kind.GRAD) && attempt < ATTEMPTS) {   // an executor took gradients with it
+          gradients(rows, t, lambda, what + " (recomputing lost gradients)");
+          reduced = null;
+        }
+      }
+      requireState(reduced, Kind.GRAD, t);
+      double squares = 0;
+      for (StepResult r : reduced) {   // shard order, piece order: the global order
+        for (double x : r.squares()) {
+          squares += x;
+        }
+      }
+      double norm = Math.sqrt(squares);
       long t2 = System.nanoTime();
-      StepMetrics m = trainer.applyStep(total, lambda);
+      if (!ShardTask.fused(config, layout)) {
+        StepResult[] updated = null;
+        for (int attempt = 1; updated == null; attempt++) {
+          updated = shards(ShardTask.Mode.UPDATE, t, parts, total.rows(), norm,
+              what + ": shard update");
+          if (lost(updated, Kind.MEAN) && attempt < ATTEMPTS) {
+            shards(ShardTask.Mode.REDUCE, t, parts, total.rows(), Double.NaN,
+                what + ": shard reduction (recomputing lost mean gradients)");
+            updated = null;
+          }
+        }
+        requireState(updated, Kind.MEAN, t);
+      }
       long t3 = System.nanoTime();
       phaseSeconds[0] += (t1 - t0) / 1e9;
       phaseSeconds[1] += (t2 - t1) / 1e9;
       phaseSeconds[2] += (t3 - t2) / 1e9;
-      return m;
+      for (Kind k : Kind.values()) {
+        blocks.release(t, k);
+      }
+      step = t + 1;
+      zeroMoments = false;
+      return StepMetrics.of(step, total, Schedules.learningRate(config, t), lambda, norm);
     } finally {
       sc.setJobDescription(null);
-      if (head != null) {
-        head.destroy();
+    }
+  }
+
+  private StepResult[] gradients(StepRows rows, long t, double lambda, String what) {
+    sc.setJobDescription(what);
+    StepTask task = new StepTask(blocks, layout, t, lambda, rows.positions(),
+        rows.partitionOffsets(), loss, chunkRows);
+    closureBytes += serializedSize(task);
+    List<StepResult> out = rows.blocks().mapPartitionsWithIndex(task, true).collect();
+    StepResult[] sorted = out.toArray(StepResult[]::new);
+    Arrays.sort(sorted, (a, b) -> Integer.compare(a.index(), b.index()));
+    if (lost(sorted, Kind.PARAMS)) {
+      throw new StateLostException(t);
+    }
+    return sorted;
+  }
+
+  /** One task per shard, each preferring the executor where that shard's last task ran. */
+  private StepResult[] shards(ShardTask.Mode mode, long t, int[] parts, long rows, double norm,
+      String what) {
+    sc.setJobDescription(what);
+    List<Tuple2<Integer, Seq<String>>> placed = new ArrayList<>();
+    for (int s = 0; s < layout.shards(); s++) {
+      List<String> where = placement[s] == null ? List.of() : List.of(placement[s]);
+      placed.add(new Tuple2<>(s, JavaConverters.asScalaBuffer(where).toSeq()));
+    }
+    RDD<Integer> ids = sc.sc().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), INT);
+    ShardTask task = new ShardTask(mode, blocks, layout, config, t, parts, rows, norm,
+        zeroMoments);
+    closureBytes += serializedSize(task);
+    List<StepResult> out = JavaRDD.fromRDD(ids, INT).map(task).collect();
+    StepResult[] sorted = out.toArray(StepResult[]::new);
+    Arrays.sort(sorted, (a, b) -> Integer.compare(a.index(), b.index()));
+    for (StepResult r : sorted) {
+      placement[r.index()] = r.location();
+    }
+    return sorted;
+  }
+
+  private static boolean lost(StepResult[] results, Kind kind) {
+    return Arrays.stream(results).anyMatch(r -> r.lost() == kind);
+  }
+
+  /** Throws when a task found its shard's state gone, or {@code recomputed} still missing. */
+  private static void requireState(StepResult[] results, Kind recomputed, long t) {
+    for (StepResult r : results) {
+      if (r.lost() == Kind.PARAMS) {
+        throw new StateLostException(t);
       }
-      if (tail == null) {   // the head failed first, or the tail did: release it if it exists
-        tail = tailFuture.exceptionally(e -> null).join();
-      }
-      if (tail != null) {
-        tail.destroy();
+      if (r.lost() == recomputed) {
+        throw new IllegalStateException("step " + (t + 1) + ": " + recomputed
+            + " blocks of shard " + r.index() + " were lost " + ATTEMPTS + " times in a row");
       }
     }
   }
 
-  /** Waits for {@code f}; its failure is rethrown as it was thrown, not wrapped. */
-  private static <T> T joinUnwrapped(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      throw Errors.unwrap(e);
+  /** The sparsity coefficient for step index {@code t} (config's lambda and warm-up). */
+  public double lambdaAt(long t) {
+    return Schedules.sparsityCoefficient(config, config.sparsityCoefficient(), t);
+  }
+
+  @Override
+  public int dIn() {
+    return layout.dIn();
+  }
+
+  @Override
+  public int dSae() {
+    return layout.dSae();
+  }
+
+  /** Steps taken (the index of the next step). */
+  @Override
+  public long step() {
+    return step;
+  }
+
+  /** Streams one tensor shard by shard from the blocks (one shard's segment held at a time). */
+  @Override
+  public void write(Part part, int tensor, FloatSink sink) throws IOException {
+    Kind kind = switch (part) {
+      case PARAMS -> Kind.PARAMS;
+      case ADAM_M -> Kind.ADAM_M;
+      case ADAM_V -> Kind.ADAM_V;
+    };
+    for (int s = 0; s < layout.shards(); s++) {
+      int len = layout.length(s, tensor);
+      if (len == 0) {
+        continue;
+      }
+      float[] a = new float[len];
+      if (kind == Kind.PARAMS || !zeroMoments) {
+        blocks.read(blocks.state(kind, step, s, tensor), new Run(a, 0, len));
+      }
+      sink.write(a, 0, len);
     }
   }
 
-  /** Seconds spent in each of {@link #PHASES} over all steps so far (the broadcast destroy is not counted). */
+  /** All parameters gathered on the driver (for tests, benchmarks and small models). */
+  public SaeParameters parameters() {
+    SaeParameters p = SaeParameters.zeros(dIn(), dSae(), DType.FLOAT32);
+    for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
+      float[] dst = p.tensors().get(i).floatView();
+      int[] at = {0};
+      try {
+        write(Part.PARAMS, i, (v, off, len) -> {
+          System.arraycopy(v, off, dst, at[0], len);
+          at[0] += len;
+        });
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return p;
+  }
+
+  public ShardLayout layout() {
+    return layout;
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  /**
+   * Bytes of the functions the driver has sent with its jobs so far (Java-serialised, as Spark
+   * ships them once per job in the task binary; the step's row positions are in them).
+   */
+  public long closureBytes() {
+    return closureBytes;
+  }
+
+  private static long serializedSize(java.io.Serializable o) {
+    long[] n = {0};
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        n[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        n[0] += len;
+      }
+    })) {
+      out.writeObject(o);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return n[0];
+  }
+
+  /** Seconds spent in each of {@link #PHASES} over all steps so far. */
   public double[] phaseSeconds() {
     return phaseSeconds.clone();
   }
 
-  public SaeTrainer trainer() {
-    return trainer;
+  /** Drops the state's blocks (and this JVM's cached parameters). */
+  @Override
+  public void close() {
+    for (Kind k : Kind.values()) {
+      blocks.release(step, k);
+    }
+    StepParameters.clear();
+  }
+
+  /** Every copy of a shard of the training state was lost with its executors. */
+  public static final class StateLostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StateLostException(long t) {
+      super("step " + (t + 1) + ": every copy of a shard of the parameters or optimiser state"
+          + " was lost with its executors; the run resumes from its last checkpoint");
+    }
   }
 }

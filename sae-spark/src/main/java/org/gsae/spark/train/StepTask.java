@@ -1,169 +1,77 @@
 package org.gsae.spark.train;
 
-import java.io.Externalizable;
-import java.io.IOException;
-import java.io.ObjectInput;
-import java.io.ObjectOutput;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
 import org.gsae.core.loss.GatedLoss;
+import org.gsae.core.loss.LossSums;
 import org.gsae.core.model.SaeParameters;
-import org.gsae.core.tensor.DType;
-import org.gsae.core.tensor.Tensor;
-import org.gsae.core.train.FloatArrays;
 import org.gsae.core.train.GradientAccumulator;
+import org.gsae.core.train.ShardLayout;
 import org.gsae.spark.store.RowBlock;
 
 /**
- * The executor side of one training step: on partition p, pick the rows of the step's global
- * batch that this partition holds, gather them (in store order) into one row-major block and
- * feed it to a {@link GradientAccumulator}. Emits exactly one accumulator per partition (empty
- * when the partition holds none of the batch), so the driver can merge in partition order.
+ * The gradient half of one training step on partition p: take the step's parameters (fetched
+ * from the shards' blocks once per executor and step, {@link StepParameters}), pick the rows
+ * of the step's global batch that this partition holds, gather them (in store order) into one
+ * row-major block, sum their loss and gradient with a {@link GradientAccumulator}, and keep the
+ * gradient sums, cut into the layout's shards, as blocks of this executor
+ * ({@link ShardBlocks.Kind#GRAD}) for the shards' reducers. Only the loss sums (a few numbers)
+ * go to the driver: one {@link StepResult} per partition, empty when the partition holds none of
+ * the batch (it then stores no gradient).
  */
-final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<GradientAccumulator>> {
-  private static final long serialVersionUID = 1L;
+final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<StepResult>> {
+  private static final long serialVersionUID = 2L;
 
-  /**
-   * What the driver broadcasts each step: the float32 parameters, the step's sorted global row
-   * positions and lambda. Parameters of at least {@link #SPLIT_MIN_BYTES} go out in two parts
-   * of about equal size so that two threads can write their torrent pieces at once
-   * ({@link #split}): the first carries {@code W_enc} and the three [d_sae] vectors with the
-   * positions and lambda, the second {@code W_dec} and {@code b_dec}; smaller ones in one part.
-   * The parameters are the trainer's own arrays, not a copy: a broadcast serialises them (in
-   * bulk) when it is created, and a task in the driver's JVM (local mode) reads them in place;
-   * the driver changes them only after the step's job has ended.
-   */
-  static final class Payload implements Externalizable {
-    private static final long serialVersionUID = 1L;
-    /** Index in {@link SaeParameters#NAMES} of the second part's first tensor. */
-    private static final int SPLIT = SaeParameters.NAMES.indexOf("W_dec");
-    /**
-     * Smallest parameters sent in two parts: Spark's default torrent piece (4 MiB); below it a
-     * second broadcast costs more than it saves.
-     */
-    static final long SPLIT_MIN_BYTES = 4L << 20;
-
-    private int dIn;
-    private int dSae;
-    private int first;                // index in SaeParameters.NAMES of tensors[0]
-    private List<Tensor> tensors;     // consecutive parameters, float32
-    private long[] batchPositions;    // first part only
-    private double lambda;            // first part only
-
-    /** For deserialisation only. */
-    public Payload() {}
-
-    private Payload(SaeParameters params, int first, int end, long[] batchPositions,
-        double lambda) {
-      this.dIn = params.dIn();
-      this.dSae = params.dSae();
-      this.first = first;
-      this.tensors = params.tensors().subList(first, end);
-      this.batchPositions = batchPositions;
-      this.lambda = lambda;
-    }
-
-    /** The one or two parts of one step's broadcast; the first carries the positions and lambda. */
-    static Payload[] split(SaeParameters params, long[] batchPositions, double lambda) {
-      if (params.dtype() != DType.FLOAT32) {
-        throw new IllegalArgumentException("the training step runs in float32, parameters are "
-            + params.dtype());
-      }
-      int all = SaeParameters.NAMES.size();
-      if (4 * SaeParameters.parameterCount(params.dIn(), params.dSae()) < SPLIT_MIN_BYTES) {
-        return new Payload[] {new Payload(params, 0, all, batchPositions, lambda)};
-      }
-      return new Payload[] {new Payload(params, 0, SPLIT, batchPositions, lambda),
-          new Payload(params, SPLIT, all, null, Double.NaN)};
-    }
-
-    /** The parameters from the parts of {@link #split}, in order. */
-    static SaeParameters join(Payload... parts) {
-      List<Tensor> all = new ArrayList<>(SaeParameters.NAMES.size());
-      for (Payload p : parts) {
-        if (p.first != all.size() || p.dIn != parts[0].dIn || p.dSae != parts[0].dSae) {
-          throw new IllegalStateException("not the parts of one step's parameters in order: a part"
-              + " starting at tensor " + p.first + " (d_in " + p.dIn + ", d_sae " + p.dSae
-              + ") after " + all.size() + " tensors (d_in " + parts[0].dIn + ", d_sae "
-              + parts[0].dSae + ")");
-        }
-        all.addAll(p.tensors);
-      }
-      if (all.size() != SaeParameters.NAMES.size()) {
-        throw new IllegalStateException("the parts of a step's parameters end after " + all.size()
-            + " of " + SaeParameters.NAMES.size() + " tensors");
-      }
-      return SaeParameters.fromList(all);
-    }
-
-    long[] batchPositions() {
-      return batchPositions;
-    }
-
-    double lambda() {
-      return lambda;
-    }
-
-    @Override
-    public void writeExternal(ObjectOutput out) throws IOException {
-      out.writeInt(dIn);
-      out.writeInt(dSae);
-      out.writeInt(first);
-      out.writeInt(tensors.size());
-      FloatArrays.writeTensors(out, tensors);
-      out.writeObject(batchPositions);
-      out.writeDouble(lambda);
-    }
-
-    @Override
-    public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
-      dIn = in.readInt();
-      dSae = in.readInt();
-      first = in.readInt();
-      int count = in.readInt();
-      tensors = FloatArrays.readTensors(in,
-          Arrays.copyOfRange(SaeParameters.shapes(dIn, dSae), first, first + count));
-      batchPositions = (long[]) in.readObject();
-      lambda = in.readDouble();
-    }
-  }
-
-  private final List<Broadcast<Payload>> parts;
+  private final ShardBlocks blocks;
+  private final ShardLayout layout;
+  private final long step;
+  private final double lambda;
+  private final long[] positions;          // the step's sorted global positions
   private final long[] partitionOffsets;   // first global position of each partition
-  private final int dIn;
-  private final int dSae;
   private final GatedLoss loss;
   private final int chunkRows;
 
-  StepTask(List<Broadcast<Payload>> parts, long[] partitionOffsets, int dIn, int dSae, GatedLoss loss,
-      int chunkRows) {
-    this.parts = List.copyOf(parts);
+  StepTask(ShardBlocks blocks, ShardLayout layout, long step, double lambda, long[] positions,
+      long[] partitionOffsets, GatedLoss loss, int chunkRows) {
+    this.blocks = blocks;
+    this.layout = layout;
+    this.step = step;
+    this.lambda = lambda;
+    this.positions = positions;
     this.partitionOffsets = partitionOffsets;
-    this.dIn = dIn;
-    this.dSae = dSae;
     this.loss = loss;
     this.chunkRows = chunkRows;
   }
 
   @Override
-  public Iterator<GradientAccumulator> call(Integer partition, Iterator<RowBlock> blocks) {
-    Payload p = parts.get(0).value();
-    long from = partitionOffsets[partition];
-    long to = partitionOffsets[partition + 1];
-    long[] mine = localPositions(p.batchPositions(), from, to);
-    GradientAccumulator acc = new GradientAccumulator(dIn, dSae);
-    if (mine.length > 0) {
-      float[] rows = gather(blocks, mine);
-      Payload[] values = parts.stream().map(Broadcast::value).toArray(Payload[]::new);
-      acc.add(Payload.join(values), loss, p.lambda(), rows, mine.length, chunkRows);
+  public Iterator<StepResult> call(Integer partition, Iterator<RowBlock> rowBlocks) {
+    long[] mine = localPositions(positions, partitionOffsets[partition],
+        partitionOffsets[partition + 1]);
+    if (mine.length == 0) {
+      return List.of(StepResult.loss(partition, LossSums.EMPTY)).iterator();
     }
-    List<GradientAccumulator> out = new ArrayList<>(1);
-    out.add(acc);
-    return out.iterator();
+    try {
+      int dIn = layout.dIn();
+      float[] rows = gather(rowBlocks, mine, dIn);
+      SaeParameters params = StepParameters.get(blocks, layout, step);
+      GradientAccumulator acc = new GradientAccumulator(dIn, layout.dSae())
+          .add(params, loss, lambda, rows, mine.length, chunkRows);
+      LossSums sums = acc.loss();
+      SaeParameters g = acc.takeSums();
+      for (int s = 0; s < layout.shards(); s++) {
+        ShardBlocks.Run[] runs = new ShardBlocks.Run[SaeParameters.NAMES.size()];
+        for (int i = 0; i < runs.length; i++) {
+          runs[i] = new ShardBlocks.Run(g.tensors().get(i).floatView(), (int) layout.from(s, i),
+              layout.length(s, i));
+        }
+        blocks.put(blocks.grad(step, partition, s), false, runs);
+      }
+      return List.of(StepResult.loss(partition, sums)).iterator();
+    } catch (ShardBlocks.LostBlockException e) {
+      return List.of(StepResult.lost(partition, ShardBlocks.Kind.PARAMS)).iterator();
+    }
   }
 
   /** Positions in [from, to) of the sorted global batch, made local to the partition. */
@@ -192,7 +100,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
   }
 
   /** Copies the rows at the given sorted local positions (repeats allowed) out of the blocks. */
-  private float[] gather(Iterator<RowBlock> blocks, long[] positions) {
+  private float[] gather(Iterator<RowBlock> blocks, long[] positions, int dIn) {
     float[] out = new float[positions.length * dIn];
     int k = 0;
     long blockStart = 0;

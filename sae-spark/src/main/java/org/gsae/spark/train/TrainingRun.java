@@ -60,6 +60,8 @@ public final class TrainingRun {
   static final int MEAN_SAMPLE_ROWS = 65_536;
   /** Complete checkpoints kept; older ones are deleted once a newer one is complete. */
   static final int KEEP_CHECKPOINTS = 2;
+  /** Losses of the whole training state survived by resuming from a checkpoint. */
+  private static final int STATE_LOSSES = 3;
 
   private final SparkSession spark;
   private final TrainingSpec spec;
@@ -93,7 +95,18 @@ public final class TrainingRun {
           name -> name.equals(MODEL) || name.equals(METRICS));
       StaleTemporaries.clean(outFs, outFs.makeQualified(ckptRoot),
           name -> name.matches("step-\\d+"));
-      return runOwning(conf, ckptRoot, metricsPath, modelPath);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return runOwning(conf, ckptRoot, metricsPath, modelPath);
+        } catch (DistributedTrainer.StateLostException e) {
+          // Every copy of a shard went with its executors: resume from the newest checkpoint,
+          // which (a step being a pure function of its inputs) ends with the same bits.
+          if (attempt >= STATE_LOSSES) {
+            throw e;
+          }
+          LOG.warn("{}; resuming from the newest checkpoint under {}", e.getMessage(), ckptRoot);
+        }
+      }
     }
   }
 
@@ -103,6 +116,7 @@ public final class TrainingRun {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ActivationStore store = ActivationStore.open(spark, spec.input());
     WindowCache cache = null;
+    DistributedTrainer trainer = null;
     try {
       if (spec.storeCheck() != null) {
         spec.storeCheck().accept(store);
@@ -139,24 +153,20 @@ public final class TrainingRun {
           store.totalBytes(), store.files().files(), windows.size(), budget, first.numPartitions(),
           dIn, dSae);
 
-      GatedSae sae;
       long startStep = 0;
       List<StepMetrics> history = new ArrayList<>();
+      SaeParameters initial;
+      Map<String, float[]> moments = new LinkedHashMap<>();
       if (resume.isPresent()) {
         Checkpoint c = resume.get();
         checkCompatible(c, dIn, dSae, fingerprint);
-        sae = new GatedSae(c.params(), tc.sparsityCoefficient());
+        initial = c.params();
+        c.stateTensors().forEach((k, v) -> moments.put(k, v.values()));
         startStep = c.step();
         history.addAll(MetricsTable.readUpTo(spark, metricsPath, startStep));
         LOG.info("resuming from checkpoint {} (step {})", c.dir(), startStep);
       } else {
-        sae = new GatedSae(initialParameters(first, init, dIn, dSae), tc.sparsityCoefficient());
-      }
-      SaeTrainer trainer = new SaeTrainer(sae, tc);
-      if (resume.isPresent()) {
-        Map<String, float[]> state = new LinkedHashMap<>();
-        resume.get().stateTensors().forEach((k, v) -> state.put(k, v.values()));
-        trainer.restore(startStep, state);
+        initial = initialParameters(first, init, dIn, dSae);
       }
 
       Map<String, Object> recordedConfig = Provenance.canonicalConfig(spec.config());
@@ -167,7 +177,12 @@ public final class TrainingRun {
       }
       Provenance prov = Provenance.of(recordedConfig, tc.seed(), spec.input().path(),
           fingerprint, startStep);
-      DistributedTrainer dist = new DistributedTrainer(jsc, trainer);
+      // The driver holds the initial state only until it is stored as the shards' blocks.
+      trainer = new DistributedTrainer(jsc, tc, initial, moments, startStep, 0);
+      initial = null;
+      moments.clear();
+      resume = Optional.empty();
+      init = null;
       ProgressReporter progress = new ProgressReporter(tc.steps(), tc.logEvery(),
           System.console() != null);
       long every = tc.checkpointEvery();
@@ -178,7 +193,8 @@ public final class TrainingRun {
       while (trainer.step() < tc.steps()) {
         WindowPlan.Batch batch = nextBatch(plan, cursor, cache, store);
         StepRows rows = StepRows.of(cache.packed(batch.windows()), batch.rows());
-        StepMetrics m = TaskFailures.rethrowing(() -> dist.step(rows));
+        DistributedTrainer stepper = trainer;
+        StepMetrics m = TaskFailures.rethrowing(() -> stepper.step(rows));
         checkFinite(m);
         cursor = batch.next();
         if (trainer.step() < tc.steps()) {
@@ -205,8 +221,7 @@ public final class TrainingRun {
       MetricsTable.write(spark, metricsPath, history);
       checkpoint(trainer, ckptRoot, prov, fingerprint, last,
           new DataCursor(cursor, budget, windows.size()), conf);
-      ModelDirectory.save(modelPath, sae.parameters(), info(prov, trainer.step(), last), true,
-          conf);
+      ModelDirectory.save(modelPath, trainer, info(prov, trainer.step(), last), true, conf);
       long stepsRun = trainer.step() - startStep;
       long[] peaks = cache.storagePeaks();
       LOG.info("trained {} steps in {} s, {} s of it waiting for windows to be packed (packing "
@@ -219,6 +234,9 @@ public final class TrainingRun {
           first.numPartitions(), windows.size(), cache.waitSeconds(), startStep, stepsRun, last,
           wall, wall > 0 ? rowsDone / wall : 0, modelPath.toString(), metricsPath.toString());
     } finally {
+      if (trainer != null) {
+        trainer.close();
+      }
       if (cache != null) {
         cache.close();
       }
@@ -275,22 +293,17 @@ public final class TrainingRun {
     }
   }
 
-  private void checkpoint(SaeTrainer trainer, Path root, Provenance prov, String fingerprint,
-      StepMetrics last, DataCursor cursor, Configuration conf) {
+  private void checkpoint(DistributedTrainer trainer, Path root, Provenance prov,
+      String fingerprint, StepMetrics last, DataCursor cursor, Configuration conf) {
     long step = trainer.step();
-    Map<String, ShapedFloats> tensors = new LinkedHashMap<>();
-    SaeParameters p = trainer.model().parameters();
-    long[][] shapes = SaeParameters.shapes(p.dIn(), p.dSae());
-    trainer.optimizerState().forEach((k, v) -> tensors.put(k,
-        new ShapedFloats(shapes[SaeParameters.NAMES.indexOf(k.substring(k.lastIndexOf('.') + 1))], v)));
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("step", step);
     state.put("seed", spec.train().seed());
     state.put("data_cursor", cursor.toJson(step, spec.train().batchSize(), spec.train().shuffle()));
     state.put("input_fingerprint", fingerprint);
-    CheckpointIO.write(CheckpointIO.stepDir(root, step), p, info(prov, step, last), tensors, state,
+    CheckpointIO.write(CheckpointIO.stepDir(root, step), trainer, info(prov, step, last), state,
         conf);
-    pruneCheckpoints(root, conf);
+    CheckpointIO.prune(root, KEEP_CHECKPOINTS, conf);
   }
 
   /**
@@ -307,32 +320,6 @@ public final class TrainingRun {
       info = info.withMetadata("final_batch_l0", last.l0());
     }
     return info.withProvenance(prov.withStepsTrained(step));
-  }
-
-  private static void pruneCheckpoints(Path root, Configuration conf) {
-    FileSystem fs = HadoopFiles.fileSystem(root, conf);
-    try {
-      List<Path> complete = new ArrayList<>();
-      for (FileStatus s : fs.listStatus(root)) {
-        if (s.isDirectory() && s.getPath().getName().matches("step-\\d+")) {
-          complete.add(s.getPath());
-        }
-      }
-      complete.sort((a, b) -> a.getName().compareTo(b.getName()));
-      for (int i = 0; i < complete.size() - KEEP_CHECKPOINTS; i++) {
-        // Hidden first (one atomic rename), so a driver that dies mid-delete never leaves a
-        // visible checkpoint directory with files missing.
-        Path old = complete.get(i);
-        Path aside = new Path(root, "." + old.getName() + ".old-" + UUID.randomUUID());
-        if (fs.rename(old, aside)) {
-          fs.delete(aside, true);
-        } else {
-          LOG.warn("could not move old checkpoint {} aside to delete it", old);
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("could not prune old checkpoints under {}: {}", root, e.toString());
-    }
   }
 
   private static void checkFinite(StepMetrics m) {

@@ -1,0 +1,142 @@
+package org.gsae.spark.train;
+
+import org.apache.spark.api.java.function.Function;
+import org.gsae.core.model.SaeParameters;
+import org.gsae.core.train.Shard;
+import org.gsae.core.train.ShardLayout;
+import org.gsae.core.train.ShardUpdate;
+import org.gsae.core.train.TrainConfig;
+import org.gsae.spark.train.ShardBlocks.Kind;
+import org.gsae.spark.train.ShardBlocks.Run;
+
+/**
+ * The reduce-scatter and update halves of one sharded step, one task per shard s, placed
+ * where shard s's blocks are:
+ *
+ * <ul>
+ *   <li>{@link Mode#REDUCE}: fetch slice s of every partition's gradient sums and add them in
+ *       partition order (the order the driver merged whole gradients in, so the sums are the
+ *       same bits), divide by the step's row count, report the pieces' sums of squares (the
+ *       global norm is their sum, O(pieces) numbers to the driver), and keep the mean gradient
+ *       as a block for the update; when clipping is off, or the shard is the whole model, the
+ *       update follows at once ({@link #fused}).
+ *   <li>{@link Mode#UPDATE}: with the global norm from the driver, clip, project, Adam and
+ *       renormalise shard s ({@link ShardUpdate}) and publish its parameters and moments of the
+ *       next step, replicated.
+ * </ul>
+ *
+ * A task reads blocks of step t and writes blocks of step t + 1, so running it again (a retry,
+ * a recomputation) gives the same blocks.
+ */
+final class ShardTask implements Function<Integer, StepResult> {
+  private static final long serialVersionUID = 1L;
+
+  enum Mode { REDUCE, UPDATE }
+
+  private final Mode mode;
+  private final ShardBlocks blocks;
+  private final ShardLayout layout;
+  private final TrainConfig config;
+  private final long step;
+  private final int[] partitions;   // partitions that hold rows of the step, in order
+  private final long rows;
+  private final boolean fused;
+  private final double norm;
+  private final boolean zeroMoments;
+
+  ShardTask(Mode mode, ShardBlocks blocks, ShardLayout layout, TrainConfig config, long step,
+      int[] partitions, long rows, double norm, boolean zeroMoments) {
+    this.mode = mode;
+    this.blocks = blocks;
+    this.layout = layout;
+    this.config = config;
+    this.step = step;
+    this.partitions = partitions;
+    this.rows = rows;
+    this.fused = fused(config, layout);
+    this.norm = norm;
+    this.zeroMoments = zeroMoments;
+  }
+
+  /**
+   * Whether the update follows the reduction in the same task: when the update does not need
+   * the global norm first (clipping off) or the shard is the whole model (its norm is the
+   * global norm).
+   */
+  static boolean fused(TrainConfig config, ShardLayout layout) {
+    return config.clipGradNorm() == 0 || layout.shards() == 1;
+  }
+
+  @Override
+  public StepResult call(Integer shard) {
+    int s = shard;
+    Shard mean;
+    double[] squares = null;
+    if (mode == Mode.REDUCE) {
+      mean = null;
+      try {
+        for (int p : partitions) {
+          // the first partition's sums copied (the stored block stays as it was), the others added
+          mean = mean == null ? blocks.takeShard(blocks.grad(step, p, s), layout, s)
+              : mean.addInPlace(blocks.viewShard(blocks.grad(step, p, s), layout, s));
+        }
+      } catch (ShardBlocks.LostBlockException e) {
+        return StepResult.lost(s, Kind.GRAD);
+      }
+      mean.scaleInPlace(1.0f / rows);   // the float32 reciprocal, as the step has always used
+      squares = layout.pieceSquares(s, mean);
+      if (!fused) {
+        blocks.put(blocks.mean(step, s), false, Run.of(mean));
+        return StepResult.shard(s, squares);
+      }
+    } else {
+      try {
+        mean = blocks.takeShard(blocks.mean(step, s), layout, s);
+      } catch (ShardBlocks.LostBlockException e) {
+        return StepResult.lost(s, Kind.MEAN);
+      }
+    }
+    Shard params = Shard.zeros(layout, s);
+    Shard m = Shard.zeros(layout, s);
+    Shard v = Shard.zeros(layout, s);
+    try {
+      read(Kind.PARAMS, s, params);
+      if (!zeroMoments) {
+        read(Kind.ADAM_M, s, m);
+        read(Kind.ADAM_V, s, v);
+      }
+    } catch (ShardBlocks.LostBlockException e) {
+      return StepResult.lost(s, Kind.PARAMS);
+    }
+    double global = norm;
+    if (fused) {   // clipping off (the norm is not used) or one shard (its norm is the global one)
+      global = 0;
+      for (double x : squares) {
+        global += x;
+      }
+      global = Math.sqrt(global);
+    }
+    new ShardUpdate(config).apply(params, m, v, mean, global, step);
+    write(Kind.PARAMS, s, params);
+    write(Kind.ADAM_M, s, m);
+    write(Kind.ADAM_V, s, v);
+    return StepResult.shard(s, squares);
+  }
+
+  private void read(Kind kind, int s, Shard into) {
+    for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
+      if (layout.length(s, i) > 0) {
+        blocks.read(blocks.state(kind, step, s, i), new Run(into.segment(i), 0, layout.length(s, i)));
+      }
+    }
+  }
+
+  private void write(Kind kind, int s, Shard from) {
+    for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
+      if (layout.length(s, i) > 0) {
+        blocks.put(blocks.state(kind, step + 1, s, i), true,
+            new Run(from.segment(i), 0, layout.length(s, i)));
+      }
+    }
+  }
+}
