@@ -116,7 +116,7 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
     // in this JVM; a cluster: one shard per executor core.
     this.layout = ShardLayout.of(params.dIn(), params.dSae(),
         shards > 0 ? shards : sc.isLocal() ? 1 : Math.max(1, sc.defaultParallelism()));
-    this.blocks = new ShardBlocks(sc.isLocal() ? 1 : 2, sc.isLocal());
+    this.blocks = new ShardBlocks(sc.isLocal() ? 1 : 2, ShardBlocks.arraysFor(sc.master()));
     this.placement = new String[layout.shards()];
     this.step = step;
     this.zeroMoments = moments.isEmpty();

@@ -66,7 +66,8 @@ final class ShardBlocks implements Serializable {
   /**
    * @param replication copies of each state block (1 or 2: a second copy on another
    *                    executor, when there is one, survives the loss of the first)
-   * @param objects     keep blocks as arrays (local mode: one JVM), not as bytes
+   * @param objects     keep blocks as arrays, not as bytes: only in local mode without task
+   *                    retries ({@link #arraysFor})
    */
   ShardBlocks(int replication, boolean objects) {
     this(replication, objects, CHUNK_VALUES);
@@ -124,7 +125,8 @@ final class ShardBlocks implements Serializable {
         arrays[i] = r.from() == 0 && r.count() == r.a().length ? r.a()
             : Arrays.copyOfRange(r.a(), r.from(), r.from() + r.count());
       }
-      if (!manager().putSingle(id, arrays, StorageLevel.MEMORY_AND_DISK(), true, ARRAYS)) {
+      // No report to the master: in one JVM nobody fetches by location (a release still reaches it).
+      if (!manager().putSingle(id, arrays, StorageLevel.MEMORY_AND_DISK(), false, ARRAYS)) {
         throw new IllegalStateException("Spark's block manager refused block " + id
             + ": no room in memory or on disk");
       }
@@ -220,21 +222,36 @@ final class ShardBlocks implements Serializable {
   }
 
   /**
-   * A shard (the layout's shape) from a block of its six segments, for reading only: in local
-   * mode the stored arrays themselves.
+   * A shard from a block of its six segments: in local mode the stored arrays themselves (to
+   * read, or to change only as {@link #own(BlockId, int)} says), else a copy of the caller's own.
    */
-  Shard viewShard(BlockId id, ShardLayout layout, int shard) {
+  Shard shard(BlockId id, ShardLayout layout, int shard) {
     if (objects) {
       return Shard.of(layout.dIn(), view(id));
     }
-    return takeShard(id, layout, shard);
-  }
-
-  /** A shard from a block of its six segments, in arrays of the caller's own. */
-  Shard takeShard(BlockId id, ShardLayout layout, int shard) {
     Shard s = Shard.zeros(layout, shard);
     read(id, Run.of(s));
     return s;
+  }
+
+  /**
+   * The values of a one-array block in an array the caller may change. In local mode it is the
+   * stored array itself: a block is read this way only by the one task that replaces it with
+   * the next step's, and local mode (as this class is only given it: {@code local} or
+   * {@code local[N]}) never runs a task twice, so no reader can see a half-updated array.
+   */
+  float[] own(BlockId id, int count) {
+    if (objects) {
+      float[] a = view(id)[0];
+      if (a.length != count) {
+        throw new IllegalStateException("block " + id + " holds " + a.length + " values, expected "
+            + count);
+      }
+      return a;
+    }
+    float[] a = new float[count];
+    read(id, new Run(a, 0, count));
+    return a;
   }
 
   /**
@@ -255,6 +272,14 @@ final class ShardBlocks implements Serializable {
     float[][] arrays = (float[][]) it.next();
     it.hasNext();   // the end of the iterator releases the block's read lock
     return arrays;
+  }
+
+  /**
+   * Whether blocks can be arrays for this master: one JVM, and no task ever runs twice
+   * ({@code local}, {@code local[N]}, {@code local[*]}; not {@code local[N,F]}, which retries).
+   */
+  static boolean arraysFor(String master) {
+    return master.equals("local") || master.matches("local\\[(\\d+|\\*)\\]");
   }
 
   /** True when blocks are arrays in this JVM (local mode). */

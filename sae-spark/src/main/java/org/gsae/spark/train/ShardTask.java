@@ -26,7 +26,9 @@ import org.gsae.spark.train.ShardBlocks.Run;
  * </ul>
  *
  * A task reads blocks of step t and writes blocks of step t + 1, so running it again (a retry,
- * a recomputation) gives the same blocks.
+ * a recomputation) gives the same blocks. The one exception is local mode without task
+ * retries, where nothing can run twice: there the task updates the arrays it read in place
+ * and stores them as the next step's ({@link ShardBlocks#own}), so a step copies nothing.
  */
 final class ShardTask implements Function<Integer, StepResult> {
   private static final long serialVersionUID = 1L;
@@ -76,9 +78,10 @@ final class ShardTask implements Function<Integer, StepResult> {
       mean = null;
       try {
         for (int p : partitions) {
-          // the first partition's sums copied (the stored block stays as it was), the others added
-          mean = mean == null ? blocks.takeShard(blocks.grad(step, p, s), layout, s)
-              : mean.addInPlace(blocks.viewShard(blocks.grad(step, p, s), layout, s));
+          // the others added to the first partition's sums (in place where a task is never
+          // retried: only this task reads the block; else a copy)
+          mean = mean == null ? blocks.shard(blocks.grad(step, p, s), layout, s)
+              : mean.addInPlace(blocks.shard(blocks.grad(step, p, s), layout, s));
         }
       } catch (ShardBlocks.LostBlockException e) {
         return StepResult.lost(s, Kind.GRAD);
@@ -91,20 +94,18 @@ final class ShardTask implements Function<Integer, StepResult> {
       }
     } else {
       try {
-        mean = blocks.takeShard(blocks.mean(step, s), layout, s);
+        mean = blocks.shard(blocks.mean(step, s), layout, s);
       } catch (ShardBlocks.LostBlockException e) {
         return StepResult.lost(s, Kind.MEAN);
       }
     }
-    Shard params = Shard.zeros(layout, s);
-    Shard m = Shard.zeros(layout, s);
-    Shard v = Shard.zeros(layout, s);
+    Shard params;
+    Shard m;
+    Shard v;
     try {
-      read(Kind.PARAMS, s, params);
-      if (!zeroMoments) {
-        read(Kind.ADAM_M, s, m);
-        read(Kind.ADAM_V, s, v);
-      }
+      params = own(Kind.PARAMS, s);
+      m = zeroMoments ? Shard.zeros(layout, s) : own(Kind.ADAM_M, s);
+      v = zeroMoments ? Shard.zeros(layout, s) : own(Kind.ADAM_V, s);
     } catch (ShardBlocks.LostBlockException e) {
       return StepResult.lost(s, Kind.PARAMS);
     }
@@ -123,12 +124,14 @@ final class ShardTask implements Function<Integer, StepResult> {
     return StepResult.shard(s, squares);
   }
 
-  private void read(Kind kind, int s, Shard into) {
-    for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
-      if (layout.length(s, i) > 0) {
-        blocks.read(blocks.state(kind, step, s, i), new Run(into.segment(i), 0, layout.length(s, i)));
-      }
+  /** Shard s of the state of this step, in arrays this task may update ({@link ShardBlocks#own}). */
+  private Shard own(Kind kind, int s) {
+    float[][] seg = new float[SaeParameters.NAMES.size()][];
+    for (int i = 0; i < seg.length; i++) {
+      seg[i] = layout.length(s, i) == 0 ? new float[0]
+          : blocks.own(blocks.state(kind, step, s, i), layout.length(s, i));
     }
+    return Shard.of(layout.dIn(), seg);
   }
 
   private void write(Kind kind, int s, Shard from) {

@@ -86,4 +86,15 @@ class ShardBlocksTest {
       b.release(8, Kind.PARAMS);
     }
   }
+
+  @Test
+  void givenAMaster_thenArraysOnlyWhereOneJvmNeverRunsATaskTwice() {
+    for (String m : new String[] {"local", "local[2]", "local[*]"}) {
+      assertTrue(ShardBlocks.arraysFor(m), m);
+    }
+    for (String m : new String[] {"local[2,3]", "local[*,2]", "local-cluster[2,1,1024]",
+        "spark://127.0.0.1:7077", "yarn"}) {
+      org.junit.jupiter.api.Assertions.assertFalse(ShardBlocks.arraysFor(m), m);
+    }
+  }
 }
