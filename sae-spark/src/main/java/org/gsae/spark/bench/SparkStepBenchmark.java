@@ -78,7 +78,7 @@ public final class SparkStepBenchmark {
     rdd.count();
     StepBenchmark.CoreSteps core = new StepBenchmark.CoreSteps(s);
     DistributedTrainer dist = DistributedTrainer.from(jsc,
-        StepBenchmark.trainer(s, StepBenchmark.batch(s)), 0);
+        StepBenchmark.trainer(s, StepBenchmark.batch(s)), Integer.getInteger("gsae.shards", 0));
     try {
       for (int i = 0; i < s.warmup(); i++) {
         core.step();

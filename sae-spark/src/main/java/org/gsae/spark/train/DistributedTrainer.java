@@ -16,6 +16,7 @@ import org.gsae.core.model.SaeParameters;
 import org.gsae.core.tensor.DType;
 import org.gsae.core.train.BatchPlan;
 import org.gsae.core.train.SaeTrainer;
+import org.gsae.core.train.Shard;
 import org.gsae.core.train.Schedules;
 import org.gsae.core.train.ShardLayout;
 import org.gsae.core.train.StepMetrics;
@@ -55,9 +56,10 @@ import scala.reflect.ClassTag$;
  * timing or the number of shards, so with one partition the result is bit-identical to
  * {@link SaeTrainer} on the same rows, and with P partitions to merging the P gradients in
  * partition order and updating on one machine. A lost gradient or mean-gradient block is
- * recomputed; a lost shard of the state survives in its replica (two copies on a cluster), and
- * if every copy is gone the step throws {@link StateLostException} so the run resumes from its
- * last checkpoint.
+ * recomputed; a shard of the state lost with its executor (with every copy, when
+ * {@link #REPLICATION_KEY} keeps two) makes the step throw {@link StateLostException}, and the
+ * run resumes from its newest checkpoint, which (a step being a pure function of its inputs)
+ * recomputes the same bits.
  *
  * <p>The driver holds one shard's segment at a time, while writing a checkpoint or the model
  * ({@link TrainerState}); the initial parameters only until they are stored as blocks.
@@ -66,6 +68,12 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
   /** Phases of a step, for {@link #phaseSeconds()}. */
   public static final List<String> PHASES =
       List.of("gradient tasks", "shard reduction", "shard update");
+  /**
+   * Spark setting: copies of each shard of the training state (1, the default: a state shard
+   * lost with its executor is recomputed from the newest checkpoint; 2: a second copy on
+   * another executor, written synchronously every step, survives the loss of one).
+   */
+  public static final String REPLICATION_KEY = "spark.gsae.stateReplication";
   /** The class of every training task's result (for serializer registration). */
   public static final Class<?> RESULT_CLASS = StepResult.class;
   /** Attempts at a step whose blocks an executor loss took before the state is given up. */
@@ -116,25 +124,27 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
     // in this JVM; a cluster: one shard per executor core.
     this.layout = ShardLayout.of(params.dIn(), params.dSae(),
         shards > 0 ? shards : sc.isLocal() ? 1 : Math.max(1, sc.defaultParallelism()));
-    this.blocks = new ShardBlocks(sc.isLocal() ? 1 : 2, ShardBlocks.arraysFor(sc.master()));
+    this.blocks = new ShardBlocks(sc.isLocal() ? 1 : sc.getConf().getInt(REPLICATION_KEY, 1),
+        ShardBlocks.arraysFor(sc.master()));
     this.placement = new String[layout.shards()];
     this.step = step;
     this.zeroMoments = moments.isEmpty();
+    int k = SaeParameters.NAMES.size();
     for (int s = 0; s < layout.shards(); s++) {
-      for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
+      Run[] p = new Run[k];
+      Run[] mv = new Run[2 * k];
+      for (int i = 0; i < k; i++) {
         int from = (int) layout.from(s, i);
         int len = layout.length(s, i);
-        if (len == 0) {
-          continue;
-        }
-        blocks.put(blocks.state(Kind.PARAMS, step, s, i), true,
-            new Run(params.tensors().get(i).floatView(), from, len));
+        p[i] = new Run(params.tensors().get(i).floatView(), from, len);
         if (!zeroMoments) {
-          blocks.put(blocks.state(Kind.ADAM_M, step, s, i), true,
-              new Run(moment(moments, Part.ADAM_M, i, params), from, len));
-          blocks.put(blocks.state(Kind.ADAM_V, step, s, i), true,
-              new Run(moment(moments, Part.ADAM_V, i, params), from, len));
+          mv[i] = new Run(moment(moments, Part.ADAM_M, i, params), from, len);
+          mv[k + i] = new Run(moment(moments, Part.ADAM_V, i, params), from, len);
         }
+      }
+      blocks.put(blocks.state(Kind.PARAMS, step, s), true, p);
+      if (!zeroMoments) {
+        blocks.put(blocks.state(Kind.MOMENTS, step, s), true, mv);
       }
     }
   }
@@ -332,22 +342,33 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
     return step;
   }
 
-  /** Streams one tensor shard by shard from the blocks (one shard's segment held at a time). */
+  /**
+   * Streams one tensor shard by shard from the blocks: one shard's block (two for the moments)
+   * is held at a time.
+   */
   @Override
   public void write(Part part, int tensor, FloatSink sink) throws IOException {
-    Kind kind = switch (part) {
-      case PARAMS -> Kind.PARAMS;
-      case ADAM_M -> Kind.ADAM_M;
-      case ADAM_V -> Kind.ADAM_V;
-    };
+    try {
+      writeShards(part, tensor, sink);
+    } catch (ShardBlocks.LostBlockException e) {
+      throw new StateLostException(step - 1);
+    }
+  }
+
+  private void writeShards(Part part, int tensor, FloatSink sink) throws IOException {
     for (int s = 0; s < layout.shards(); s++) {
       int len = layout.length(s, tensor);
       if (len == 0) {
         continue;
       }
-      float[] a = new float[len];
-      if (kind == Kind.PARAMS || !zeroMoments) {
-        blocks.read(blocks.state(kind, step, s, tensor), new Run(a, 0, len));
+      float[] a;
+      if (part == Part.PARAMS) {
+        a = blocks.shard(blocks.state(Kind.PARAMS, step, s), layout, s).segment(tensor);
+      } else if (zeroMoments) {
+        a = new float[len];
+      } else {
+        Shard[] mv = blocks.shards(blocks.state(Kind.MOMENTS, step, s), layout, s, 2);
+        a = mv[part == Part.ADAM_M ? 0 : 1].segment(tensor);
       }
       sink.write(a, 0, len);
     }

@@ -35,12 +35,12 @@ import scala.reflect.ClassTag$;
  * <p>In local mode (one JVM) a block is the arrays themselves, stored as a deserialised value:
  * a reader that only reads gets them without a copy ({@link #view}), so a step copies no more
  * than its arithmetic needs. On a cluster a block is the values as little-endian bytes, stored
- * once, fetched by any executor without re-serialising, and replicated.
+ * once, fetched by any executor without re-serialising.
  *
  * <p>Blocks of one step:
  * <ul>
- *   <li>{@code PARAMS}, {@code ADAM_M}, {@code ADAM_V}: shard s's segment of tensor i (field
- *       {@code s<s>t<i>}), stored with replication (a lost executor leaves a copy);
+ *   <li>{@code PARAMS}: shard s's six segments of the parameters ({@code s<s>}); {@code MOMENTS}:
+ *       its six segments of Adam's m, then of v; both stored with the configured replication;
  *   <li>{@code GRAD}: partition p's gradient sums cut to shard s ({@code p<p>s<s>}), one copy;
  *   <li>{@code MEAN}: shard s's mean gradient ({@code s<s>}), one copy, when clipping needs the
  *       global norm before the update.
@@ -50,7 +50,7 @@ final class ShardBlocks implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The kinds of block, by their offset in a step's group ids. */
-  enum Kind { PARAMS, ADAM_M, ADAM_V, GRAD, MEAN }
+  enum Kind { PARAMS, MOMENTS, GRAD, MEAN }
 
   /** Values per chunk of a block (a Java buffer holds at most 2 GiB). */
   private static final int CHUNK_VALUES = 16 << 20;
@@ -87,8 +87,9 @@ final class ShardBlocks implements Serializable {
     return base + step * 8 + kind.ordinal();
   }
 
-  BlockId state(Kind kind, long step, int shard, int tensor) {
-    return new BroadcastBlockId(group(step, kind), "s" + shard + "t" + tensor);
+  /** Shard s's parameters ({@code PARAMS}: six segments) or moments ({@code MOMENTS}: m's six, then v's). */
+  BlockId state(Kind kind, long step, int shard) {
+    return new BroadcastBlockId(group(step, kind), "s" + shard);
   }
 
   BlockId grad(long step, int partition, int shard) {
@@ -101,10 +102,14 @@ final class ShardBlocks implements Serializable {
 
   /** {@code a[from .. from + count)}: one run of a block's values. */
   record Run(float[] a, int from, int count) {
-    static Run[] of(Shard s) {
-      Run[] runs = new Run[SaeParameters.NAMES.size()];
-      for (int i = 0; i < runs.length; i++) {
-        runs[i] = new Run(s.segment(i), 0, s.segment(i).length);
+    /** The segments of the shards, one shard after another. */
+    static Run[] of(Shard... shards) {
+      int k = SaeParameters.NAMES.size();
+      Run[] runs = new Run[k * shards.length];
+      for (int j = 0; j < shards.length; j++) {
+        for (int i = 0; i < k; i++) {
+          runs[j * k + i] = new Run(shards[j].segment(i), 0, shards[j].segment(i).length);
+        }
       }
       return runs;
     }
@@ -222,40 +227,41 @@ final class ShardBlocks implements Serializable {
   }
 
   /**
-   * A shard from a block of its six segments: in local mode the stored arrays themselves (to
-   * read, or to change only as {@link #own(BlockId, int)} says), else a copy of the caller's own.
+   * The {@code count} shards (six segments each) of a block: in local mode the stored arrays
+   * themselves (to read, or to change only as {@link #own} says), else copies of the caller's
+   * own.
    */
-  Shard shard(BlockId id, ShardLayout layout, int shard) {
+  Shard[] shards(BlockId id, ShardLayout layout, int shard, int count) {
+    int k = SaeParameters.NAMES.size();
+    Shard[] out = new Shard[count];
     if (objects) {
-      return Shard.of(layout.dIn(), view(id));
-    }
-    Shard s = Shard.zeros(layout, shard);
-    read(id, Run.of(s));
-    return s;
-  }
-
-  /**
-   * The values of a one-array block in an array the caller may change. In local mode it is the
-   * stored array itself: a block is read this way only by the one task that replaces it with
-   * the next step's, and local mode (as this class is only given it: {@code local} or
-   * {@code local[N]}) never runs a task twice, so no reader can see a half-updated array.
-   */
-  float[] own(BlockId id, int count) {
-    if (objects) {
-      float[] a = view(id)[0];
-      if (a.length != count) {
-        throw new IllegalStateException("block " + id + " holds " + a.length + " values, expected "
-            + count);
+      float[][] held = view(id);
+      if (held.length != k * count) {
+        throw new IllegalStateException("block " + id + " holds " + held.length
+            + " arrays, expected " + k * count);
       }
-      return a;
+      for (int j = 0; j < count; j++) {
+        out[j] = Shard.of(layout.dIn(), Arrays.copyOfRange(held, j * k, (j + 1) * k));
+      }
+      return out;
     }
-    float[] a = new float[count];
-    read(id, new Run(a, 0, count));
-    return a;
+    for (int j = 0; j < count; j++) {
+      out[j] = Shard.zeros(layout, shard);
+    }
+    read(id, Run.of(out));
+    return out;
+  }
+
+  /** The one shard of a block of six segments ({@link #shards}). */
+  Shard shard(BlockId id, ShardLayout layout, int shard) {
+    return shards(id, layout, shard, 1)[0];
   }
 
   /**
-   * The arrays of a block stored in local mode, not copied: the caller must not change them.
+   * The arrays of a block stored in local mode, not copied: the caller must not change them,
+   * except the one task that reads a block of step t to replace it with step t + 1's: local
+   * mode (as this class is only given it: {@code local} or {@code local[N]}) never runs a task
+   * twice, so no reader can see a half-updated array.
    *
    * @throws LostBlockException when this JVM does not hold the block
    */

@@ -1,7 +1,6 @@
 package org.gsae.spark.train;
 
 import org.apache.spark.api.java.function.Function;
-import org.gsae.core.model.SaeParameters;
 import org.gsae.core.train.Shard;
 import org.gsae.core.train.ShardLayout;
 import org.gsae.core.train.ShardUpdate;
@@ -28,7 +27,7 @@ import org.gsae.spark.train.ShardBlocks.Run;
  * A task reads blocks of step t and writes blocks of step t + 1, so running it again (a retry,
  * a recomputation) gives the same blocks. The one exception is local mode without task
  * retries, where nothing can run twice: there the task updates the arrays it read in place
- * and stores them as the next step's ({@link ShardBlocks#own}), so a step copies nothing.
+ * and stores them as the next step's ({@link ShardBlocks#view}), so a step copies nothing.
  */
 final class ShardTask implements Function<Integer, StepResult> {
   private static final long serialVersionUID = 1L;
@@ -103,9 +102,11 @@ final class ShardTask implements Function<Integer, StepResult> {
     Shard m;
     Shard v;
     try {
-      params = own(Kind.PARAMS, s);
-      m = zeroMoments ? Shard.zeros(layout, s) : own(Kind.ADAM_M, s);
-      v = zeroMoments ? Shard.zeros(layout, s) : own(Kind.ADAM_V, s);
+      params = blocks.shard(blocks.state(Kind.PARAMS, step, s), layout, s);
+      Shard[] mv = zeroMoments ? new Shard[] {Shard.zeros(layout, s), Shard.zeros(layout, s)}
+          : blocks.shards(blocks.state(Kind.MOMENTS, step, s), layout, s, 2);
+      m = mv[0];
+      v = mv[1];
     } catch (ShardBlocks.LostBlockException e) {
       return StepResult.lost(s, Kind.PARAMS);
     }
@@ -118,28 +119,9 @@ final class ShardTask implements Function<Integer, StepResult> {
       global = Math.sqrt(global);
     }
     new ShardUpdate(config).apply(params, m, v, mean, global, step);
-    write(Kind.PARAMS, s, params);
-    write(Kind.ADAM_M, s, m);
-    write(Kind.ADAM_V, s, v);
+    blocks.put(blocks.state(Kind.PARAMS, step + 1, s), true, Run.of(params));
+    blocks.put(blocks.state(Kind.MOMENTS, step + 1, s), true, Run.of(m, v));
     return StepResult.shard(s, squares);
   }
 
-  /** Shard s of the state of this step, in arrays this task may update ({@link ShardBlocks#own}). */
-  private Shard own(Kind kind, int s) {
-    float[][] seg = new float[SaeParameters.NAMES.size()][];
-    for (int i = 0; i < seg.length; i++) {
-      seg[i] = layout.length(s, i) == 0 ? new float[0]
-          : blocks.own(blocks.state(kind, step, s, i), layout.length(s, i));
-    }
-    return Shard.of(layout.dIn(), seg);
-  }
-
-  private void write(Kind kind, int s, Shard from) {
-    for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
-      if (layout.length(s, i) > 0) {
-        blocks.put(blocks.state(kind, step + 1, s, i), true,
-            new Run(from.segment(i), 0, layout.length(s, i)));
-      }
-    }
-  }
 }

@@ -26,12 +26,12 @@ final class StepParameters {
       SaeParameters p = blocks.objects() && layout.shards() == 1 ? view(blocks, layout, step)
           : SaeParameters.zeros(layout.dIn(), layout.dSae(), DType.FLOAT32);
       for (int s = 0; s < layout.shards() && !(blocks.objects() && layout.shards() == 1); s++) {
-        for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
-          if (layout.length(s, i) > 0) {
-            blocks.read(blocks.state(ShardBlocks.Kind.PARAMS, step, s, i), new ShardBlocks.Run(
-                p.tensors().get(i).floatView(), (int) layout.from(s, i), layout.length(s, i)));
-          }
+        ShardBlocks.Run[] runs = new ShardBlocks.Run[SaeParameters.NAMES.size()];
+        for (int i = 0; i < runs.length; i++) {
+          runs[i] = new ShardBlocks.Run(p.tensors().get(i).floatView(), (int) layout.from(s, i),
+              layout.length(s, i));
         }
+        blocks.read(blocks.state(ShardBlocks.Kind.PARAMS, step, s), runs);
       }
       cached = p;
       cachedGroup = group;
@@ -42,10 +42,10 @@ final class StepParameters {
   /** Local mode, one shard: the stored arrays themselves, read only. */
   private static SaeParameters view(ShardBlocks blocks, ShardLayout layout, long step) {
     long[][] shapes = SaeParameters.shapes(layout.dIn(), layout.dSae());
+    float[][] held = blocks.view(blocks.state(ShardBlocks.Kind.PARAMS, step, 0));
     Tensor[] t = new Tensor[shapes.length];
     for (int i = 0; i < t.length; i++) {
-      float[] a = blocks.view(blocks.state(ShardBlocks.Kind.PARAMS, step, 0, i))[0];
-      t[i] = Tensor.wrap(a, shapes[i]);
+      t[i] = Tensor.wrap(held[i], shapes[i]);
     }
     return SaeParameters.fromList(java.util.List.of(t));
   }

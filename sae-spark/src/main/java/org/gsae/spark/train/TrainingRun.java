@@ -66,6 +66,8 @@ public final class TrainingRun {
   private final SparkSession spark;
   private final TrainingSpec spec;
   private final StepListener listener;
+  /** The step this command started at (-1 until known); a recovery resumes at a later one. */
+  private long commandStart = -1;
 
   public TrainingRun(SparkSession spark, TrainingSpec spec, StepListener listener) {
     this.spark = spark;
@@ -178,6 +180,9 @@ public final class TrainingRun {
       Provenance prov = Provenance.of(recordedConfig, tc.seed(), spec.input().path(),
           fingerprint, startStep);
       // The driver holds the initial state only until it is stored as the shards' blocks.
+      if (commandStart < 0) {
+        commandStart = startStep;
+      }
       trainer = new DistributedTrainer(jsc, tc, initial, moments, startStep, 0);
       initial = null;
       moments.clear();
@@ -222,7 +227,9 @@ public final class TrainingRun {
       checkpoint(trainer, ckptRoot, prov, fingerprint, last,
           new DataCursor(cursor, budget, windows.size()), conf);
       ModelDirectory.save(modelPath, trainer, info(prov, trainer.step(), last), true, conf);
-      long stepsRun = trainer.step() - startStep;
+      // After a recovery inside this command (a lost state shard), the command's own start.
+      long commandStart = this.commandStart >= 0 ? this.commandStart : startStep;
+      long stepsRun = trainer.step() - commandStart;
       long[] peaks = cache.storagePeaks();
       LOG.info("trained {} steps in {} s, {} s of it waiting for windows to be packed (packing "
           + "took {} s in all, mostly in the background); peak executor storage memory in use"
@@ -231,7 +238,7 @@ public final class TrainingRun {
           String.format("%.1f", cache.packSeconds()), peaks[0] >> 20, peaks[1] >> 20,
           peaks[2] >> 20, modelPath);
       return new TrainingReport(dIn, dSae, cache.knownValidRows(), cache.knownSkippedRows(),
-          first.numPartitions(), windows.size(), cache.waitSeconds(), startStep, stepsRun, last,
+          first.numPartitions(), windows.size(), cache.waitSeconds(), commandStart, stepsRun, last,
           wall, wall > 0 ? rowsDone / wall : 0, modelPath.toString(), metricsPath.toString());
     } finally {
       if (trainer != null) {

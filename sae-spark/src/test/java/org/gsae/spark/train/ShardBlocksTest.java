@@ -49,7 +49,7 @@ class ShardBlocksTest {
     ShardBlocks b = new ShardBlocks(1, true);
     float[] whole = ramp(6, 1);
     float[] part = ramp(10, 50);
-    BlockId id = b.state(Kind.PARAMS, 0, 0, 0);
+    BlockId id = b.state(Kind.PARAMS, 0, 0);
     b.put(id, true, new Run(whole, 0, 6), new Run(part, 2, 3));
     float[][] held = b.view(id);
     assertSame(whole, held[0]);
@@ -65,7 +65,7 @@ class ShardBlocksTest {
     for (boolean objects : new boolean[] {false, true}) {
       ShardBlocks b = new ShardBlocks(1, objects);
       BlockId grad = b.grad(8, 0, 0);
-      BlockId params = b.state(Kind.PARAMS, 8, 0, 4);
+      BlockId params = b.state(Kind.PARAMS, 8, 0);
       b.put(grad, false, new Run(ramp(4, 0), 0, 4));
       b.put(params, true, new Run(ramp(4, 9), 0, 4));
       b.release(8, Kind.GRAD);
