@@ -3,6 +3,8 @@ package org.gsae.jobs.run;
 import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.SparkSession;
@@ -34,6 +36,10 @@ public final class Sessions {
   static final Map<String, String> TRAINING_DEFAULTS = Map.of("spark.broadcast.compress", "false");
 
   private static final String REGISTRATOR_KEY = "spark.kryo.registrator";
+
+  /** {@code local-cluster[workers, cores, memory MB]}: group 1 is the memory. */
+  private static final Pattern LOCAL_CLUSTER =
+      Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*]");
 
   /** Default master when neither spark-submit nor the config names one. */
   public static final String LOCAL_MASTER = "local[*]";
@@ -125,6 +131,12 @@ public final class Sessions {
         ownJar().ifPresent(jar -> conf.set("spark.jars", jar));
       }
       conf.setIfMissing("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
+      // Spark gives those executors spark.executor.memory (1g by default), not the memory the
+      // master URL grants each worker: use the latter unless set.
+      Matcher m = LOCAL_CLUSTER.matcher(conf.get("spark.master"));
+      if (m.matches()) {
+        conf.setIfMissing("spark.executor.memory", m.group(1) + "m");
+      }
     }
     return conf;
   }

@@ -92,10 +92,15 @@ class SessionsTest {
     SparkConf c = Sessions.fillGaps(new SparkConf(false), "gsae bench",
         Optional.of("local-cluster[2,1,1024]"));
     assertEquals("--add-modules=jdk.incubator.vector", c.get("spark.executor.extraJavaOptions"));
+    assertEquals("1024m", c.get("spark.executor.memory"), "the worker memory of the master URL");
+    assertEquals("3g", Sessions.fillGaps(new SparkConf(false).set("spark.executor.memory", "3g"),
+        "a", Optional.of("local-cluster[2, 1, 1024]")).get("spark.executor.memory"));
     SparkConf own = new SparkConf(false).set("spark.executor.extraJavaOptions", "-Dmine=1");
     assertEquals("-Dmine=1", Sessions.fillGaps(own, "a", Optional.of("local-cluster[2,1,1024]"))
         .get("spark.executor.extraJavaOptions"), "a user's options are left alone");
     assertFalse(Sessions.fillGaps(new SparkConf(false), "a", Optional.of("local[2]"))
         .contains("spark.executor.extraJavaOptions"));
+    assertFalse(Sessions.fillGaps(new SparkConf(false), "a", Optional.of("local[2]"))
+        .contains("spark.executor.memory"));
   }
 }

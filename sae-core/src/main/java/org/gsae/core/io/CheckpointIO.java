@@ -24,7 +24,6 @@ import org.apache.hadoop.fs.Path;
 import org.gsae.core.error.ErrorCode;
 import org.gsae.core.error.Errors;
 import org.gsae.core.error.GsaeException;
-import org.gsae.core.model.SaeParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

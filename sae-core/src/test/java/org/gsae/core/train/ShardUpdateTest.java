@@ -15,7 +15,6 @@ import org.gsae.core.optim.DecoderConstraint;
 import org.gsae.core.optim.GradientClipping;
 import org.gsae.core.optim.GradientNorm;
 import org.gsae.core.tensor.Tensor;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
@@ -16,7 +15,6 @@ import org.gsae.core.model.SaeParameters;
 import org.gsae.core.tensor.DType;
 import org.gsae.core.train.BatchPlan;
 import org.gsae.core.train.SaeTrainer;
-import org.gsae.core.train.Shard;
 import org.gsae.core.train.Schedules;
 import org.gsae.core.train.ShardLayout;
 import org.gsae.core.train.StepMetrics;
@@ -76,6 +74,8 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
   public static final String REPLICATION_KEY = "spark.gsae.stateReplication";
   /** The class of every training task's result (for serializer registration). */
   public static final Class<?> RESULT_CLASS = StepResult.class;
+  /** Largest shard of the parameters the default layout makes on a cluster. */
+  static final long MAX_SHARD_BYTES = 64L << 20;
   /** Attempts at a step whose blocks an executor loss took before the state is given up. */
   private static final int ATTEMPTS = 4;
   private static final ClassTag<Tuple2<Integer, Seq<String>>> PLACED =
@@ -101,8 +101,8 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
    * @param params  float32 parameters at step {@code step}
    * @param moments Adam's moments by {@link TrainerState.Part} name, or empty (zeros) at a
    *                fresh start
-   * @param shards  shards wanted; 0 = one in local mode, one per executor core
-   *                ({@code defaultParallelism}) on a cluster
+   * @param shards  shards wanted; 0 = one in local mode; on a cluster one per executor core
+   *                ({@code defaultParallelism}), more when a shard would exceed 64 MiB
    */
   public DistributedTrainer(JavaSparkContext sc, TrainConfig config, SaeParameters params,
       Map<String, float[]> moments, long step, int shards) {
@@ -121,9 +121,12 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
     this.loss = loss;
     this.chunkRows = chunkRows;
     // Local mode: one shard, so the reduction and the update are one task on arrays that stay
-    // in this JVM; a cluster: one shard per executor core.
-    this.layout = ShardLayout.of(params.dIn(), params.dSae(),
-        shards > 0 ? shards : sc.isLocal() ? 1 : Math.max(1, sc.defaultParallelism()));
+    // in this JVM; a cluster: one shard per executor core, and shards of at most 64 MiB of
+    // parameters (the driver holds one shard's block at a time when it writes a checkpoint).
+    long bytes = 4 * SaeParameters.parameterCount(params.dIn(), params.dSae());
+    this.layout = ShardLayout.of(params.dIn(), params.dSae(), shards > 0 ? shards
+        : sc.isLocal() ? 1 : (int) Math.max(Math.max(1, sc.defaultParallelism()),
+            (bytes + MAX_SHARD_BYTES - 1) / MAX_SHARD_BYTES));
     this.blocks = new ShardBlocks(sc.isLocal() ? 1 : sc.getConf().getInt(REPLICATION_KEY, 1),
         ShardBlocks.arraysFor(sc.master()));
     this.placement = new String[layout.shards()];
@@ -222,36 +225,40 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
       }
       int[] parts = withRows.stream().mapToInt(Integer::intValue).toArray();
       long t1 = System.nanoTime();
-      StepResult[] reduced = null;
-      for (int attempt = 1; reduced == null; attempt++) {
-        reduced = shards(ShardTask.Mode.REDUCE, t, parts, total.rows(), Double.NaN,
+      double norm = Double.NaN;
+      long t2 = t1;
+      boolean fused = ShardTask.fused(config, layout);
+      // Reduce, then update; a block an executor took with it is recomputed from the step
+      // before it (mean gradients from gradient slices, gradient slices from the rows).
+      for (int attempt = 1; ; attempt++) {
+        if (attempt > ATTEMPTS) {
+          throw new IllegalStateException("step " + (t + 1) + ": blocks of the step were lost "
+              + ATTEMPTS + " times in a row");
+        }
+        StepResult[] reduced = shards(ShardTask.Mode.REDUCE, t, parts, total.rows(), Double.NaN,
             what + ": shard reduction");
-        if (lost(reduced, Kind.GRAD) && attempt < ATTEMPTS) {   // an executor took gradients with it
+        requireState(reduced, t);
+        if (lost(reduced, Kind.GRAD)) {
           gradients(rows, t, lambda, what + " (recomputing lost gradients)");
-          reduced = null;
+          continue;
         }
-      }
-      requireState(reduced, Kind.GRAD, t);
-      double squares = 0;
-      for (StepResult r : reduced) {   // shard order, piece order: the global order
-        for (double x : r.squares()) {
-          squares += x;
-        }
-      }
-      double norm = Math.sqrt(squares);
-      long t2 = System.nanoTime();
-      if (!ShardTask.fused(config, layout)) {
-        StepResult[] updated = null;
-        for (int attempt = 1; updated == null; attempt++) {
-          updated = shards(ShardTask.Mode.UPDATE, t, parts, total.rows(), norm,
-              what + ": shard update");
-          if (lost(updated, Kind.MEAN) && attempt < ATTEMPTS) {
-            shards(ShardTask.Mode.REDUCE, t, parts, total.rows(), Double.NaN,
-                what + ": shard reduction (recomputing lost mean gradients)");
-            updated = null;
+        double squares = 0;
+        for (StepResult r : reduced) {   // shard order, piece order: the global order
+          for (double x : r.squares()) {
+            squares += x;
           }
         }
-        requireState(updated, Kind.MEAN, t);
+        norm = Math.sqrt(squares);
+        t2 = System.nanoTime();
+        if (fused) {
+          break;
+        }
+        StepResult[] updated = shards(ShardTask.Mode.UPDATE, t, parts, total.rows(), norm,
+            what + ": shard update");
+        requireState(updated, t);
+        if (!lost(updated, Kind.MEAN)) {
+          break;
+        }
       }
       long t3 = System.nanoTime();
       phaseSeconds[0] += (t1 - t0) / 1e9;
@@ -308,16 +315,10 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
     return Arrays.stream(results).anyMatch(r -> r.lost() == kind);
   }
 
-  /** Throws when a task found its shard's state gone, or {@code recomputed} still missing. */
-  private static void requireState(StepResult[] results, Kind recomputed, long t) {
-    for (StepResult r : results) {
-      if (r.lost() == Kind.PARAMS) {
-        throw new StateLostException(t);
-      }
-      if (r.lost() == recomputed) {
-        throw new IllegalStateException("step " + (t + 1) + ": " + recomputed
-            + " blocks of shard " + r.index() + " were lost " + ATTEMPTS + " times in a row");
-      }
+  /** Throws when a task found its shard's state gone. */
+  private static void requireState(StepResult[] results, long t) {
+    if (lost(results, Kind.PARAMS)) {
+      throw new StateLostException(t);
     }
   }
 
@@ -343,8 +344,8 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
   }
 
   /**
-   * Streams one tensor shard by shard from the blocks: one shard's block (two for the moments)
-   * is held at a time.
+   * Streams one tensor shard by shard from the blocks: the driver holds one shard's block and
+   * that shard's segment of the tensor at a time.
    */
   @Override
   public void write(Part part, int tensor, FloatSink sink) throws IOException {
@@ -356,19 +357,25 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
   }
 
   private void writeShards(Part part, int tensor, FloatSink sink) throws IOException {
+    int k = SaeParameters.NAMES.size();
     for (int s = 0; s < layout.shards(); s++) {
       int len = layout.length(s, tensor);
       if (len == 0) {
         continue;
       }
-      float[] a;
-      if (part == Part.PARAMS) {
-        a = blocks.shard(blocks.state(Kind.PARAMS, step, s), layout, s).segment(tensor);
-      } else if (zeroMoments) {
-        a = new float[len];
-      } else {
-        Shard[] mv = blocks.shards(blocks.state(Kind.MOMENTS, step, s), layout, s, 2);
-        a = mv[part == Part.ADAM_M ? 0 : 1].segment(tensor);
+      float[] a = new float[len];
+      if (part == Part.PARAMS || !zeroMoments) {
+        // this segment's values out of the block: the runs before and after it are skipped
+        int group = part == Part.ADAM_V ? 1 : 0;
+        List<Run> runs = new ArrayList<>();
+        for (int j = 0; j < (part == Part.PARAMS ? 1 : 2); j++) {
+          for (int i = 0; i < k; i++) {
+            int n = layout.length(s, i);
+            runs.add(j == group && i == tensor ? new Run(a, 0, n) : Run.skip(n));
+          }
+        }
+        blocks.read(blocks.state(part == Part.PARAMS ? Kind.PARAMS : Kind.MOMENTS, step, s),
+            runs.toArray(Run[]::new));
       }
       sink.write(a, 0, len);
     }

@@ -11,6 +11,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.storage.BlockData;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.storage.BlockResult;
 import org.apache.spark.storage.BroadcastBlockId;
 import org.apache.spark.storage.ByteBufferBlockData;
@@ -100,8 +101,15 @@ final class ShardBlocks implements Serializable {
     return new BroadcastBlockId(group(step, Kind.MEAN), "s" + shard);
   }
 
-  /** {@code a[from .. from + count)}: one run of a block's values. */
+  /**
+   * {@code a[from .. from + count)}: one run of a block's values; a read with a null
+   * {@code a} skips {@code count} values.
+   */
   record Run(float[] a, int from, int count) {
+    static Run skip(int count) {
+      return new Run(null, 0, count);
+    }
+
     /** The segments of the shards, one shard after another. */
     static Run[] of(Shard... shards) {
       int k = SaeParameters.NAMES.size();
@@ -196,7 +204,9 @@ final class ShardBlocks implements Serializable {
             break;
           }
           int n = Math.min(r.count() - done, held[k].length - inArray);
-          System.arraycopy(held[k], inArray, r.a(), r.from() + done, n);
+          if (r.a() != null) {
+            System.arraycopy(held[k], inArray, r.a(), r.from() + done, n);
+          }
           inArray += n;
           done += n;
         }
@@ -221,6 +231,12 @@ final class ShardBlocks implements Serializable {
     }
     Option<ChunkedByteBuffer> remote = bm.getRemoteBytes(id);
     if (remote.isEmpty()) {
+      scala.collection.Seq<BlockManagerId> holders = bm.master().getLocations(id);
+      if (!holders.isEmpty()) {   // held, but the fetch failed (Spark logged why): not a loss
+        throw new IllegalStateException("block " + id + " is held by " + holders
+            + " but could not be fetched; Spark's log above says why (for example no heap left"
+            + " for a block of this size)");
+      }
       throw new LostBlockException(id);
     }
     copy(id, remote.get().getChunks(), runs);
@@ -307,7 +323,11 @@ final class ShardBlocks implements Serializable {
       while (f.hasRemaining() && run < runs.length) {
         Run r = runs[run];
         int k = Math.min(f.remaining(), r.count() - inRun);
-        f.get(r.a(), r.from() + inRun, k);
+        if (r.a() != null) {
+          f.get(r.a(), r.from() + inRun, k);
+        } else {
+          f.position(f.position() + k);
+        }
         inRun += k;
         if (inRun == r.count()) {
           run++;

@@ -71,6 +71,7 @@ final class ShardTask implements Function<Integer, StepResult> {
   @Override
   public StepResult call(Integer shard) {
     int s = shard;
+    StepParameters.clear();   // the step's gradient tasks are done: this executor's copy can go
     Shard mean;
     double[] squares = null;
     if (mode == Mode.REDUCE) {

@@ -1,14 +1,11 @@
 package org.gsae.spark.train;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,11 +18,8 @@ import org.gsae.core.io.LoadedModel;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.ModelInfo;
 import org.gsae.core.io.Provenance;
-import org.gsae.core.io.ShapedFloats;
-import org.gsae.core.model.GatedSae;
 import org.gsae.core.model.SaeInit;
 import org.gsae.core.model.SaeParameters;
-import org.gsae.core.train.SaeTrainer;
 import org.gsae.core.train.StepMetrics;
 import org.gsae.core.train.TrainConfig;
 import org.gsae.core.train.WindowPlan;
@@ -228,8 +222,8 @@ public final class TrainingRun {
           new DataCursor(cursor, budget, windows.size()), conf);
       ModelDirectory.save(modelPath, trainer, info(prov, trainer.step(), last), true, conf);
       // After a recovery inside this command (a lost state shard), the command's own start.
-      long commandStart = this.commandStart >= 0 ? this.commandStart : startStep;
-      long stepsRun = trainer.step() - commandStart;
+      long from = commandStart >= 0 ? commandStart : startStep;
+      long stepsRun = trainer.step() - from;
       long[] peaks = cache.storagePeaks();
       LOG.info("trained {} steps in {} s, {} s of it waiting for windows to be packed (packing "
           + "took {} s in all, mostly in the background); peak executor storage memory in use"
@@ -238,7 +232,7 @@ public final class TrainingRun {
           String.format("%.1f", cache.packSeconds()), peaks[0] >> 20, peaks[1] >> 20,
           peaks[2] >> 20, modelPath);
       return new TrainingReport(dIn, dSae, cache.knownValidRows(), cache.knownSkippedRows(),
-          first.numPartitions(), windows.size(), cache.waitSeconds(), commandStart, stepsRun, last,
+          first.numPartitions(), windows.size(), cache.waitSeconds(), from, stepsRun, last,
           wall, wall > 0 ? rowsDone / wall : 0, modelPath.toString(), metricsPath.toString());
     } finally {
       if (trainer != null) {

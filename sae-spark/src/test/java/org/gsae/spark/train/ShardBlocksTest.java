@@ -40,6 +40,9 @@ class ShardBlocksTest {
     System.arraycopy(x, 5, expect, 2, 11);
     System.arraycopy(y, 0, expect, 13, 9);
     assertArrayEquals(expect, out);
+    float[] middle = new float[6];   // values 8..13 of the block, the rest skipped
+    b.read(id, Run.skip(8), new Run(middle, 0, 6), Run.skip(6));
+    assertArrayEquals(java.util.Arrays.copyOfRange(expect, 10, 16), middle);
     assertThrows(IllegalStateException.class, () -> b.read(id, new Run(new float[21], 0, 21)));
     b.release(3, Kind.GRAD);
   }
@@ -57,6 +60,9 @@ class ShardBlocksTest {
     float[] out = new float[9];
     b.read(id, new Run(out, 0, 9));
     assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 52, 53, 54}, out);
+    float[] tail = new float[4];
+    b.read(id, Run.skip(5), new Run(tail, 0, 4));
+    assertArrayEquals(new float[] {6, 52, 53, 54}, tail);
     b.release(0, Kind.PARAMS);
   }
 
