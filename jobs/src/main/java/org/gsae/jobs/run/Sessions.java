@@ -26,12 +26,11 @@ public final class Sessions {
   private Sessions() {}
 
   /**
-   * Settings for the per-step traffic of training, applied where spark-submit did not set
-   * them (measured with {@code bench --batch 8192 --spark local[2]}, README "Performance"):
-   * the parameters broadcast each step are float noise to LZ4, so compressing them cost
-   * ~20 ms per step and saved nothing; {@code spark.broadcast.compress} is off. (The
-   * gradients need no setting: they reach the driver through the block manager, not as task
-   * results; see {@code org.gsae.spark.results.OrderedResults}.)
+   * Settings applied where spark-submit did not set them: model parameters are float noise to
+   * LZ4, so compressing a broadcast model (the analysis and encode jobs broadcast theirs) costs
+   * time and saves nothing (measured ~20 ms per step when training still broadcast its
+   * parameters); {@code spark.broadcast.compress} is off. Training's blocks are stored as
+   * written, uncompressed.
    */
   static final Map<String, String> TRAINING_DEFAULTS = Map.of("spark.broadcast.compress", "false");
 
