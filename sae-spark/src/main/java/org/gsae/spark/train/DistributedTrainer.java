@@ -31,7 +31,8 @@ import scala.reflect.ClassTag$;
 /**
  * Synchronous data-parallel training with the parameters and Adam's moments cut into shards
  * that live on the executors (docs/architecture.md §6; BigDL's reduce-scatter and all-gather
- * over Spark's block manager). Each step runs three Spark jobs:
+ * over Spark's block manager). Each step runs three Spark jobs (in local mode one job, the
+ * shard tasks running on the driver's thread over this JVM's arrays):
  *
  * <ol>
  *   <li>every partition sums the loss and gradient over its share of the global batch and
@@ -78,8 +79,6 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
   static final long MAX_SHARD_BYTES = 64L << 20;
   /** Attempts at a step whose blocks an executor loss took before the state is given up. */
   private static final int ATTEMPTS = 4;
-  private static final ClassTag<Tuple2<Integer, Seq<String>>> PLACED =
-      ClassTag$.MODULE$.apply(Tuple2.class);
   private static final ClassTag<Integer> INT = ClassTag$.MODULE$.apply(Integer.class);
 
   private final JavaSparkContext sc;
@@ -289,9 +288,22 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
     return sorted;
   }
 
-  /** One task per shard, each preferring the executor where that shard's last task ran. */
+  /**
+   * One task per shard, each preferring the executor where that shard's last task ran. In
+   * local mode without retries (the blocks are this JVM's arrays) the shard tasks run right
+   * here, one after another, without a Spark job: the same code, one job fewer a step.
+   */
   private StepResult[] shards(ShardTask.Mode mode, long t, int[] parts, long rows, double norm,
       String what) {
+    ShardTask task = new ShardTask(mode, blocks, layout, config, t, parts, rows, norm,
+        zeroMoments);
+    StepResult[] sorted = new StepResult[layout.shards()];
+    if (blocks.objects()) {
+      for (int s = 0; s < sorted.length; s++) {
+        sorted[s] = task.call(s);
+      }
+      return sorted;
+    }
     sc.setJobDescription(what);
     List<Tuple2<Integer, Seq<String>>> placed = new ArrayList<>();
     for (int s = 0; s < layout.shards(); s++) {
@@ -299,13 +311,9 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
       placed.add(new Tuple2<>(s, JavaConverters.asScalaBuffer(where).toSeq()));
     }
     RDD<Integer> ids = sc.sc().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), INT);
-    ShardTask task = new ShardTask(mode, blocks, layout, config, t, parts, rows, norm,
-        zeroMoments);
     closureBytes += serializedSize(task);
-    List<StepResult> out = JavaRDD.fromRDD(ids, INT).map(task).collect();
-    StepResult[] sorted = out.toArray(StepResult[]::new);
-    Arrays.sort(sorted, (a, b) -> Integer.compare(a.index(), b.index()));
-    for (StepResult r : sorted) {
+    for (StepResult r : JavaRDD.fromRDD(ids, INT).map(task).collect()) {
+      sorted[r.index()] = r;
       placement[r.index()] = r.location();
     }
     return sorted;
