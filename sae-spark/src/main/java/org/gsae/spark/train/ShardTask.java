@@ -10,7 +10,7 @@ import org.gsae.spark.train.ShardBlocks.Run;
 
 /**
  * The reduce-scatter and update halves of one sharded step, one task per shard s, placed
- * where shard s's blocks are:
+ * where shard s's last task ran (in local mode called on the driver's thread):
  *
  * <ul>
  *   <li>{@link Mode#REDUCE}: fetch slice s of every partition's gradient sums and add them in
@@ -21,7 +21,7 @@ import org.gsae.spark.train.ShardBlocks.Run;
  *       update follows at once ({@link #fused}).
  *   <li>{@link Mode#UPDATE}: with the global norm from the driver, clip, project, Adam and
  *       renormalise shard s ({@link ShardUpdate}) and publish its parameters and moments of the
- *       next step, replicated.
+ *       next step.
  * </ul>
  *
  * A task reads blocks of step t and writes blocks of step t + 1, so running it again (a retry,
