@@ -1,6 +1,7 @@
 package org.gsae.core.io;
 
 import java.io.IOException;
+import java.util.Map;
 import org.gsae.core.model.SaeParameters;
 
 /**
@@ -48,4 +49,33 @@ public interface TrainerState {
 
   /** Writes all values of one tensor of {@code part} to {@code sink}, in order. */
   void write(Part part, int tensor, FloatSink sink) throws IOException;
+
+  /** All values of one tensor of {@code part} in one new array (for small models and tests). */
+  default float[] values(Part part, int tensor) {
+    float[] out = new float[(int) SaeParameters.length(dIn(), dSae(), tensor)];
+    int[] at = {0};
+    try {
+      write(part, tensor, (v, off, len) -> {
+        System.arraycopy(v, off, out, at[0], len);
+        at[0] += len;
+      });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * Tensor {@code tensor} of {@code part} from a checkpoint's state tensors (by
+   * {@link Part#tensorName}), checked to hold as many values as the parameter.
+   */
+  static float[] require(Map<String, float[]> tensors, Part part, int tensor, int dIn, int dSae) {
+    float[] a = tensors.get(part.tensorName(tensor));
+    long n = SaeParameters.length(dIn, dSae, tensor);
+    if (a == null || a.length != n) {
+      throw new IllegalArgumentException("optimiser state needs '" + part.tensorName(tensor)
+          + "' of " + n + " values, got " + (a == null ? "none" : a.length + " values"));
+    }
+    return a;
+  }
 }

@@ -168,6 +168,12 @@ public record SaeParameters(Tensor wEnc, Tensor bGate, Tensor rMag, Tensor bMag,
     return fromList(List.of(t));
   }
 
+  /** Values of tensor {@code tensor} (index in {@link #NAMES}). */
+  public static long length(int dIn, int dSae, int tensor) {
+    long[] s = shapes(dIn, dSae)[tensor];
+    return s.length == 1 ? s[0] : s[0] * s[1];
+  }
+
   /** The shapes of the six tensors in {@link #NAMES} order. */
   public static long[][] shapes(int dIn, int dSae) {
     return new long[][] {{dIn, dSae}, {dSae}, {dSae}, {dSae}, {dSae, dIn}, {dIn}};

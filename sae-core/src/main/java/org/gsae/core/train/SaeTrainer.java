@@ -179,16 +179,9 @@ public final class SaeTrainer implements TrainerState {
   }
 
   private float[][] momentArrays(Part part, Map<String, float[]> moments) {
-    long[][] shapes = SaeParameters.shapes(sae.dInput(), sae.dHidden());
-    float[][] out = new float[shapes.length][];
+    float[][] out = new float[SaeParameters.NAMES.size()][];
     for (int i = 0; i < out.length; i++) {
-      float[] a = moments.get(part.tensorName(i));
-      long n = shapes[i].length == 1 ? shapes[i][0] : shapes[i][0] * shapes[i][1];
-      if (a == null || a.length != n) {
-        throw new IllegalArgumentException("optimiser state needs '" + part.tensorName(i)
-            + "' of " + n + " values, got " + (a == null ? "none" : a.length + " values"));
-      }
-      out[i] = a;
+      out[i] = TrainerState.require(moments, part, i, sae.dInput(), sae.dHidden());
     }
     return out;
   }

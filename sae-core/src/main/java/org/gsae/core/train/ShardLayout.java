@@ -40,10 +40,9 @@ public final class ShardLayout implements Serializable {
       throw new IllegalArgumentException("need shards, d_in, d_sae >= 1, got " + shards + ", "
           + dIn + ", " + dSae);
     }
-    long[][] shapes = SaeParameters.shapes(dIn, dSae);
     List<long[]> all = new ArrayList<>();   // {tensor, from, to}
     for (int i = 0; i < TENSORS; i++) {
-      long n = shapes[i].length == 1 ? shapes[i][0] : shapes[i][0] * shapes[i][1];
+      long n = SaeParameters.length(dIn, dSae, i);
       long unit = GradientNorm.pieceValues(i, dIn);
       for (long a = 0; a < n; a += unit) {
         all.add(new long[] {i, a, Math.min(n, a + unit)});

@@ -13,6 +13,7 @@ import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.loss.LossSums;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.tensor.DType;
+import org.gsae.core.tensor.Tensor;
 import org.gsae.core.train.BatchPlan;
 import org.gsae.core.train.SaeTrainer;
 import org.gsae.core.train.Schedules;
@@ -140,8 +141,9 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
         int len = layout.length(s, i);
         p[i] = new Run(params.tensors().get(i).floatView(), from, len);
         if (!zeroMoments) {
-          mv[i] = new Run(moment(moments, Part.ADAM_M, i, params), from, len);
-          mv[k + i] = new Run(moment(moments, Part.ADAM_V, i, params), from, len);
+          mv[i] = new Run(TrainerState.require(moments, Part.ADAM_M, i, dIn(), dSae()), from, len);
+          mv[k + i] = new Run(TrainerState.require(moments, Part.ADAM_V, i, dIn(), dSae()), from,
+              len);
         }
       }
       blocks.put(blocks.state(Kind.PARAMS, step, s), true, p);
@@ -160,33 +162,12 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
     if (local.step() > 0) {
       for (Part part : List.of(Part.ADAM_M, Part.ADAM_V)) {
         for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
-          float[] a = new float[(int) local.model().parameters().tensors().get(i).length()];
-          int[] at = {0};
-          try {
-            local.write(part, i, (v, off, len) -> {
-              System.arraycopy(v, off, a, at[0], len);
-              at[0] += len;
-            });
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-          moments.put(part.tensorName(i), a);
+          moments.put(part.tensorName(i), local.values(part, i));
         }
       }
     }
     return new DistributedTrainer(sc, local.config(), local.loss(), local.chunkRows(),
         local.model().parameters(), moments, local.step(), shards);
-  }
-
-  private static float[] moment(Map<String, float[]> moments, Part part, int tensor,
-      SaeParameters params) {
-    float[] a = moments.get(part.tensorName(tensor));
-    long n = params.tensors().get(tensor).length();
-    if (a == null || a.length != n) {
-      throw new IllegalArgumentException("optimiser state needs '" + part.tensorName(tensor)
-          + "' of " + n + " values, got " + (a == null ? "none" : a.length + " values"));
-    }
-    return a;
   }
 
   /**
@@ -391,20 +372,12 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
 
   /** All parameters gathered on the driver (for tests, benchmarks and small models). */
   public SaeParameters parameters() {
-    SaeParameters p = SaeParameters.zeros(dIn(), dSae(), DType.FLOAT32);
-    for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
-      float[] dst = p.tensors().get(i).floatView();
-      int[] at = {0};
-      try {
-        write(Part.PARAMS, i, (v, off, len) -> {
-          System.arraycopy(v, off, dst, at[0], len);
-          at[0] += len;
-        });
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+    long[][] shapes = SaeParameters.shapes(dIn(), dSae());
+    Tensor[] t = new Tensor[shapes.length];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = Tensor.wrap(values(Part.PARAMS, i), shapes[i]);
     }
-    return p;
+    return SaeParameters.fromList(List.of(t));
   }
 
   public ShardLayout layout() {

@@ -23,9 +23,10 @@ final class StepParameters {
     if (group != cachedGroup) {
       cached = null;   // let the previous step's arrays go before the new ones are allocated
       cachedGroup = -1;
-      SaeParameters p = blocks.objects() && layout.shards() == 1 ? view(blocks, layout, step)
+      boolean whole = blocks.objects() && layout.shards() == 1;   // the stored arrays will do
+      SaeParameters p = whole ? view(blocks, layout, step)
           : SaeParameters.zeros(layout.dIn(), layout.dSae(), DType.FLOAT32);
-      for (int s = 0; s < layout.shards() && !(blocks.objects() && layout.shards() == 1); s++) {
+      for (int s = 0; s < layout.shards() && !whole; s++) {
         ShardBlocks.Run[] runs = new ShardBlocks.Run[SaeParameters.NAMES.size()];
         for (int i = 0; i < runs.length; i++) {
           runs[i] = new ShardBlocks.Run(p.tensors().get(i).floatView(), (int) layout.from(s, i),
