@@ -32,17 +32,19 @@
 #    masters). Without it the same loops run in plain Java, with bit-identical results, about
 #    5x slower in that part of the step; JDK 17 prints "WARNING: Using incubator modules"
 #    once per JVM when it is on.
-#  * OMP_NUM_THREADS=1 in the shell that runs spark-submit when the master is local[...]:
-#    the driver JVM is then the only executor, and executorEnv does not reach it.
+#  * OMP_NUM_THREADS=1 and OPENBLAS_THREAD_TIMEOUT=4 in the shell that runs spark-submit
+#    when the master is local[...]: the driver JVM is then the only executor, and executorEnv
+#    does not reach it. A local-mode train step uses N BLAS threads (local[N]); the short
+#    timeout stops them spinning for ~0.1 s after every GEMM (bin/sae sets both).
 #  * spark.driver.memory / spark.executor.memory: ND4J works off-heap; leave room in the
 #    container for it (spark.executor.memoryOverhead on YARN and Kubernetes).
 #  * the log4j2 config: --driver-java-options "-Dlog4j2.configurationFile=conf/log4j2.properties"
 #    (client mode) for quiet Spark logs and gsae progress lines.
-#  * nothing for the per-step traffic: unless you set it, gsae sets
-#    spark.broadcast.compress=false (the broadcast parameters do not compress). The task
-#    gradients are not task results (the driver reads them from the executors' block
-#    managers), so spark.driver.maxResultSize and spark.task.maxDirectResultSize do not
-#    bound the model size; see the README's "Performance" section.
+#  * nothing for the per-step traffic: the parameters, gradients and Adam's moments move
+#    between the executors' block managers in shards (docs/architecture.md section 6); task
+#    results are a few numbers, so spark.driver.maxResultSize does not bound the model size.
+#    Unless you set it, gsae sets spark.broadcast.compress=false (the analysis broadcasts its
+#    model, which does not compress).
 #  * nothing for Kryo: with spark.serializer=org.apache.spark.serializer.KryoSerializer gsae
 #    adds org.gsae.spark.GsaeKryoRegistrator to spark.kryo.registrator (after yours).
 #  * a JavaCPP cache directory: ND4J unpacks ~400 MB of native code on first use per host
@@ -52,7 +54,7 @@
 JAR=jobs/target/gsae-jobs-0.1.0-SNAPSHOT-all.jar
 
 # --- Local (one machine, all cores) -------------------------------------------------------
-# OMP_NUM_THREADS=1 spark-submit --master 'local[*]' \
+# OMP_NUM_THREADS=1 OPENBLAS_THREAD_TIMEOUT=4 spark-submit --master 'local[*]' \
 #   --class org.gsae.jobs.Main "$JAR" \
 #   train --conf conf/train.conf --set input.path=/data/acts --set output.path=/data/run1
 

@@ -53,12 +53,14 @@ public final class BenchCommand extends JobCommand {
   double denseAbove;
 
   @Option(names = "--spark", paramLabel = "MASTER",
-      description = "Also time the distributed step on this master, e.g. local[2], on the same global"
+      description = "Also time the Spark step on this master, e.g. local[2], on the same global"
           + " batch, alternating with core steps; prints the median per-round Spark/core ratio.")
   String sparkMaster;
 
   @Option(names = "--partitions", paramLabel = "P", defaultValue = "" + BenchOptions.DEFAULT_PARTITIONS,
-      description = "Partitions of the Spark step (default: ${DEFAULT-VALUE}).")
+      description = "Partitions of the Spark step; 0 = as train chooses: in local mode the step"
+          + " in the driver's JVM (rows gathered from one partition per core), on a cluster one"
+          + " partition per executor core (default: ${DEFAULT-VALUE}).")
   int partitions;
 
   @Option(names = "--json", description = "Print one JSON object per result.")

@@ -22,7 +22,8 @@ import org.gsae.core.train.SaeTrainer;
  * [0, 1]
  * @param sparkMaster also time the distributed step on this master, e.g. {@code local[2]}
  *                    ({@code --spark}), or null for the core step only
- * @param partitions  partitions of the Spark step ({@code --partitions}), >= 1
+ * @param partitions  partitions of the Spark step ({@code --partitions}), >= 0; 0 = as {@code train}
+ *                    chooses
  * @param json        print one JSON object per result instead of text ({@code --json})
  * @param seed        seed of the data and initialisation ({@code --seed})
  * @param ingestRows  {@code --ingest}: when > 0, time the store reader instead of the training
@@ -42,7 +43,7 @@ public record BenchOptions(int dIn, int dSae, int batchSize, int threads, int ta
   public static final int DEFAULT_WARMUP = 2;
   /** The training job's chunk, so the benchmark times the step that {@code train} runs. */
   public static final int DEFAULT_CHUNK_ROWS = SaeTrainer.DEFAULT_CHUNK_ROWS;
-  public static final int DEFAULT_PARTITIONS = 2;
+  public static final int DEFAULT_PARTITIONS = 0;
   public static final long DEFAULT_SEED = 42;
 
   public BenchOptions {
@@ -56,7 +57,7 @@ public record BenchOptions(int dIn, int dSae, int batchSize, int threads, int ta
     p.check(warmupSteps >= 0, "--warmup must be >= 0, got " + warmupSteps);
     p.check(chunkRows >= 1, "--chunk-rows must be >= 1, got " + chunkRows);
     p.check(denseAbove >= 0 && denseAbove <= 1, "--dense-above must be in [0, 1], got " + denseAbove);
-    p.check(partitions >= 1, "--partitions must be >= 1, got " + partitions);
+    p.check(partitions >= 0, "--partitions must be >= 0, got " + partitions);
     p.check(ingestRows >= 0,
         "--ingest must be >= 0 rows (0 = time the training step), got " + ingestRows);
     p.check(sparkMaster == null || !sparkMaster.isBlank(), "--spark must name a master such as local[2]");

@@ -44,7 +44,7 @@ final class SparkBenchRunner implements BenchRunner {
         if (!o.json()) {
           r = r.with("driver traffic", String.format("%.1f KB in (task results), %.1f KB out"
               + " (job closures) per step, %d partitions", c.driverInBytes() / 1e3,
-              c.driverOutBytes() / 1e3, o.partitions()));
+              c.driverOutBytes() / 1e3, c.partitions()));
         }
       }
     }

@@ -11,10 +11,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -24,6 +25,7 @@ import org.apache.hadoop.fs.Path;
 import org.gsae.core.error.ErrorCode;
 import org.gsae.core.error.Errors;
 import org.gsae.core.error.GsaeException;
+import org.gsae.core.model.SaeParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,7 +130,9 @@ public final class CheckpointIO {
   }
 
   /**
-   * Reads and validates a checkpoint directory.
+   * Opens and validates a checkpoint directory: its checksums, cfg.json, the shapes, dtypes and
+   * finiteness of every tensor (read a chunk at a time) and trainer_state.json. The tensors
+   * are not kept: the {@link Checkpoint} reads them again when asked.
    *
    * @throws GsaeException INVALID_INPUT naming the file for anything missing or malformed
    *     (including a directory name that is not {@code step-<digits>}); IO for storage failures
@@ -142,16 +146,12 @@ public final class CheckpointIO {
           + "' is not step-<digits>", qdir.toString(), "pass a directory named like step-0000001000");
     }
     verifyChecksums(fs, qdir);
-    LoadedModel model = ModelDirectory.readFrom(fs, qdir);
+    CfgJson.Parsed cfg = ModelDirectory.inspect(fs, qdir);
     Path tensorsPath = ModelDirectory.requireFile(fs, qdir, STATE_TENSORS_FILE);
     Path statePath = ModelDirectory.requireFile(fs, qdir, STATE_FILE);
-    Map<String, ShapedFloats> tensors = new LinkedHashMap<>();
+    boolean moments;
     try (SafeTensorsReader r = SafeTensorsReader.open(fs, tensorsPath)) {
-      for (TensorEntry e : r.header().entries().values()) {
-        float[] values = r.readFloats(e.name());
-        ModelDirectory.requireFinite(e.name(), values, e.shape(), tensorsPath.toString());
-        tensors.put(e.name(), new ShapedFloats(e.shape(), values));
-      }
+      moments = checkMoments(r, cfg.dIn(), cfg.dSae());
     }
     JsonNode state = Json.parse(HadoopFiles.readAll(fs, statePath, MAX_STATE_BYTES, STATE_FILE),
         statePath.toString(), STATE_FILE, FIX);
@@ -159,8 +159,44 @@ public final class CheckpointIO {
       throw Errors.invalidInput(STATE_FILE + " must be a JSON object, found " + state.getNodeType(),
           statePath.toString(), FIX);
     }
-    return new Checkpoint(qdir, Long.parseLong(m.group(1)), model.params(), model.info(),
-        Collections.unmodifiableMap(tensors), Json.toMap(state));
+    return new Checkpoint(fs, qdir, Long.parseLong(m.group(1)), cfg.dIn(), cfg.dSae(),
+        cfg.info(), moments, Collections.unmodifiableMap(Json.toMap(state)));
+  }
+
+  /**
+   * Checks that the state tensors are Adam's two moments of every parameter (F32, the
+   * parameter's shape, finite) or nothing at all (moments of zero).
+   *
+   * @return whether the moments are there
+   */
+  private static boolean checkMoments(SafeTensorsReader r, int dIn, int dSae) {
+    Set<String> names = r.header().entries().keySet();
+    if (names.isEmpty()) {
+      return false;
+    }
+    long[][] shapes = SaeParameters.shapes(dIn, dSae);
+    Set<String> expected = new TreeSet<>();
+    for (TrainerState.Part part : List.of(TrainerState.Part.ADAM_M, TrainerState.Part.ADAM_V)) {
+      for (int i = 0; i < shapes.length; i++) {
+        String name = part.tensorName(i);
+        expected.add(name);
+        TensorEntry e = r.header().entry(name);
+        if (e == null || e.dtype() != SafeTensorsDType.F32 || !e.hasShape(shapes[i])) {
+          throw Errors.invalidInput(STATE_TENSORS_FILE + ": tensor '" + name + "' is "
+              + (e == null ? "missing" : e.dtype() + " " + e.shapeString()) + ", expected F32 "
+              + Arrays.toString(shapes[i]) + " (d_in=" + dIn + ", d_sae=" + dSae + ")",
+              r.sourceName(), FIX);
+        }
+        ModelDirectory.requireFinite(r, name, shapes[i]);
+      }
+    }
+    Set<String> extra = new TreeSet<>(names);
+    extra.removeAll(expected);
+    if (!extra.isEmpty()) {
+      throw Errors.invalidInput(STATE_TENSORS_FILE + " has unexpected tensors " + extra
+          + " (it holds adam.m.<name> and adam.v.<name> of each parameter)", r.sourceName(), FIX);
+    }
+    return true;
   }
 
   /**

@@ -192,6 +192,39 @@ public final class ModelDirectory {
   }
 
   /**
+   * Checks the model files in {@code dir} without loading the weights: cfg.json, the tensors'
+   * names, dtypes and shapes, and every value finite (read a chunk at a time).
+   *
+   * @return cfg.json as parsed
+   */
+  static CfgJson.Parsed inspect(FileSystem fs, Path dir) {
+    requireDirectory(fs, dir, "model directory");
+    Path cfgPath = requireFile(fs, dir, CFG_FILE);
+    Path weightsPath = requireFile(fs, dir, WEIGHTS_FILE);
+    CfgJson.Parsed cfg = CfgJson.decode(
+        HadoopFiles.readAll(fs, cfgPath, CfgJson.maxBytes(), CFG_FILE), cfgPath.toString());
+    long[][] shapes = SaeParameters.shapes(cfg.dIn(), cfg.dSae());
+    try (SafeTensorsReader r = SafeTensorsReader.open(fs, weightsPath)) {
+      checkTensors(r, cfg, shapes);
+      for (int i = 0; i < shapes.length; i++) {
+        requireFinite(r, SaeParameters.NAMES.get(i), shapes[i]);
+      }
+    }
+    return cfg;
+  }
+
+  /** {@link #requireFinite(String, float[], long[], String)} over a file's tensor, in chunks. */
+  static void requireFinite(SafeTensorsReader r, String name, long[] shape) {
+    long n = r.entry(name).elementCount();
+    float[] chunk = new float[(int) Math.min(n, 1 << 20)];
+    for (long from = 0; from < n; from += chunk.length) {
+      int len = (int) Math.min(chunk.length, n - from);
+      r.readFloats(name, from, chunk, 0, len);
+      requireFinite(name, chunk, len, from, shape, r.sourceName());
+    }
+  }
+
+  /**
    * Refuses, before allocating anything, a model whose weights alone exceed this JVM's maximum
    * heap: an {@link OutOfMemoryError} half-way through reading would say nothing useful.
    */
@@ -215,15 +248,22 @@ public final class ModelDirectory {
    * @param shape the tensor's shape, to name the element by its indices
    */
   public static void requireFinite(String name, float[] values, long[] shape, String file) {
-    for (int i = 0; i < values.length; i++) {
-      if (!Float.isFinite(values[i])) {
+    requireFinite(name, values, values.length, 0, shape, file);
+  }
+
+  /** The first {@code length} values of {@code values}, which start at flat index {@code base}. */
+  private static void requireFinite(String name, float[] values, int length, long base,
+      long[] shape, String file) {
+    for (int j = 0; j < length; j++) {
+      if (!Float.isFinite(values[j])) {
+        long i = base + j;
         StringBuilder at = new StringBuilder();
         long rest = i;
         for (int d = shape.length - 1; d >= 0; d--) {
           at.insert(0, (d > 0 ? ", " : "") + rest % shape[d]);
           rest /= shape[d];
         }
-        throw Errors.invalidInput("tensor '" + name + "' has " + values[i] + " at [" + at
+        throw Errors.invalidInput("tensor '" + name + "' has " + values[j] + " at [" + at
             + "] (flat index " + i + "); a model's weights must be finite", file,
             "use a model saved before training diverged (an earlier checkpoint), or retrain");
       }

@@ -161,17 +161,37 @@ public final class SafeTensorsReader implements AutoCloseable {
     return (int) n;
   }
 
+  /**
+   * Values {@code [from, from + length)} of an F32 tensor (flat, row-major) into
+   * {@code dst[offset, offset + length)}, reading only their bytes.
+   */
+  public void readFloats(String name, long from, float[] dst, int offset, int length) {
+    TensorEntry e = entry(name);
+    requireDtype(e, SafeTensorsDType.F32, "");
+    if (from < 0 || length < 0 || from + length > e.elementCount()) {
+      throw new IndexOutOfBoundsException("values [" + from + ", " + (from + length)
+          + ") of tensor '" + name + "' of " + e.elementCount() + " values");
+    }
+    decodeFloats(e, from, dst, offset, length);
+  }
+
   private float[] decodeFloats(TensorEntry e) {
     float[] out = new float[checkedCount(e)];
+    decodeFloats(e, 0, out, 0, out.length);
+    return out;
+  }
+
+  private void decodeFloats(TensorEntry e, long from, float[] out, int offset, int length) {
     int per = CHUNK_BYTES / 4;
-    byte[] buf = new byte[(int) Math.min(CHUNK_BYTES, out.length * 4L)];
-    for (int done = 0; done < out.length; ) {
-      int k = Math.min(per, out.length - done);
-      readFully(dataStart + e.begin() + 4L * done, buf, k * 4, "tensor '" + e.name() + "'");
-      ByteBuffer.wrap(buf, 0, k * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, done, k);
+    byte[] buf = new byte[(int) Math.min(CHUNK_BYTES, length * 4L)];
+    for (int done = 0; done < length; ) {
+      int k = Math.min(per, length - done);
+      readFully(dataStart + e.begin() + 4L * (from + done), buf, k * 4,
+          "tensor '" + e.name() + "'");
+      ByteBuffer.wrap(buf, 0, k * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+          .get(out, offset + done, k);
       done += k;
     }
-    return out;
   }
 
   private double[] decodeDoubles(TensorEntry e) {

@@ -1,7 +1,6 @@
 package org.gsae.core.train;
 
 import java.io.IOException;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.gsae.core.data.ActivationDataset;
 import org.gsae.core.io.TrainerState;
@@ -22,7 +21,7 @@ import org.gsae.core.tensor.Tensor;
  * {@link GatedSae#setLambda} takes effect on the next step); {@code train.sparsity_warmup_steps}
  * ramps up to it.
  */
-public final class SaeTrainer implements TrainerState {
+public final class SaeTrainer implements Trainer<Tensor> {
   /** Rows evaluated at once; bounds the [chunk, d_sae] intermediates. */
   public static final int DEFAULT_CHUNK_ROWS = 4096;
 
@@ -79,6 +78,12 @@ public final class SaeTrainer implements TrainerState {
     return trainStep(batch.cast(DType.FLOAT32).toFloatArray(), (int) batch.rows());
   }
 
+  /** {@link #trainStep(Tensor)}: one step on rows [B, d_in]. */
+  @Override
+  public StepMetrics step(Tensor rows) {
+    return trainStep(rows);
+  }
+
   /** One optimiser step on {@code rows} row-major rows [rows, d_in]. */
   public StepMetrics trainStep(float[] rows, int count) {
     SaeParameters p = sae.parameters();
@@ -123,7 +128,9 @@ public final class SaeTrainer implements TrainerState {
   }
 
   /**
-   * Runs {@code steps} more steps, calling {@code listener} (may be null) after each.
+   * Runs {@code steps} more steps ({@link StepLoop}), calling {@code listener} (may be null)
+   * after each; a step whose loss or gradient norm is not finite stops training with a USAGE
+   * error.
    */
   public TrainHistory train(ActivationDataset dataset, long steps,
       Consumer<StepMetrics> listener) {
@@ -133,14 +140,12 @@ public final class SaeTrainer implements TrainerState {
     }
     BatchPlan plan = new BatchPlan(dataset.rows(), config.batchSize(), config.seed(), config.shuffle());
     TrainHistory h = new TrainHistory();
-    for (long i = 0; i < steps; i++) {
-      long[] idx = plan.indices(step);
-      StepMetrics m = trainStep(dataset.gather(idx).toFloatArray(), idx.length);
+    StepLoop.run(this, step + steps, t -> dataset.gather(plan.indices(t)), m -> {
       h.add(m);
       if (listener != null) {
         listener.accept(m);
       }
-    }
+    });
     return h;
   }
 
@@ -156,34 +161,39 @@ public final class SaeTrainer implements TrainerState {
     return this;
   }
 
+  /** Worker threads of a step ({@link #withThreads}). */
+  public int threads() {
+    return threads;
+  }
+
   /** Steps taken so far (the index of the next step). */
   public long step() {
     return step;
   }
 
   /**
-   * Restores the step counter and Adam's moments (for resuming from a checkpoint).
-   *
-   * @param moments the checkpoint's state tensors by {@link TrainerState.Part} name; empty
-   *                only at step 0
+   * Continues from {@code state} (a checkpoint, another trainer): its step count, parameters
+   * (copied into this trainer's model) and Adam's moments.
    */
-  public void restore(long stepCount, Map<String, float[]> moments) {
-    this.step = stepCount;
-    if (moments.isEmpty()) {
-      adamM = null;
-      adamV = null;
-      return;
+  public void restore(TrainerState state) {
+    if (state.dIn() != sae.dInput() || state.dSae() != sae.dHidden()) {
+      throw new IllegalArgumentException("the state is d_in=" + state.dIn() + ", d_sae="
+          + state.dSae() + " but the model is d_in=" + sae.dInput() + ", d_sae=" + sae.dHidden());
     }
-    adamM = Shard.of(sae.dInput(), momentArrays(Part.ADAM_M, moments));
-    adamV = Shard.of(sae.dInput(), momentArrays(Part.ADAM_V, moments));
-  }
-
-  private float[][] momentArrays(Part part, Map<String, float[]> moments) {
-    float[][] out = new float[SaeParameters.NAMES.size()][];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = TrainerState.require(moments, part, i, sae.dInput(), sae.dHidden());
+    int k = SaeParameters.NAMES.size();
+    float[][] m = new float[k][];
+    float[][] v = new float[k][];
+    for (int i = 0; i < k; i++) {
+      float[] p = sae.parameters().tensors().get(i).floatView();
+      System.arraycopy(state.values(Part.PARAMS, i), 0, p, 0, p.length);
+      if (state.step() > 0) {
+        m[i] = state.values(Part.ADAM_M, i);
+        v[i] = state.values(Part.ADAM_V, i);
+      }
     }
-    return out;
+    this.step = state.step();
+    adamM = state.step() > 0 ? Shard.of(sae.dInput(), m) : null;
+    adamV = state.step() > 0 ? Shard.of(sae.dInput(), v) : null;
   }
 
   @Override
@@ -214,6 +224,7 @@ public final class SaeTrainer implements TrainerState {
     return sae;
   }
 
+  @Override
   public TrainConfig config() {
     return config;
   }

@@ -100,10 +100,17 @@ class CheckpointIOTest {
 
     Checkpoint c = CheckpointIO.read(dir, null);
     assertEquals(250, c.step());
-    assertArrayEquals(bits(p.toFlat()), bits(c.params().toFlat()));
+    assertArrayEquals(bits(p.toFlat()), bits(c.parameters().toFlat()));
+    assertEquals(3, c.dIn());
+    assertEquals(7, c.dSae());
     assertEquals(250, c.info().provenance().stepsTrained());
-    assertEquals(adamState(p, 250), c.stateTensors());
-    assertArrayEquals(new long[] {3, 7}, c.stateTensors().get("adam.v.W_enc").shape());
+    Map<String, ShapedFloats> moments = adamState(p, 250);
+    for (TrainerState.Part part : List.of(TrainerState.Part.ADAM_M, TrainerState.Part.ADAM_V)) {
+      for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
+        assertArrayEquals(bits(moments.get(part.tensorName(i)).values()), bits(c.values(part, i)),
+            part.tensorName(i));
+      }
+    }
     assertEquals(Json.canonical(state(250)), c.state());
     assertEquals(12_345_678_901L, ((Map<?, ?>) c.state().get("cursor")).get("offset"));
     // The model part is an ordinary model directory.
@@ -137,7 +144,7 @@ class CheckpointIOTest {
 
     Checkpoint c = CheckpointIO.latestComplete(root, null).orElseThrow();
     assertEquals(100, c.step());
-    assertArrayEquals(bits(p100.toFlat()), bits(c.params().toFlat()));
+    assertArrayEquals(bits(p100.toFlat()), bits(c.parameters().toFlat()));
 
     // Each skipped one, read directly, says what is wrong with it.
     assertError(assertThrows(GsaeException.class,
@@ -149,6 +156,77 @@ class CheckpointIOTest {
     assertError(assertThrows(GsaeException.class,
         () -> CheckpointIO.read(CheckpointIO.stepDir(root, 300), null)),
         ErrorCode.INVALID_INPUT, "trainer_state.json does not match its checksum");
+  }
+
+  /**
+   * A shard of the state is read from the files alone: any range of any tensor, equal to that
+   * range of what was written, and nothing is held between reads.
+   */
+  @Test
+  void givenCheckpoint_whenRangesAreRead_thenEachEqualsThatRangeOfTheTensor() throws Exception {
+    Path root = new Path(hadoopPath(tmp), "ranges");
+    SaeParameters p = randomParams(5, 11, 8);
+    write(root, 8, p);
+    Checkpoint c = CheckpointIO.read(CheckpointIO.stepDir(root, 8), null);
+    TrainerState held = held(p, 8);
+    for (TrainerState.Part part : TrainerState.Part.values()) {
+      for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
+        float[] whole = held.values(part, i);
+        for (int from = 0; from < whole.length; from += 7) {
+          int len = Math.min(9, whole.length - from);
+          float[] got = new float[len + 3];
+          c.read(part, i, from, got, 2, len);
+          assertArrayEquals(bits(Arrays.copyOfRange(whole, from, from + len)),
+              bits(Arrays.copyOfRange(got, 2, 2 + len)), part.tensorName(i) + " from " + from);
+          // the default (streaming) read of another state gives the same range
+          float[] streamed = new float[len];
+          held.read(part, i, from, streamed, 0, len);
+          assertArrayEquals(bits(Arrays.copyOfRange(whole, from, from + len)), bits(streamed));
+        }
+      }
+    }
+  }
+
+  /**
+   * The state tensors are the twelve moments or nothing (zeros, as at step 0); anything else,
+   * or a value that is not finite, is refused at once, naming the tensor.
+   */
+  @Test
+  void givenStateTensorsMissingOrNotFinite_thenReadSaysWhichOrReadsZerosForNone() throws Exception {
+    Path root = new Path(hadoopPath(tmp), "moments");
+    SaeParameters p = randomParams(3, 7, 4);
+    write(root, 4, p);
+    Path dir = CheckpointIO.stepDir(root, 4);
+    Path tensors = new Path(dir, CheckpointIO.STATE_TENSORS_FILE);
+    IoTestSupport.fs(root).delete(new Path(dir, CheckpointIO.CHECKSUM_FILE), false);
+
+    rewrite(tensors, new SafeTensorsWriter().toBytes());
+    Checkpoint none = CheckpointIO.read(dir, null);
+    assertArrayEquals(new float[7 * 3], none.values(TrainerState.Part.ADAM_V, 4));
+    assertArrayEquals(bits(p.toFlat()), bits(none.parameters().toFlat()));
+
+    Map<String, ShapedFloats> moments = adamState(p, 4);
+    SafeTensorsWriter eleven = new SafeTensorsWriter();
+    moments.forEach((k, v) -> {
+      if (!k.equals("adam.m.r_mag")) {
+        eleven.putFloats(k, v);
+      }
+    });
+    rewrite(tensors, eleven.toBytes());
+    assertError(assertThrows(GsaeException.class, () -> CheckpointIO.read(dir, null)),
+        ErrorCode.INVALID_INPUT, "'adam.m.r_mag' is missing", "expected F32 [7]");
+
+    SafeTensorsWriter nan = new SafeTensorsWriter();
+    moments.forEach((k, v) -> {
+      float[] a = v.values().clone();
+      if (k.equals("adam.v.W_dec")) {
+        a[2 * 3 + 1] = Float.NaN;
+      }
+      nan.putFloats(k, new ShapedFloats(v.shape(), a));
+    });
+    rewrite(tensors, nan.toBytes());
+    assertError(assertThrows(GsaeException.class, () -> CheckpointIO.read(dir, null)),
+        ErrorCode.INVALID_INPUT, "'adam.v.W_dec' has NaN at [2, 1]");
   }
 
   /**
@@ -174,7 +252,7 @@ class CheckpointIOTest {
         ErrorCode.INVALID_INPUT, "sae_weights.safetensors does not match its checksum");
     Checkpoint c = CheckpointIO.latestComplete(root, null).orElseThrow();
     assertEquals(1, c.step());
-    assertArrayEquals(bits(p1.toFlat()), bits(c.params().toFlat()));
+    assertArrayEquals(bits(p1.toFlat()), bits(c.parameters().toFlat()));
   }
 
   /** A checkpoint from before checksums existed is read as before. */
@@ -185,7 +263,7 @@ class CheckpointIOTest {
     write(root, 3, p);
     IoTestSupport.fs(root).delete(new Path(CheckpointIO.stepDir(root, 3), CheckpointIO.CHECKSUM_FILE), false);
     assertArrayEquals(bits(p.toFlat()), bits(CheckpointIO.read(CheckpointIO.stepDir(root, 3), null)
-        .params().toFlat()));
+        .parameters().toFlat()));
   }
 
   @Test

@@ -11,8 +11,12 @@ import org.gsae.core.bench.BenchResult;
 import org.gsae.core.bench.BenchSpec;
 import org.gsae.core.bench.StepBenchmark;
 import org.gsae.core.tensor.Backend;
+import org.gsae.core.train.SaeTrainer;
+import org.gsae.core.train.Trainer;
 import org.gsae.spark.store.RowBlock;
 import org.gsae.spark.train.DistributedTrainer;
+import org.gsae.spark.train.InProcessTrainer;
+import org.gsae.spark.train.StepRows;
 
 /**
  * Times the distributed training step on the session's master: the core benchmark's batch
@@ -58,34 +62,47 @@ public final class SparkStepBenchmark {
    * @param driverInBytes  bytes per Spark step into the driver: every task's result as Spark
    *                       counted it ({@code resultSize}: the value plus its metrics)
    * @param driverOutBytes bytes per Spark step of the functions the driver shipped with its
-   *                       jobs (Java-serialised; Spark sends each once per job)
+   *                       jobs (Java-serialised; Spark sends each once per job; the
+   *                       distributed trainer only)
+   * @param partitions     partitions of the batch
    */
   public record Comparison(BenchResult core, BenchResult spark, double ratio, double ratioMin,
-      double ratioMax, int rounds, double driverInBytes, double driverOutBytes) {}
+      double ratioMax, int rounds, double driverInBytes, double driverOutBytes, int partitions) {}
 
-  /** Runs {@link Comparison}: {@code spec.warmup()} untimed rounds, then {@code spec.steps()} timed ones. */
-  public static Comparison run(SparkSession spark, BenchSpec s, int partitions) {
+  /**
+   * Runs {@link Comparison}: {@code spec.warmup()} untimed rounds, then {@code spec.steps()}
+   * timed ones, with the trainer {@code train} would use ({@link InProcessTrainer#usedFor}).
+   *
+   * @param partitionsSetting partitions of the batch, 0 = as {@code train} chooses (local
+   *                          mode: the in-process step over one partition per core)
+   */
+  public static Comparison run(SparkSession spark, BenchSpec s, int partitionsSetting) {
+    JavaSparkContext jsc = new JavaSparkContext(spark.sparkContext());
+    int partitions = partitionsSetting > 0 ? partitionsSetting
+        : Math.max(1, jsc.defaultParallelism());
     long[] counts = new long[partitions];
     List<Integer> ids = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       counts[p] = rowsFrom(s, partitions, p + 1) - rowsFrom(s, partitions, p);
       ids.add(p);
     }
-    JavaSparkContext jsc = new JavaSparkContext(spark.sparkContext());
     JavaRDD<RowBlock> rdd = jsc.parallelize(ids, partitions)
         .map(p -> block(s, partitions, p))
         .persist(StorageLevel.MEMORY_ONLY());
     rdd.count();
     StepBenchmark.CoreSteps core = new StepBenchmark.CoreSteps(s);
-    DistributedTrainer dist = DistributedTrainer.from(jsc,
-        StepBenchmark.trainer(s, StepBenchmark.batch(s)), Integer.getInteger("gsae.shards", 0));
+    SaeTrainer local = StepBenchmark.trainer(s, StepBenchmark.batch(s));
+    Trainer<StepRows> trainer = InProcessTrainer.usedFor(jsc, partitionsSetting)
+        ? new InProcessTrainer(jsc, local.withThreads(s.threads()))
+        : DistributedTrainer.from(jsc, local, Integer.getInteger("gsae.shards", 0));
+    DistributedTrainer dist = trainer instanceof DistributedTrainer d ? d : null;
     try {
       for (int i = 0; i < s.warmup(); i++) {
         core.step();
-        sparkStep(dist, rdd, counts);
+        sparkStep(trainer, rdd, counts);
       }
-      double[] before = dist.phaseSeconds();
-      long closuresBefore = dist.closureBytes();
+      double[] before = dist == null ? new double[0] : dist.phaseSeconds();
+      long closuresBefore = dist == null ? 0 : dist.closureBytes();
       java.util.concurrent.atomic.AtomicLong results = new java.util.concurrent.atomic.AtomicLong();
       org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
         @Override
@@ -105,11 +122,11 @@ public final class SparkStepBenchmark {
         coreSecs[i] = core.step();
         coreL0 += core.lastL0() / s.steps();
         long t0 = System.nanoTime();
-        l0 += sparkStep(dist, rdd, counts) / s.steps();
+        l0 += sparkStep(trainer, rdd, counts) / s.steps();
         sparkSecs[i] = (System.nanoTime() - t0) / 1e9;
         ratios[i] = coreSecs[i] / sparkSecs[i];
       }
-      double[] after = dist.phaseSeconds();
+      double[] after = dist == null ? new double[0] : dist.phaseSeconds();
       try {
         spark.sparkContext().listenerBus().waitUntilEmpty();
       } catch (java.util.concurrent.TimeoutException e) {
@@ -122,21 +139,31 @@ public final class SparkStepBenchmark {
             .append(String.format("%.3f s", (after[i] - before[i]) / s.steps()));
       }
       String what = "spark " + spark.sparkContext().master() + " x" + partitions + " partitions"
-          + phases + "]";
+          + (dist == null ? " [in the driver's JVM, " + s.threads() + " threads]" : phases + "]");
       return new Comparison(result("core (interleaved with spark)", s, coreSecs, coreL0),
           result(what, s, sparkSecs, l0), StepBenchmark.median(ratios),
           Arrays.stream(ratios).min().orElse(Double.NaN), Arrays.stream(ratios).max().orElse(Double.NaN),
           s.steps(), (double) results.get() / s.steps(),
-          (double) (dist.closureBytes() - closuresBefore) / s.steps());
+          dist == null ? 0 : (double) (dist.closureBytes() - closuresBefore) / s.steps(),
+          partitions);
     } finally {
-      dist.close();
+      trainer.close();
       rdd.unpersist(false);
     }
   }
 
-  private static double sparkStep(DistributedTrainer dist, JavaRDD<RowBlock> rdd, long[] counts) {
-    Backend.setBlasThreads(1);   // one BLAS thread per task, as the setup prescribes
-    return dist.step(rdd, counts).l0();
+  /** One step on the whole batch (every row once, in order). */
+  private static double sparkStep(Trainer<StepRows> trainer, JavaRDD<RowBlock> rdd,
+      long[] counts) {
+    if (trainer instanceof DistributedTrainer) {
+      Backend.setBlasThreads(1);   // one BLAS thread per task, as on a cluster
+    }
+    long rows = Arrays.stream(counts).sum();
+    long[] all = new long[(int) rows];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    return trainer.step(StepRows.of(rdd, counts, all)).l0();
   }
 
   private static BenchResult result(String what, BenchSpec s, double[] secs, double l0) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
@@ -12,15 +11,15 @@ import org.gsae.core.io.TrainerState;
 import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.loss.LossSums;
 import org.gsae.core.model.SaeParameters;
-import org.gsae.core.tensor.DType;
-import org.gsae.core.tensor.Tensor;
 import org.gsae.core.train.BatchPlan;
 import org.gsae.core.train.SaeTrainer;
 import org.gsae.core.train.Schedules;
 import org.gsae.core.train.ShardLayout;
 import org.gsae.core.train.StepMetrics;
 import org.gsae.core.train.TrainConfig;
+import org.gsae.core.train.Trainer;
 import org.gsae.spark.store.RowBlock;
+import org.gsae.spark.store.TaskFailures;
 import org.gsae.spark.train.ShardBlocks.Kind;
 import org.gsae.spark.train.ShardBlocks.Run;
 import scala.Tuple2;
@@ -64,7 +63,7 @@ import scala.reflect.ClassTag$;
  * <p>The driver holds one shard's segment at a time, while writing a checkpoint or the model
  * ({@link TrainerState}); the initial parameters only until they are stored as blocks.
  */
-public final class DistributedTrainer implements TrainerState, AutoCloseable {
+public final class DistributedTrainer implements Trainer<StepRows> {
   /** Phases of a step, for {@link #phaseSeconds()}. */
   public static final List<String> PHASES =
       List.of("gradient tasks", "shard reduction", "shard update");
@@ -95,27 +94,23 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
   private long closureBytes;
 
   /**
-   * Stores the initial state as blocks; the caller may drop {@code params} and
-   * {@code moments} afterwards.
+   * Stores {@code initial} as the shards' blocks, reading it one shard at a time (a
+   * {@link org.gsae.core.io.Checkpoint} reads just that shard's ranges of its files), so the
+   * driver never holds more than one shard of the state.
    *
-   * @param params  float32 parameters at step {@code step}
-   * @param moments Adam's moments by {@link TrainerState.Part} name, or empty (zeros) at a
-   *                fresh start
+   * @param initial the parameters (float32), Adam's moments and the step to continue from:
+   *                a checkpoint, another trainer, or {@link TrainerState#initial}
    * @param shards  shards wanted; 0 = one in local mode; on a cluster one per executor core
    *                ({@code defaultParallelism}), more when a shard would exceed 64 MiB
    */
-  public DistributedTrainer(JavaSparkContext sc, TrainConfig config, SaeParameters params,
-      Map<String, float[]> moments, long step, int shards) {
+  public DistributedTrainer(JavaSparkContext sc, TrainConfig config, TrainerState initial,
+      int shards) {
     this(sc, config, new GatedLoss(config.variant(), config.auxCoefficient()),
-        SaeTrainer.DEFAULT_CHUNK_ROWS, params, moments, step, shards);
+        SaeTrainer.DEFAULT_CHUNK_ROWS, initial, shards);
   }
 
   DistributedTrainer(JavaSparkContext sc, TrainConfig config, GatedLoss loss, int chunkRows,
-      SaeParameters params, Map<String, float[]> moments, long step, int shards) {
-    if (params.dtype() != DType.FLOAT32) {
-      throw new IllegalArgumentException("training runs in float32; the parameters are "
-          + params.dtype());
-    }
+      TrainerState initial, int shards) {
     this.sc = sc;
     this.config = config;
     this.loss = loss;
@@ -123,34 +118,46 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
     // Local mode: one shard, so the reduction and the update are one task on arrays that stay
     // in this JVM; a cluster: one shard per executor core, and shards of at most 64 MiB of
     // parameters (the driver holds one shard's block at a time when it writes a checkpoint).
-    long bytes = 4 * SaeParameters.parameterCount(params.dIn(), params.dSae());
-    this.layout = ShardLayout.of(params.dIn(), params.dSae(), shards > 0 ? shards
+    long bytes = 4 * SaeParameters.parameterCount(initial.dIn(), initial.dSae());
+    this.layout = ShardLayout.of(initial.dIn(), initial.dSae(), shards > 0 ? shards
         : sc.isLocal() ? 1 : (int) Math.max(Math.max(1, sc.defaultParallelism()),
             (bytes + MAX_SHARD_BYTES - 1) / MAX_SHARD_BYTES));
     this.blocks = new ShardBlocks(sc.isLocal() ? 1 : sc.getConf().getInt(REPLICATION_KEY, 1),
         ShardBlocks.arraysFor(sc.master()));
     this.placement = new String[layout.shards()];
-    this.step = step;
-    this.zeroMoments = moments.isEmpty();
+    this.step = initial.step();
+    // Adam's moments are zero until the first update.
+    this.zeroMoments = step == 0;
     int k = SaeParameters.NAMES.size();
-    for (int s = 0; s < layout.shards(); s++) {
-      Run[] p = new Run[k];
-      Run[] mv = new Run[2 * k];
-      for (int i = 0; i < k; i++) {
-        int from = (int) layout.from(s, i);
-        int len = layout.length(s, i);
-        p[i] = new Run(params.tensors().get(i).floatView(), from, len);
+    try {
+      for (int s = 0; s < layout.shards(); s++) {
+        Run[] p = new Run[k];
+        Run[] mv = new Run[2 * k];
+        for (int i = 0; i < k; i++) {
+          p[i] = segment(initial, Part.PARAMS, s, i);
+          if (!zeroMoments) {
+            mv[i] = segment(initial, Part.ADAM_M, s, i);
+            mv[k + i] = segment(initial, Part.ADAM_V, s, i);
+          }
+        }
+        blocks.put(blocks.state(Kind.PARAMS, step, s), true, p);
         if (!zeroMoments) {
-          mv[i] = new Run(TrainerState.require(moments, Part.ADAM_M, i, dIn(), dSae()), from, len);
-          mv[k + i] = new Run(TrainerState.require(moments, Part.ADAM_V, i, dIn(), dSae()), from,
-              len);
+          blocks.put(blocks.state(Kind.MOMENTS, step, s), true, mv);
         }
       }
-      blocks.put(blocks.state(Kind.PARAMS, step, s), true, p);
-      if (!zeroMoments) {
-        blocks.put(blocks.state(Kind.MOMENTS, step, s), true, mv);
-      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("reading the initial state " + initial, e);
     }
+  }
+
+  /** Shard {@code s}'s segment of one tensor of {@code initial}, in a new array. */
+  private Run segment(TrainerState initial, Part part, int s, int tensor) throws IOException {
+    int len = layout.length(s, tensor);
+    float[] a = new float[len];
+    if (len > 0) {
+      initial.read(part, tensor, layout.from(s, tensor), a, 0, len);
+    }
+    return new Run(a, 0, len);
   }
 
   /**
@@ -158,16 +165,8 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
    * chunking), which is copied into blocks; the local trainer is left as it was.
    */
   public static DistributedTrainer from(JavaSparkContext sc, SaeTrainer local, int shards) {
-    Map<String, float[]> moments = new java.util.LinkedHashMap<>();
-    if (local.step() > 0) {
-      for (Part part : List.of(Part.ADAM_M, Part.ADAM_V)) {
-        for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
-          moments.put(part.tensorName(i), local.values(part, i));
-        }
-      }
-    }
-    return new DistributedTrainer(sc, local.config(), local.loss(), local.chunkRows(),
-        local.model().parameters(), moments, local.step(), shards);
+    return new DistributedTrainer(sc, local.config(), local.loss(), local.chunkRows(), local,
+        shards);
   }
 
   /**
@@ -184,8 +183,16 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
     return step(StepRows.of(rowBlocks, partitionRowCounts, plan.indices(step)));
   }
 
-  /** Runs one step (the next) on the given rows and returns its metrics. */
-  StepMetrics step(StepRows rows) {
+  /**
+   * Runs one step (the next) on the given rows and returns its metrics; a task that failed on
+   * bad input is the {@link org.gsae.core.error.GsaeException} it threw.
+   */
+  @Override
+  public StepMetrics step(StepRows rows) {
+    return TaskFailures.rethrowing(() -> run(rows));
+  }
+
+  private StepMetrics run(StepRows rows) {
     long t = step;
     double lambda = lambdaAt(t);
     String what = "train step " + (t + 1) + "/" + config.steps();
@@ -370,20 +377,11 @@ public final class DistributedTrainer implements TrainerState, AutoCloseable {
     }
   }
 
-  /** All parameters gathered on the driver (for tests, benchmarks and small models). */
-  public SaeParameters parameters() {
-    long[][] shapes = SaeParameters.shapes(dIn(), dSae());
-    Tensor[] t = new Tensor[shapes.length];
-    for (int i = 0; i < t.length; i++) {
-      t[i] = Tensor.wrap(values(Part.PARAMS, i), shapes[i]);
-    }
-    return SaeParameters.fromList(List.of(t));
-  }
-
   public ShardLayout layout() {
     return layout;
   }
 
+  @Override
   public TrainConfig config() {
     return config;
   }

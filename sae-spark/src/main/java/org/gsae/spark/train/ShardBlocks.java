@@ -44,14 +44,16 @@ import scala.reflect.ClassTag$;
  *       its six segments of Adam's m, then of v; both stored with the configured replication;
  *   <li>{@code GRAD}: partition p's gradient sums cut to shard s ({@code p<p>s<s>}), one copy;
  *   <li>{@code MEAN}: shard s's mean gradient ({@code s<s>}), one copy, when clipping needs the
- *       global norm before the update.
+ *       global norm before the update;
+ *   <li>{@code ROWS}: partition p's share of the step's rows ({@code p<p>}), gathered for
+ *       {@link InProcessTrainer} (local mode only).
  * </ul>
  */
 final class ShardBlocks implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The kinds of block, by their offset in a step's group ids. */
-  enum Kind { PARAMS, MOMENTS, GRAD, MEAN }
+  enum Kind { PARAMS, MOMENTS, GRAD, MEAN, ROWS }
 
   /** Values per chunk of a block (a Java buffer holds at most 2 GiB). */
   private static final int CHUNK_VALUES = 16 << 20;
@@ -99,6 +101,10 @@ final class ShardBlocks implements Serializable {
 
   BlockId mean(long step, int shard) {
     return new BroadcastBlockId(group(step, Kind.MEAN), "s" + shard);
+  }
+
+  BlockId rows(long step, int partition) {
+    return new BroadcastBlockId(group(step, Kind.ROWS), "p" + partition);
   }
 
   /**

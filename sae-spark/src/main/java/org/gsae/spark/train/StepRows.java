@@ -18,10 +18,11 @@ import org.gsae.spark.store.RowBlock;
  * @param partitionOffsets first position of each partition, {@code [partitions + 1]}
  * @param positions        the step's rows, sorted, {@code [B]}
  */
-record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[] positions) {
+public record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[] positions) {
 
   /** Rows of one packed store (or window): position = the row's number among its valid rows. */
-  static StepRows of(JavaRDD<RowBlock> blocks, long[] partitionRowCounts, long[] sortedRows) {
+  public static StepRows of(JavaRDD<RowBlock> blocks, long[] partitionRowCounts,
+      long[] sortedRows) {
     if (partitionRowCounts.length != blocks.getNumPartitions()) {
       throw new IllegalArgumentException(partitionRowCounts.length + " row counts for "
           + blocks.getNumPartitions() + " partitions");
@@ -79,6 +80,70 @@ record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[] positi
     }
     Arrays.sort(positions);
     return new StepRows(blocks, offsets, positions);
+  }
+
+  /**
+   * Partition {@code partition}'s share of the step's rows, gathered from its blocks into one
+   * row-major block {@code [k, d_in]} in position order (empty when it holds none).
+   *
+   * @param positions        the step's sorted global positions
+   * @param partitionOffsets first global position of each partition, {@code [partitions + 1]}
+   */
+  static float[] share(int partition, Iterator<RowBlock> blocks, long[] positions,
+      long[] partitionOffsets, int dIn) {
+    long[] mine = localPositions(positions, partitionOffsets[partition],
+        partitionOffsets[partition + 1]);
+    return mine.length == 0 ? new float[0] : gather(blocks, mine, dIn);
+  }
+
+  /** Positions in [from, to) of the sorted global batch, made local to the partition. */
+  static long[] localPositions(long[] sortedGlobal, long from, long to) {
+    int lo = lowerBound(sortedGlobal, from);
+    int hi = lowerBound(sortedGlobal, to);
+    long[] out = new long[hi - lo];
+    for (int i = lo; i < hi; i++) {
+      out[i - lo] = sortedGlobal[i] - from;
+    }
+    return out;
+  }
+
+  private static int lowerBound(long[] a, long key) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < key) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Copies the rows at the given sorted local positions (repeats allowed) out of the blocks. */
+  private static float[] gather(Iterator<RowBlock> blocks, long[] positions, int dIn) {
+    float[] out = new float[positions.length * dIn];
+    int k = 0;
+    long blockStart = 0;
+    while (k < positions.length && blocks.hasNext()) {
+      RowBlock b = blocks.next();
+      if (b.dIn() != dIn) {
+        throw new IllegalStateException("row block of width " + b.dIn() + " in a store of d_in " + dIn);
+      }
+      long blockEnd = blockStart + b.rows();
+      while (k < positions.length && positions[k] < blockEnd) {
+        int r = (int) (positions[k] - blockStart);
+        System.arraycopy(b.data(), r * dIn, out, k * dIn, dIn);
+        k++;
+      }
+      blockStart = blockEnd;
+    }
+    if (k != positions.length) {
+      throw new IllegalStateException("partition holds fewer rows than its recorded count: needed"
+          + " local position " + positions[k] + " but only " + blockStart + " rows were found");
+    }
+    return out;
   }
 
   private static long[] starts(long[] counts) {

@@ -1,6 +1,5 @@
 package org.gsae.spark.train;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.Function2;
@@ -47,17 +46,15 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
 
   @Override
   public Iterator<StepResult> call(Integer partition, Iterator<RowBlock> rowBlocks) {
-    long[] mine = localPositions(positions, partitionOffsets[partition],
-        partitionOffsets[partition + 1]);
-    if (mine.length == 0) {
+    int dIn = layout.dIn();
+    float[] rows = StepRows.share(partition, rowBlocks, positions, partitionOffsets, dIn);
+    if (rows.length == 0) {
       return List.of(StepResult.loss(partition, LossSums.EMPTY)).iterator();
     }
     try {
-      int dIn = layout.dIn();
-      float[] rows = gather(rowBlocks, mine, dIn);
       SaeParameters params = StepParameters.get(blocks, layout, step);
       GradientAccumulator acc = new GradientAccumulator(dIn, layout.dSae())
-          .add(params, loss, lambda, rows, mine.length, chunkRows);
+          .add(params, loss, lambda, rows, rows.length / dIn, chunkRows);
       LossSums sums = acc.loss();
       SaeParameters g = acc.takeSums();
       for (int s = 0; s < layout.shards(); s++) {
@@ -72,55 +69,5 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
     } catch (ShardBlocks.LostBlockException e) {
       return List.of(StepResult.lost(partition, ShardBlocks.Kind.PARAMS)).iterator();
     }
-  }
-
-  /** Positions in [from, to) of the sorted global batch, made local to the partition. */
-  static long[] localPositions(long[] sortedGlobal, long from, long to) {
-    int lo = lowerBound(sortedGlobal, from);
-    int hi = lowerBound(sortedGlobal, to);
-    long[] out = new long[hi - lo];
-    for (int i = lo; i < hi; i++) {
-      out[i - lo] = sortedGlobal[i] - from;
-    }
-    return out;
-  }
-
-  private static int lowerBound(long[] a, long key) {
-    int lo = 0;
-    int hi = a.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (a[mid] < key) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /** Copies the rows at the given sorted local positions (repeats allowed) out of the blocks. */
-  private float[] gather(Iterator<RowBlock> blocks, long[] positions, int dIn) {
-    float[] out = new float[positions.length * dIn];
-    int k = 0;
-    long blockStart = 0;
-    while (k < positions.length && blocks.hasNext()) {
-      RowBlock b = blocks.next();
-      if (b.dIn() != dIn) {
-        throw new IllegalStateException("row block of width " + b.dIn() + " in a store of d_in " + dIn);
-      }
-      long blockEnd = blockStart + b.rows();
-      while (k < positions.length && positions[k] < blockEnd) {
-        int r = (int) (positions[k] - blockStart);
-        System.arraycopy(b.data(), r * dIn, out, k * dIn, dIn);
-        k++;
-      }
-      blockStart = blockEnd;
-    }
-    if (k != positions.length) {
-      throw new IllegalStateException("partition holds fewer rows than its recorded count: needed local position "
-          + positions[k] + " but only " + blockStart + " rows were found; " + Arrays.toString(partitionOffsets));
-    }
-    return out;
   }
 }

@@ -18,10 +18,13 @@ import org.gsae.core.io.LoadedModel;
 import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.ModelInfo;
 import org.gsae.core.io.Provenance;
-import org.gsae.core.model.SaeInit;
+import org.gsae.core.io.TrainerState;
 import org.gsae.core.model.SaeParameters;
+import org.gsae.core.model.SaeInit;
+import org.gsae.core.train.StepLoop;
 import org.gsae.core.train.StepMetrics;
 import org.gsae.core.train.TrainConfig;
+import org.gsae.core.train.Trainer;
 import org.gsae.core.train.WindowPlan;
 import org.gsae.spark.output.OutputLock;
 import org.gsae.spark.output.Overlap;
@@ -31,7 +34,7 @@ import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.PackOptions;
 import org.gsae.spark.store.PackedStore;
 import org.gsae.spark.store.StoreWindow;
-import org.gsae.spark.store.TaskFailures;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +115,7 @@ public final class TrainingRun {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ActivationStore store = ActivationStore.open(spark, spec.input());
     WindowCache cache = null;
-    DistributedTrainer trainer = null;
+    Trainer<StepRows> trainer = null;
     try {
       if (spec.storeCheck() != null) {
         spec.storeCheck().accept(store);
@@ -142,7 +145,7 @@ public final class TrainingRun {
       LoadedModel init = resume.isEmpty() && spec.initFrom() != null
           ? ModelDirectory.load(new Path(spec.initFrom()), conf) : null;
       int dSae = spec.dSaeForDIn() != null ? spec.dSaeForDIn().applyAsInt(dIn)
-          : resume.isPresent() ? resume.get().params().dSae() : init.params().dSae();
+          : resume.isPresent() ? resume.get().dSae() : init.params().dSae();
       String fingerprint = store.files().fingerprint(dIn);
       LOG.info("store {}: {} rows, {} bytes in {} files, read in {} window(s) of at most {} bytes"
           + " ({} partitions each); d_in={}, d_sae={}", spec.input().path(), store.totalRows(),
@@ -151,18 +154,16 @@ public final class TrainingRun {
 
       long startStep = 0;
       List<StepMetrics> history = new ArrayList<>();
-      SaeParameters initial;
-      Map<String, float[]> moments = new LinkedHashMap<>();
+      TrainerState initial;
       if (resume.isPresent()) {
         Checkpoint c = resume.get();
         checkCompatible(c, dIn, dSae, fingerprint);
-        initial = c.params();
-        c.stateTensors().forEach((k, v) -> moments.put(k, v.values()));
+        initial = c;   // read shard by shard as the trainer stores it
         startStep = c.step();
         history.addAll(MetricsTable.readUpTo(spark, metricsPath, startStep));
         LOG.info("resuming from checkpoint {} (step {})", c.dir(), startStep);
       } else {
-        initial = initialParameters(first, init, dIn, dSae);
+        initial = TrainerState.initial(initialParameters(first, init, dIn, dSae));
       }
 
       Map<String, Object> recordedConfig = Provenance.canonicalConfig(spec.config());
@@ -173,35 +174,25 @@ public final class TrainingRun {
       }
       Provenance prov = Provenance.of(recordedConfig, tc.seed(), spec.input().path(),
           fingerprint, startStep);
-      // The driver holds the initial state only until it is stored as the shards' blocks.
       if (commandStart < 0) {
         commandStart = startStep;
       }
-      trainer = new DistributedTrainer(jsc, tc, initial, moments, startStep, 0);
+      trainer = trainer(jsc, tc, initial);
+      // On a cluster the driver held the initial state only until it was stored as blocks.
       initial = null;
-      moments.clear();
       resume = Optional.empty();
       init = null;
       ProgressReporter progress = new ProgressReporter(tc.steps(), tc.logEvery(),
           System.console() != null);
       long every = tc.checkpointEvery();
       long t0 = System.nanoTime();
-      long rowsDone = 0;
-      StepMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
+      int before = history.size();
       cache.advance(cursor);
-      while (trainer.step() < tc.steps()) {
-        WindowPlan.Batch batch = nextBatch(plan, cursor, cache, store);
-        StepRows rows = StepRows.of(cache.packed(batch.windows()), batch.rows());
-        DistributedTrainer stepper = trainer;
-        StepMetrics m = TaskFailures.rethrowing(() -> stepper.step(rows));
-        checkFinite(m);
-        cursor = batch.next();
-        if (trainer.step() < tc.steps()) {
-          cache.advance(cursor);
-        }
+      Batches batches = new Batches(plan, cursor, cache, store);
+      Trainer<StepRows> stepper = trainer;
+      StepLoop.run(trainer, tc.steps(), t -> batches.next(), m -> {
+        batches.taken(stepper.step() < tc.steps());
         history.add(m);
-        rowsDone += m.rows();
-        last = m;
         progress.onStep(m);
         boolean ckpt = every > 0 && m.step() % every == 0 && m.step() < tc.steps();
         if (ckpt) {
@@ -209,17 +200,20 @@ public final class TrainingRun {
           // ahead of the newest checkpoint are harmless, while metrics behind it would lose
           // the steps in between for good if the driver died between the two writes.
           MetricsTable.write(spark, metricsPath, history);
-          checkpoint(trainer, ckptRoot, prov, fingerprint, m,
-              new DataCursor(cursor, budget, windows.size()), conf);
+          checkpoint(stepper, ckptRoot, prov, fingerprint, m,
+              new DataCursor(batches.cursor, budget, windows.size()), conf);
         }
         listener.afterStep(m, ckpt);
-      }
+      });
+      StepMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
+      long rowsDone = history.subList(before, history.size()).stream()
+          .mapToLong(StepMetrics::rows).sum();
       double wall = (System.nanoTime() - t0) / 1e9;
       // The final state is a checkpoint too, so re-running a finished job is a no-op resume;
       // metrics before it, as in the loop.
       MetricsTable.write(spark, metricsPath, history);
       checkpoint(trainer, ckptRoot, prov, fingerprint, last,
-          new DataCursor(cursor, budget, windows.size()), conf);
+          new DataCursor(batches.cursor, budget, windows.size()), conf);
       ModelDirectory.save(modelPath, trainer, info(prov, trainer.step(), last), true, conf);
       // After a recovery inside this command (a lost state shard), the command's own start.
       long from = commandStart >= 0 ? commandStart : startStep;
@@ -245,13 +239,56 @@ public final class TrainingRun {
     }
   }
 
-  /** The next step's rows; a store with no valid row in any window is an input error. */
-  private static WindowPlan.Batch nextBatch(WindowPlan plan, WindowPlan.Cursor cursor,
-      WindowCache cache, ActivationStore store) {
-    try {
-      return plan.batch(cursor, cache::validRows);
-    } catch (WindowPlan.NoValidRowException e) {
-      throw store.noValidRow();
+  /**
+   * Local mode without a fixed {@code spark.partitions}: {@link InProcessTrainer} (each step in
+   * this JVM on all its cores); otherwise {@link DistributedTrainer} (the state in shards on
+   * the executors, one partial gradient per partition).
+   */
+  private Trainer<StepRows> trainer(JavaSparkContext jsc, TrainConfig tc, TrainerState initial) {
+    if (InProcessTrainer.usedFor(jsc, spec.partitions())) {
+      int threads = Math.max(1, jsc.defaultParallelism());
+      LOG.info("local mode: each step runs in this JVM on {} thread(s), one gradient over the"
+          + " whole batch (set spark.partitions to sum it partition by partition as a cluster"
+          + " does)", threads);
+      return new InProcessTrainer(jsc, tc, initial, threads);
+    }
+    return new DistributedTrainer(jsc, tc, initial, 0);
+  }
+
+  /**
+   * The steps' rows window by window: {@link #next} gives the next step's, {@link #taken}
+   * moves the cursor past them once the step ran (and starts reading the next step's window).
+   */
+  private static final class Batches {
+    private final WindowPlan plan;
+    private final WindowCache cache;
+    private final ActivationStore store;
+    private WindowPlan.Cursor cursor;
+    private WindowPlan.Batch batch;
+
+    Batches(WindowPlan plan, WindowPlan.Cursor cursor, WindowCache cache, ActivationStore store) {
+      this.plan = plan;
+      this.cursor = cursor;
+      this.cache = cache;
+      this.store = store;
+    }
+
+    /** The next step's rows; a store with no valid row in any window is an input error. */
+    StepRows next() {
+      try {
+        batch = plan.batch(cursor, cache::validRows);
+      } catch (WindowPlan.NoValidRowException e) {
+        throw store.noValidRow();
+      }
+      return StepRows.of(cache.packed(batch.windows()), batch.rows());
+    }
+
+    /** The step on {@link #next}'s rows ran; {@code more}: another step follows. */
+    void taken(boolean more) {
+      cursor = batch.next();
+      if (more) {
+        cache.advance(cursor);
+      }
     }
   }
 
@@ -283,9 +320,9 @@ public final class TrainingRun {
   private void checkCompatible(Checkpoint c, int dIn, int dSae, String fingerprint) {
     String where = c.dir().toString();
     String fix = "use a new output.path, or delete " + c.dir().getParent() + " to start over";
-    if (c.params().dIn() != dIn || c.params().dSae() != dSae) {
-      throw Errors.usage("the checkpoint to resume has d_in=" + c.params().dIn() + ", d_sae="
-          + c.params().dSae() + " but this run has d_in=" + dIn + ", d_sae=" + dSae, where, fix);
+    if (c.dIn() != dIn || c.dSae() != dSae) {
+      throw Errors.usage("the checkpoint to resume has d_in=" + c.dIn() + ", d_sae="
+          + c.dSae() + " but this run has d_in=" + dIn + ", d_sae=" + dSae, where, fix);
     }
     String prior = c.info().provenance() == null ? null : c.info().provenance().inputFingerprint();
     if (prior != null && !prior.equals(fingerprint)) {
@@ -294,7 +331,7 @@ public final class TrainingRun {
     }
   }
 
-  private void checkpoint(DistributedTrainer trainer, Path root, Provenance prov,
+  private void checkpoint(TrainerState trainer, Path root, Provenance prov,
       String fingerprint, StepMetrics last, DataCursor cursor, Configuration conf) {
     long step = trainer.step();
     Map<String, Object> state = new LinkedHashMap<>();
@@ -321,13 +358,5 @@ public final class TrainingRun {
       info = info.withMetadata("final_batch_l0", last.l0());
     }
     return info.withProvenance(prov.withStepsTrained(step));
-  }
-
-  private static void checkFinite(StepMetrics m) {
-    if (!Double.isFinite(m.total()) || !Double.isFinite(m.gradNorm())) {
-      throw Errors.usage("training diverged at step " + m.step() + ": loss=" + m.total()
-          + ", gradient norm=" + m.gradNorm(), "train step " + m.step(),
-          "lower train.lr, set train.clip_grad_norm (e.g. 1.0), or check the input scale");
-    }
   }
 }

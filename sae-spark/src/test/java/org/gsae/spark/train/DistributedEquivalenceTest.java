@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.gsae.core.data.SyntheticActivations;
+import org.gsae.core.io.Checkpoint;
+import org.gsae.core.io.CheckpointIO;
+import org.gsae.core.io.ModelInfo;
+import org.gsae.core.io.TrainerState;
 import org.gsae.core.model.GatedSae;
 import org.gsae.core.model.SaeInit;
 import org.gsae.core.model.SaeParameters;
@@ -39,6 +43,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  *       ({@link SaeTrainer#applyStep}), written here without Spark.
  * </ul>
  *
+ * Local mode's {@link InProcessTrainer} is checked against the local trainer too.
  * The number of shards must not matter (the norm is summed in pieces whatever the shards);
  * several partition and shard counts are checked, including shards that cut the encoder
  * mid-row and the decoder between rows.
@@ -105,14 +110,39 @@ class DistributedEquivalenceTest {
          PackedStore packed = s.pack(PackOptions.defaults().withPartitions(partitions).withBlockRows(100))) {
       assertEquals(partitions, packed.numPartitions());
       try (DistributedTrainer t = new DistributedTrainer(
-          new JavaSparkContext(SparkTestSession.get().sparkContext()), cfg, init(dSae), Map.of(),
-          0, shards)) {
+          new JavaSparkContext(SparkTestSession.get().sparkContext()), cfg,
+          TrainerState.initial(init(dSae)), shards)) {
         assertEquals(Math.min(shards, t.layout().shards()), t.layout().shards());
         for (long i = 0; i < cfg.steps(); i++) {
           t.step(packed.blocks(), packed.partitionRowCounts());
         }
         return new Trained(t.parameters().toFlat(), packed.partitionRowCounts());
       }
+    }
+  }
+
+  /**
+   * Local mode's trainer gathers each step's rows from the partitions into this JVM and runs
+   * the local trainer on them with two threads: the same bits as {@link SaeTrainer} on one
+   * thread, whatever the partitioning.
+   */
+  @ParameterizedTest
+  @CsvSource({"true, 2", "false, 3", "true, 1"})
+  void givenLocalMode_whenTrainedInProcess_thenBitIdenticalToLocalWhateverThePartitions(
+      boolean shuffle, int partitions) {
+    TrainConfig cfg = TrainFixtures.config(STEPS, 0, shuffle);
+    BatchPlan plan = new BatchPlan(TrainFixtures.ROWS, cfg.batchSize(), cfg.seed(), cfg.shuffle());
+    try (ActivationStore s = ActivationStore.open(SparkTestSession.get(), InputConfig.of(store));
+         PackedStore packed = s.pack(PackOptions.defaults().withPartitions(partitions).withBlockRows(100));
+         InProcessTrainer t = new InProcessTrainer(
+             new JavaSparkContext(SparkTestSession.get().sparkContext()), cfg,
+             TrainerState.initial(init(TrainFixtures.D_SAE)), 2)) {
+      assertEquals(partitions, packed.numPartitions());
+      for (long i = 0; i < cfg.steps(); i++) {
+        t.step(StepRows.of(packed.blocks(), packed.partitionRowCounts(), plan.indices(t.step())));
+      }
+      assertEquals(cfg.steps(), t.step());
+      assertArrayEquals(local(cfg, TrainFixtures.D_SAE), t.parameters().toFlat());
     }
   }
 
@@ -157,5 +187,75 @@ class DistributedEquivalenceTest {
     assertArrayEquals(local(cfg, LARGE_D_SAE), distributed(cfg, 1, LARGE_D_SAE, 5).params());
     Trained d = distributed(cfg, 3, LARGE_D_SAE, 5);
     assertArrayEquals(driverPath(cfg, d.partitionRowCounts(), LARGE_D_SAE), d.params());
+  }
+
+  /**
+   * A resume on a cluster: the trainer stores a checkpoint as its shards' blocks reading, for
+   * each shard, just that shard's range of each tensor (never a whole tensor streamed), and
+   * continues to the bits of the local trainer that never stopped.
+   */
+  @Test
+  void givenACheckpoint_whenTheShardedTrainerStartsFromIt_thenItReadsShardRangesAndContinuesBitIdentically() {
+    TrainConfig cfg = TrainFixtures.config(STEPS, 0, true);
+    SaeTrainer uninterrupted = new SaeTrainer(
+        new GatedSae(init(LARGE_D_SAE), cfg.sparsityCoefficient()), cfg);
+    uninterrupted.train(data.data(), 2, null);
+    org.apache.hadoop.fs.Path ckpt = new org.apache.hadoop.fs.Path(
+        dir.resolve("resume").toUri().toString(), CheckpointIO.dirName(2));
+    CheckpointIO.write(ckpt, uninterrupted, ModelInfo.empty(), Map.of("step", 2), null);
+    Checkpoint c = CheckpointIO.read(ckpt, null);
+    java.util.List<String> reads = new java.util.ArrayList<>();
+    TrainerState recorded = new TrainerState() {
+      @Override
+      public int dIn() {
+        return c.dIn();
+      }
+
+      @Override
+      public int dSae() {
+        return c.dSae();
+      }
+
+      @Override
+      public long step() {
+        return c.step();
+      }
+
+      @Override
+      public void write(Part part, int tensor, FloatSink sink) {
+        throw new AssertionError("a whole tensor was streamed: " + part.tensorName(tensor));
+      }
+
+      @Override
+      public void read(Part part, int tensor, long from, float[] dst, int offset, int length) {
+        reads.add(part + " " + tensor + " [" + from + ", " + (from + length) + ")");
+        c.read(part, tensor, from, dst, offset, length);
+      }
+    };
+    uninterrupted.train(data.data(), 2, null);
+    try (ActivationStore s = ActivationStore.open(SparkTestSession.get(), InputConfig.of(store));
+         PackedStore packed = s.pack(PackOptions.defaults().withPartitions(1).withBlockRows(100));
+         DistributedTrainer t = new DistributedTrainer(
+             new JavaSparkContext(SparkTestSession.get().sparkContext()), cfg, recorded, 4)) {
+      java.util.List<String> expected = new java.util.ArrayList<>();
+      for (int sh = 0; sh < t.layout().shards(); sh++) {   // shard by shard, as stored
+        for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
+          for (TrainerState.Part part : TrainerState.Part.values()) {
+            long from = t.layout().from(sh, i);
+            int len = t.layout().length(sh, i);
+            if (len > 0) {
+              expected.add(part + " " + i + " [" + from + ", " + (from + len) + ")");
+            }
+          }
+        }
+      }
+      assertEquals(4, t.layout().shards());
+      assertEquals(expected, reads);
+      for (int i = 0; i < 2; i++) {
+        t.step(packed.blocks(), packed.partitionRowCounts());
+      }
+      assertEquals(4, t.step());
+      assertArrayEquals(uninterrupted.model().parameters().toFlat(), t.parameters().toFlat());
+    }
   }
 }

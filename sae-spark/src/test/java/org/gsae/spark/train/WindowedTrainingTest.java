@@ -181,6 +181,6 @@ class WindowedTrainingTest {
         new org.apache.hadoop.fs.Path(out.resolve("checkpoints").toUri()),
         new org.apache.hadoop.conf.Configuration()).orElseThrow();
     assertTrue(last.step() >= 2, "last checkpoint at step " + last.step());
-    assertEquals(TrainFixtures.D_SAE, last.params().dSae());
+    assertEquals(TrainFixtures.D_SAE, last.dSae());
   }
 }
