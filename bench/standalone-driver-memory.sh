@@ -2,7 +2,9 @@
 # Trains one config twice and compares the weights byte for byte (docs/performance.md):
 #   1. spark-submit (client mode, driver -Xmx512m) on a standalone Master with two Workers
 #      started here from tests/target/spark-home (Spark's jars from Maven Central; `mvn
-#      install` makes it), executors of 1 core and EXECUTOR_MEMORY each;
+#      install` makes it), executors of 1 core and EXECUTOR_MEMORY each; the driver is killed
+#      (kill -9) once the step-10 checkpoint is complete, and the same command, again with a
+#      512 MiB driver, resumes from it;
 #   2. bin/sae on local[2].
 # Both: d_sae D_SAE on a 768-wide synthetic store of ROWS rows (bench/MakeStore.java), STEPS steps
 # of 1024 rows, a checkpoint every 10 steps, spark.partitions=2, no analysis.
@@ -50,17 +52,32 @@ settings=(--set input.path="$work/store" --set model.d_sae="$d_sae" --set train.
   --set train.batch_size=1024 --set train.checkpoint_every=10 --set train.log_every=10
   --set spark.partitions=2 --set analyze.after_train=false)
 rm -rf "$work/cluster" "$work/local2"
+submit() {
+  /usr/bin/time -v java -Xmx512m "${mod[@]}" -cp "$cp" org.apache.spark.deploy.SparkSubmit \
+    --master "spark://127.0.0.1:$port" --deploy-mode client --conf spark.ui.enabled=false \
+    --conf spark.executor.memory="$executor_memory" --conf spark.cores.max=2 \
+    --conf spark.executorEnv.OMP_NUM_THREADS=1 \
+    --conf spark.scheduler.minRegisteredResourcesRatio=1.0 \
+    --conf "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector" \
+    --class org.gsae.jobs.Main "$jar" train --conf "$root/conf/train.conf" \
+    --set output.path="$work/cluster" "${settings[@]}"
+}
 start=$(date +%s.%N)
-/usr/bin/time -v java -Xmx512m "${mod[@]}" -cp "$cp" org.apache.spark.deploy.SparkSubmit \
-  --master "spark://127.0.0.1:$port" --deploy-mode client --conf spark.ui.enabled=false \
-  --conf spark.executor.memory="$executor_memory" --conf spark.cores.max=2 \
-  --conf spark.executorEnv.OMP_NUM_THREADS=1 \
-  --conf spark.scheduler.minRegisteredResourcesRatio=1.0 \
-  --conf "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector" \
-  --class org.gsae.jobs.Main "$jar" train --conf "$root/conf/train.conf" \
-  --set output.path="$work/cluster" "${settings[@]}" > "$work/cluster.log" 2>&1
-echo "standalone cluster, driver -Xmx512m: $(echo "$(date +%s.%N) - $start" | bc) s wall," \
-  "driver peak RSS $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/cluster.log") KB"
+submit > "$work/cluster-killed.log" 2>&1 &
+killed=$!
+until [[ -f "$work/cluster/checkpoints/step-0000000010/checksums.sha256" ]]; do
+  kill -0 "$killed" 2>/dev/null || { echo "the first run ended before its step-10 checkpoint" >&2; exit 1; }
+  sleep 1
+done
+pkill -9 -f "org.apache.spark.deploy.SparkSubmit .*output.path=$work/cluster" || true   # the driver
+wait "$killed" || true
+echo "standalone cluster, driver -Xmx512m, killed after its step-10 checkpoint:" \
+  "$(echo "$(date +%s.%N) - $start" | bc) s wall"
+start=$(date +%s.%N)
+submit > "$work/cluster.log" 2>&1
+echo "standalone cluster, driver -Xmx512m, resumed: $(echo "$(date +%s.%N) - $start" | bc) s wall," \
+  "driver peak RSS $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/cluster.log") KB;" \
+  "$(grep -o 'resuming from checkpoint [^ ]* (step [0-9]*)' "$work/cluster.log" || echo 'did not resume')"
 cleanup; pids=()
 start=$(date +%s.%N)
 "$root/bin/sae" train --set spark.master='local[2]' --set output.path="$work/local2" \

@@ -48,8 +48,9 @@ public final class BenchCommand extends JobCommand {
   int chunkRows;
 
   @Option(names = "--dense-above", paramLabel = "F",
-      defaultValue = "" + GatedLoss.DEFAULT_DENSE_ABOVE,
-      description = "Open-gate fraction above which a chunk runs dense (default: ${DEFAULT-VALUE}).")
+      defaultValue = "" + GatedLoss.AUTO,
+      description = "Open-gate fraction above which a chunk runs dense; -1 = as train: 0.1 + 50 /"
+          + " (the chunk's rows) (default: ${DEFAULT-VALUE}).")
   double denseAbove;
 
   @Option(names = "--spark", paramLabel = "MASTER",

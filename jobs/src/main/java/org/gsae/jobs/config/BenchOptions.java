@@ -1,5 +1,6 @@
 package org.gsae.jobs.config;
 
+import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.train.SaeTrainer;
 
@@ -19,7 +20,7 @@ import org.gsae.core.train.SaeTrainer;
  * @param warmupSteps untimed steps first ({@code --warmup}), >= 0
  * @param chunkRows   rows evaluated at once ({@code --chunk-rows}), >= 1
  * @param denseAbove  open-gate fraction above which a chunk runs dense ({@code --dense-above}), in
- * [0, 1]
+ * [0, 1], or {@link GatedLoss#AUTO}
  * @param sparkMaster also time the distributed step on this master, e.g. {@code local[2]}
  *                    ({@code --spark}), or null for the core step only
  * @param partitions  partitions of the Spark step ({@code --partitions}), >= 0; 0 = as {@code train}
@@ -56,7 +57,8 @@ public record BenchOptions(int dIn, int dSae, int batchSize, int threads, int ta
     p.check(steps >= 1, "--steps must be >= 1, got " + steps);
     p.check(warmupSteps >= 0, "--warmup must be >= 0, got " + warmupSteps);
     p.check(chunkRows >= 1, "--chunk-rows must be >= 1, got " + chunkRows);
-    p.check(denseAbove >= 0 && denseAbove <= 1, "--dense-above must be in [0, 1], got " + denseAbove);
+    p.check(denseAbove >= 0 && denseAbove <= 1 || denseAbove == GatedLoss.AUTO,
+        "--dense-above must be in [0, 1] or -1 (automatic), got " + denseAbove);
     p.check(partitions >= 0, "--partitions must be >= 0, got " + partitions);
     p.check(ingestRows >= 0,
         "--ingest must be >= 0 rows (0 = time the training step), got " + ingestRows);

@@ -1,6 +1,7 @@
 package org.gsae.core.bench;
 
 import java.io.Serializable;
+import org.gsae.core.loss.GatedLoss;
 
 /**
  * What to time.
@@ -13,7 +14,8 @@ import java.io.Serializable;
  * @param warmup     untimed steps
  * @param steps      timed steps (the median is reported)
  * @param chunkRows  rows evaluated at once
- * @param denseAbove open-gate fraction above which a chunk takes the dense path
+ * @param denseAbove open-gate fraction above which a chunk takes the dense path, or
+ *                   {@link GatedLoss#AUTO}
  * @param seed       seed of data and initialisation
  */
 public record BenchSpec(int dIn, int dSae, int batch, int threads, int targetL0, int warmup,
@@ -21,8 +23,12 @@ public record BenchSpec(int dIn, int dSae, int batch, int threads, int targetL0,
 
   public BenchSpec {
     if (dIn < 1 || dSae < 1 || batch < 1 || threads < 1 || targetL0 < 0 || warmup < 0 || steps < 1
-        || chunkRows < 1 || !(denseAbove >= 0 && denseAbove <= 1)) {
-      throw new IllegalArgumentException("invalid bench spec " + this);
+        || chunkRows < 1 || !(denseAbove >= 0 && denseAbove <= 1 || denseAbove == GatedLoss.AUTO)) {
+      // (the fields are not assigned yet: name the arguments)
+      throw new IllegalArgumentException("invalid bench spec: d_in=" + dIn + ", d_sae=" + dSae
+          + ", batch=" + batch + ", threads=" + threads + ", target_l0=" + targetL0 + ", warmup="
+          + warmup + ", steps=" + steps + ", chunk_rows=" + chunkRows + ", dense_above="
+          + denseAbove);
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -171,24 +172,18 @@ public final class ModelDirectory {
 
   /** Reads and validates the model files in {@code dir} on {@code fs}. */
   public static LoadedModel readFrom(FileSystem fs, Path dir) {
-    requireDirectory(fs, dir, "model directory");
-    Path cfgPath = requireFile(fs, dir, CFG_FILE);
-    Path weightsPath = requireFile(fs, dir, WEIGHTS_FILE);
-    CfgJson.Parsed cfg = CfgJson.decode(
-        HadoopFiles.readAll(fs, cfgPath, CfgJson.maxBytes(), CFG_FILE), cfgPath.toString());
-    long[][] shapes = SaeParameters.shapes(cfg.dIn(), cfg.dSae());
-    try (SafeTensorsReader r = SafeTensorsReader.open(fs, weightsPath)) {
-      checkTensors(r, cfg, shapes);
-      requireHeapFor(cfg.dIn(), cfg.dSae(), weightsPath.toString());
+    return withWeights(fs, dir, (cfg, r) -> {
+      long[][] shapes = SaeParameters.shapes(cfg.dIn(), cfg.dSae());
+      requireHeapFor(cfg.dIn(), cfg.dSae(), r.sourceName());
       List<Tensor> tensors = new ArrayList<>();
       for (int i = 0; i < shapes.length; i++) {
         String name = SaeParameters.NAMES.get(i);
         float[] values = r.readFloats(name);
-        requireFinite(name, values, shapes[i], weightsPath.toString());
+        requireFinite(name, values, shapes[i], r.sourceName());
         tensors.add(Tensor.of(values, shapes[i]));
       }
       return new LoadedModel(SaeParameters.fromList(tensors), cfg.info());
-    }
+    });
   }
 
   /**
@@ -198,19 +193,27 @@ public final class ModelDirectory {
    * @return cfg.json as parsed
    */
   static CfgJson.Parsed inspect(FileSystem fs, Path dir) {
+    return withWeights(fs, dir, (cfg, r) -> {
+      long[][] shapes = SaeParameters.shapes(cfg.dIn(), cfg.dSae());
+      for (int i = 0; i < shapes.length; i++) {
+        requireFinite(r, SaeParameters.NAMES.get(i), shapes[i]);
+      }
+      return cfg;
+    });
+  }
+
+  /** {@code body} over cfg.json and the weights file, once their tensors match cfg.json. */
+  private static <T> T withWeights(FileSystem fs, Path dir,
+      BiFunction<CfgJson.Parsed, SafeTensorsReader, T> body) {
     requireDirectory(fs, dir, "model directory");
     Path cfgPath = requireFile(fs, dir, CFG_FILE);
     Path weightsPath = requireFile(fs, dir, WEIGHTS_FILE);
     CfgJson.Parsed cfg = CfgJson.decode(
         HadoopFiles.readAll(fs, cfgPath, CfgJson.maxBytes(), CFG_FILE), cfgPath.toString());
-    long[][] shapes = SaeParameters.shapes(cfg.dIn(), cfg.dSae());
     try (SafeTensorsReader r = SafeTensorsReader.open(fs, weightsPath)) {
-      checkTensors(r, cfg, shapes);
-      for (int i = 0; i < shapes.length; i++) {
-        requireFinite(r, SaeParameters.NAMES.get(i), shapes[i]);
-      }
+      checkTensors(r, cfg, SaeParameters.shapes(cfg.dIn(), cfg.dSae()));
+      return body.apply(cfg, r);
     }
-    return cfg;
   }
 
   /** {@link #requireFinite(String, float[], long[], String)} over a file's tensor, in chunks. */

@@ -36,9 +36,21 @@ public final class GatedLoss implements Serializable {
    * time: 7% open (K 430) sparse 2.06 s, dense 3.08 s; 10% (K 614) sparse 3.14 / 3.03 s, dense
    * 3.16 / 3.17 s; 12.5% (K 768) sparse 3.21 / 2.98 s, dense 2.83 / 3.25 s; 15% (K 922) sparse
    * 4.34 s, dense 3.32 s. (Before that change the two crossed between 7% and 10%, and this was
-   * 0.075.)
+   * 0.075.) This is the bar for a chunk of 4096 rows; {@link #AUTO} raises it for smaller ones.
    */
   public static final double DEFAULT_DENSE_ABOVE = 0.10;
+
+  /**
+   * As {@code denseAbove}: choose by the chunk's rows, {@link #DEFAULT_DENSE_ABOVE} + 50 / rows
+   * (at most 1). The dense path's weight-gradient GEMMs read and write [d_in, d_sae] arrays
+   * whatever a chunk's rows, so a small chunk needs more open gates before it pays. Measured
+   * 2026-12-07 ({@code bench --d-in 784 --d-sae 6272 --target-l0 K --dense-above 0|1}; the
+   * crossing, interpolated): batch 256 about 30% (K 700: dense 0.178 s, sparse 0.109 s; K
+   * 2000: 0.195 and 0.197 s), batch 1024 about 16% (K 750: 0.432 / 0.346 s; K 1250: 0.455 /
+   * 0.538 s), batch 4096 at 768 x 6144 about 13% (K 700: 1.46 / 1.23 s; K 1200: 1.44 / 2.21 s);
+   * the rule gives 30%, 15% and 11%.
+   */
+  public static final double AUTO = -1;
 
   private final Variant variant;
   private final double auxCoefficient;
@@ -49,16 +61,18 @@ public final class GatedLoss implements Serializable {
    * @param auxCoefficient alpha, the weight of {@code L_aux} (the paper uses 1)
    */
   public GatedLoss(Variant variant, double auxCoefficient) {
-    this(variant, auxCoefficient, DEFAULT_DENSE_ABOVE);
+    this(variant, auxCoefficient, AUTO);
   }
 
   /**
    * @param denseAbove open-gate fraction above which {@link #accumulate} takes the dense
-   *                   path: 0 = always dense, 1 = always sparse
+   *                   path: 0 = always dense, 1 = always sparse, {@link #AUTO} = by the chunk's
+   *                   rows
    */
   public GatedLoss(Variant variant, double auxCoefficient, double denseAbove) {
-    if (!(denseAbove >= 0 && denseAbove <= 1)) {
-      throw new IllegalArgumentException("dense threshold must be in [0, 1], got " + denseAbove);
+    if (!(denseAbove >= 0 && denseAbove <= 1) && denseAbove != AUTO) {
+      throw new IllegalArgumentException("dense threshold must be in [0, 1] (or AUTO, -1), got "
+          + denseAbove);
     }
     this.denseAbove = denseAbove;
     if (!(auxCoefficient >= 0) || Double.isInfinite(auxCoefficient)) {
@@ -76,16 +90,21 @@ public final class GatedLoss implements Serializable {
     return auxCoefficient;
   }
 
-  /** Open-gate fraction above which {@link #accumulate} computes a chunk densely. */
+  /** The configured threshold: a fraction, or {@link #AUTO}. */
   public double denseAbove() {
     return denseAbove;
+  }
+
+  /** Open-gate fraction above which {@link #accumulate} computes a chunk of {@code rows} densely. */
+  public double denseAbove(int rows) {
+    return denseAbove != AUTO ? denseAbove : Math.min(1, DEFAULT_DENSE_ABOVE + 50.0 / rows);
   }
 
   /**
    * The float32 training path: adds the gradient of the summed loss over {@code count} rows
    * into {@code gradSum} (in place) and returns the loss sums.
    * Rows are processed in chunks of at most {@code chunkRows}; a chunk whose open-gate
-   * fraction exceeds {@link #denseAbove()} is computed with dense GEMMs, any other over the
+   * fraction exceeds {@link #denseAbove(int)} is computed with dense GEMMs, any other over the
    * active (row, feature) pairs only. Deterministic for given inputs and chunking.
    *
    * @param p       float32 parameters
@@ -112,7 +131,7 @@ public final class GatedLoss implements Serializable {
       for (int from = 0; from < count; from += chunkRows) {
         int c = Math.min(chunkRows, count - from);
         k.piForChunk(rows, from, c);
-        if (k.activeFraction(c) > denseAbove) {
+        if (k.activeFraction(c) > denseAbove(c)) {
           k.accumulateDense(rows, from, c);
         } else {
           k.accumulateChunk(rows, from, c);

@@ -33,7 +33,7 @@ final class SparseGatedKernel implements AutoCloseable {
   private final SaeParameters gradSum;
   private final StepSums sums;
   private final int threads;
-  private final double denseAbove;
+  private final GatedLoss loss;
   private final EncoderProduct product;
   private final SparseScratch s;
   private DenseGatedChunk dense;
@@ -45,7 +45,7 @@ final class SparseGatedKernel implements AutoCloseable {
     this.p = new StepParams(params, loss, lambda);
     this.gradSum = gradSum;
     this.threads = threads;
-    this.denseAbove = loss.denseAbove();
+    this.loss = loss;
     this.s = SparseScratch.acquire(p.n, p.m, threads);
     this.sums = new StepSums(p.n, p.m, s.gWEncT, gradSum.wDec().floatView());
     this.product = EncoderProduct.acquire(p.n, p.m);
@@ -66,7 +66,7 @@ final class SparseGatedKernel implements AutoCloseable {
       }
     }
     product.multiply(xc, count);
-    long budget = (long) (denseAbove * count * (double) p.m);
+    long budget = (long) (loss.denseAbove(count) * count * (double) p.m);
     int parts = Math.min(threads, count);
     Parallel.run(parts, t -> scanRows(s.workers[t], Parallel.split(count, parts, t),
         Parallel.split(count, parts, t + 1), budget));

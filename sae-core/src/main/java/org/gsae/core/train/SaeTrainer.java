@@ -14,8 +14,10 @@ import org.gsae.core.tensor.Tensor;
 /**
  * Trains a {@link GatedSae} on one machine: the original Python API ({@code SaeTrainer(sae,
  * lr)}, {@code trainStep(x)}, {@code train(dataset, epochs)}) over the same
- * {@link GradientAccumulator} and {@link ShardUpdate} the Spark trainer uses, so one partition
- * reproduces this trainer bit for bit. Here the whole model is one shard, updated in place.
+ * {@link GradientAccumulator} and {@link ShardUpdate} the Spark trainers use, so one partition
+ * reproduces this trainer bit for bit. Here the whole model is one shard, updated in place. As
+ * a {@link Trainer} it takes a step's rows as a tensor [B, d_in]; Spark's local mode runs
+ * its steps through one of these.
  *
  * <p>The model's own {@link GatedSae#sparsityCoefficient()} is the target lambda (so
  * {@link GatedSae#setLambda} takes effect on the next step); {@code train.sparsity_warmup_steps}

@@ -19,8 +19,8 @@ import org.gsae.core.io.ModelDirectory;
 import org.gsae.core.io.ModelInfo;
 import org.gsae.core.io.Provenance;
 import org.gsae.core.io.TrainerState;
-import org.gsae.core.model.SaeParameters;
 import org.gsae.core.model.SaeInit;
+import org.gsae.core.model.SaeParameters;
 import org.gsae.core.train.StepLoop;
 import org.gsae.core.train.StepMetrics;
 import org.gsae.core.train.TrainConfig;
@@ -34,7 +34,6 @@ import org.gsae.spark.store.ActivationStore;
 import org.gsae.spark.store.PackOptions;
 import org.gsae.spark.store.PackedStore;
 import org.gsae.spark.store.StoreWindow;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
