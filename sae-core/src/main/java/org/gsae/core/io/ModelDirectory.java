@@ -73,7 +73,7 @@ public final class ModelDirectory {
    */
   public static void writeInto(FileSystem fs, Path dir, SaeParameters params, ModelInfo info) {
     checkFloat32(params);
-    writeInto(fs, dir, new HeldParameters(params), info);
+    writeInto(fs, dir, TrainerState.initial(params), info);
   }
 
   /**
@@ -103,33 +103,6 @@ public final class ModelDirectory {
   public static void save(Path dir, TrainerState state, ModelInfo info, boolean overwrite,
       Configuration conf) {
     AtomicDirectoryWriter.write(dir, overwrite, conf, (fs, tmp) -> writeInto(fs, tmp, state, info));
-  }
-
-  /** Parameters in memory as the parameter part of a {@link TrainerState} (no moments). */
-  private record HeldParameters(SaeParameters params) implements TrainerState {
-    @Override
-    public int dIn() {
-      return params.dIn();
-    }
-
-    @Override
-    public int dSae() {
-      return params.dSae();
-    }
-
-    @Override
-    public long step() {
-      return 0;
-    }
-
-    @Override
-    public void write(Part part, int tensor, FloatSink sink) throws IOException {
-      if (part != Part.PARAMS) {
-        throw new IllegalStateException("only parameters are held here");
-      }
-      float[] a = params.tensors().get(tensor).floatView();
-      sink.write(a, 0, a.length);
-    }
   }
 
   /**

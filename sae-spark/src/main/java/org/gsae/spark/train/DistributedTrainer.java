@@ -60,8 +60,10 @@ import scala.reflect.ClassTag$;
  * run resumes from its newest checkpoint, which (a step being a pure function of its inputs)
  * recomputes the same bits.
  *
- * <p>The driver holds one shard's segment at a time, while writing a checkpoint or the model
- * ({@link TrainerState}); the initial parameters only until they are stored as blocks.
+ * <p>The driver holds one shard's segments at a time: while it stores the initial state (read
+ * from a checkpoint range by range) and while it writes a checkpoint or the model
+ * ({@link TrainerState}). In local mode {@code train} uses {@link InProcessTrainer} unless
+ * {@code spark.partitions} is set.
  */
 public final class DistributedTrainer implements Trainer<StepRows> {
   /** Phases of a step, for {@link #phaseSeconds()}. */

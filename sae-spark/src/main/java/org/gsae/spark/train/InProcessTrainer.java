@@ -17,15 +17,16 @@ import org.gsae.spark.store.RowBlock;
 import org.gsae.spark.store.TaskFailures;
 
 /**
- * The trainer of local mode ({@code local}, {@code local[N]}), where the driver is the only
- * JVM: each step gathers its rows from the cached partitions (one Spark job; each task keeps
- * its share as an array in this JVM's block manager, {@link ShardBlocks.Kind#ROWS}) and runs a {@link SaeTrainer} on them with N threads,
- * the model and Adam's moments staying in this JVM's arrays. One gradient over the whole
- * batch, so the weights equal {@link SaeTrainer} (and {@link DistributedTrainer} with one
- * partition) on the step's rows in position order, bit for bit, whatever the partitioning
- * (with the same BLAS thread count and kernel, docs/architecture.md §9); the P partial
- * gradients of {@link DistributedTrainer}, their reduction and the jobs of its shard tasks are
- * not made at all (docs/performance.md, "the local trainer").
+ * The trainer of local mode ({@code local}, {@code local[N]}, {@code local[*]}), where the
+ * driver is the only JVM: each step gathers its rows from the cached partitions (one Spark
+ * job; each task keeps its share as an array in this JVM's block manager,
+ * {@link ShardBlocks.Kind#ROWS}) and runs a {@link SaeTrainer} on them with N threads, the
+ * model and Adam's moments staying in this JVM's arrays. One gradient over the whole batch, so
+ * the weights equal {@link SaeTrainer}'s (and {@link DistributedTrainer}'s with one partition)
+ * on the step's rows in position order, bit for bit, whatever the partitioning (with the same
+ * BLAS thread count and kernel, docs/architecture.md §9); the P partial gradients of
+ * {@link DistributedTrainer}, their reduction and the jobs of its shard tasks are not made at
+ * all (docs/performance.md, "local mode in the driver's JVM").
  */
 public final class InProcessTrainer implements Trainer<StepRows> {
   private final JavaSparkContext sc;
