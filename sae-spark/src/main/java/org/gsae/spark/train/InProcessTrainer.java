@@ -23,10 +23,11 @@ import org.gsae.spark.store.TaskFailures;
  * {@link ShardBlocks.Kind#ROWS}) and runs a {@link SaeTrainer} on them with N threads, the
  * model and Adam's moments staying in this JVM's arrays. One gradient over the whole batch, so
  * the weights equal {@link SaeTrainer}'s (and {@link DistributedTrainer}'s with one partition)
- * on the step's rows in position order, bit for bit, whatever the partitioning (with the same
- * BLAS thread count and kernel, docs/architecture.md §9); the P partial gradients of
- * {@link DistributedTrainer}, their reduction and the jobs of its shard tasks are not made at
- * all (docs/performance.md, "local mode in the driver's JVM").
+ * on the step's rows in the plan's order ({@link StepRows}), bit for bit, whatever the
+ * partitioning and the windows (with the same BLAS thread count and kernel,
+ * docs/architecture.md §9); the P partial gradients of {@link DistributedTrainer}, their
+ * reduction and the jobs of its shard tasks are not made at all (docs/performance.md, "local
+ * mode in the driver's JVM").
  */
 public final class InProcessTrainer implements Trainer<StepRows> {
   private final JavaSparkContext sc;
@@ -83,13 +84,21 @@ public final class InProcessTrainer implements Trainer<StepRows> {
       sc.setJobDescription(null);
     }
     try {
-      float[] x = new float[rows.positions().length * dIn()];
-      int at = 0;
-      for (int p = 0; p < counts.size(); p++) {   // in partition order: the positions' order
+      int n = dIn();
+      float[] x = new float[rows.positions().length * n];
+      int[] plan = rows.planIndex();
+      int k = 0;   // the position of the next row, in partition order
+      for (int p = 0; p < counts.size(); p++) {
         if (counts.get(p) > 0) {
           float[] share = blocks.view(blocks.rows(t, p))[0];
-          System.arraycopy(share, 0, x, at, share.length);
-          at += share.length;
+          if (plan == null) {
+            System.arraycopy(share, 0, x, k * n, share.length);
+            k += counts.get(p);
+          } else {   // each row to its place in the plan's order
+            for (int r = 0; r < counts.get(p); r++, k++) {
+              System.arraycopy(share, r * n, x, plan[k] * n, n);
+            }
+          }
         }
       }
       Backend.setBlasThreads(local.threads());   // whatever ran in this JVM since

@@ -14,11 +14,19 @@ import org.gsae.spark.store.RowBlock;
  * and the step's positions, sorted ascending (repeats allowed). {@link StepTask} gathers a
  * partition's share of the positions from its blocks.
  *
+ * <p>The positions' order is the partitions' order. The plan's order (window by window, each in
+ * store order: the order one partition would sum them in) can differ when a step reads several
+ * windows packed in several partitions; {@code planIndex} maps one to the other, for a step
+ * that gathers the rows in one place ({@link InProcessTrainer}).
+ *
  * @param blocks           row blocks, each {@code [rows, d_in]}
  * @param partitionOffsets first position of each partition, {@code [partitions + 1]}
  * @param positions        the step's rows, sorted, {@code [B]}
+ * @param planIndex        {@code planIndex[k]}: the place of the row at {@code positions[k]}
+ *                         in the plan's order, {@code [B]}; null when the orders agree
  */
-public record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[] positions) {
+public record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[] positions,
+    int[] planIndex) {
 
   /** Rows of one packed store (or window): position = the row's number among its valid rows. */
   public static StepRows of(JavaRDD<RowBlock> blocks, long[] partitionRowCounts,
@@ -27,7 +35,7 @@ public record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[]
       throw new IllegalArgumentException(partitionRowCounts.length + " row counts for "
           + blocks.getNumPartitions() + " partitions");
     }
-    return new StepRows(blocks, starts(partitionRowCounts), sortedRows);
+    return new StepRows(blocks, starts(partitionRowCounts), sortedRows, null);
   }
 
   /**
@@ -78,8 +86,20 @@ public record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[]
         before[q] += counts[i][q];
       }
     }
-    Arrays.sort(positions);
-    return new StepRows(blocks, offsets, positions);
+    // positions[k] is the k-th row in the plan's order; sort them, remembering where each was
+    // (ties, a row taken twice, keep the plan's order).
+    Integer[] byPosition = new Integer[n];
+    for (int j = 0; j < n; j++) {
+      byPosition[j] = j;
+    }
+    Arrays.sort(byPosition, (a, b) -> Long.compare(positions[a], positions[b]));
+    long[] sorted = new long[n];
+    int[] planIndex = new int[n];
+    for (int j = 0; j < n; j++) {
+      sorted[j] = positions[byPosition[j]];
+      planIndex[j] = byPosition[j];
+    }
+    return new StepRows(blocks, offsets, sorted, planIndex);
   }
 
   /**

@@ -123,6 +123,19 @@ class WindowedTrainingTest {
     assertArrayEquals(local(), model(dir.resolve("one-partition")));
   }
 
+  /**
+   * Local mode with {@code spark.partitions} at 0: the in-process step over windows packed in
+   * two partitions each puts the gathered rows back in the plan's order (window by window,
+   * store order), so it equals the local trainer too.
+   */
+  @Test
+  void givenLocalModeWithoutPartitions_thenTheInProcessStepIsTheLocalTrainerOnThePlansBatches() {
+    TrainingReport r = train(store, dir.resolve("in-process"), 0, 1, null);
+    assertEquals(windows.size(), r.windows());
+    assertEquals(2, r.partitions());
+    assertArrayEquals(local(), model(dir.resolve("in-process")));
+  }
+
   @Test
   void givenTwoPartitions_thenRunsAndPrefetchDepthsAgreeBitForBit() {
     train(store, dir.resolve("p2-a"), 2, 1, null);
