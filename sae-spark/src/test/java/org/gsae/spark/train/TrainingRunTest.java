@@ -40,7 +40,14 @@ class TrainingRunTest {
   }
 
   private static TrainingReport run(java.nio.file.Path out, StepListener listener) {
-    return new TrainingRun(SparkTestSession.get(), TrainFixtures.spec(store, out, cfg(), 2), listener).run();
+    return run(out, listener, 2);
+  }
+
+  /** @param partitions {@code spark.partitions}: 0 in local mode is the in-process step */
+  private static TrainingReport run(java.nio.file.Path out, StepListener listener,
+      int partitions) {
+    return new TrainingRun(SparkTestSession.get(),
+        TrainFixtures.spec(store, out, cfg(), partitions), listener).run();
   }
 
   private static float[] model(java.nio.file.Path out) {
@@ -94,5 +101,28 @@ class TrainingRunTest {
     assertEquals(STEPS, second.resumedAtStep());
     assertEquals(0, second.stepsRun());
     assertArrayEquals(uninterrupted, model(out));
+  }
+
+  /**
+   * The same for local mode's in-process step: a resume restores the model and Adam's moments
+   * from the checkpoint into this JVM and ends with the uninterrupted run's bits.
+   */
+  @Test
+  void givenTheInProcessStep_whenTheDriverIsLostAndTheRunRerun_thenBitIdentical() {
+    java.nio.file.Path full = dir.resolve("in-process-full");
+    run(full, null, 0);
+    java.nio.file.Path out = dir.resolve("in-process-interrupted");
+    assertThrows(RuntimeException.class, () -> run(out, (m, ckpt) -> {
+      if (m.step() == 12) {
+        throw new RuntimeException("simulated driver loss at step 12");
+      }
+    }, 0));
+    TrainingReport r = run(out, null, 0);
+    assertEquals(10, r.resumedAtStep());
+    assertArrayEquals(model(full), model(out));
+    SparkTestSession.frames().assertDataFrameEquals(
+        SparkTestSession.get().read().parquet(full.resolve("metrics.parquet").toString()).orderBy("step"),
+        SparkTestSession.get().read().parquet(out.resolve("metrics.parquet").toString()).orderBy("step"),
+        SparkTestSession.frames().assertDataFrameEquals$default$3());
   }
 }
