@@ -72,16 +72,16 @@ public final class Checkpoint implements TrainerState {
 
   @Override
   public void write(Part part, int tensor, FloatSink sink) throws IOException {
-    long n = SaeParameters.length(dIn, dSae, tensor);
-    float[] chunk = new float[(int) Math.min(n, 1 << 20)];
     try (SafeTensorsReader r = open(part)) {
-      for (long from = 0; from < n; from += chunk.length) {
-        int len = (int) Math.min(chunk.length, n - from);
-        if (r != null) {
-          r.readFloats(part.tensorName(tensor), from, chunk, 0, len);
-        }
-        sink.write(chunk, 0, len);
+      if (r != null) {
+        r.streamFloats(part.tensorName(tensor), (from, v, len) -> sink.write(v, 0, len));
+        return;
       }
+    }
+    long n = SaeParameters.length(dIn, dSae, tensor);   // moments the checkpoint has not got
+    float[] zeros = new float[(int) Math.min(n, 1 << 20)];
+    for (long from = 0; from < n; from += zeros.length) {
+      sink.write(zeros, 0, (int) Math.min(zeros.length, n - from));
     }
   }
 

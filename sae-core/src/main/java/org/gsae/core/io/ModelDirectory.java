@@ -191,12 +191,11 @@ public final class ModelDirectory {
 
   /** {@link #requireFinite(String, float[], long[], String)} over a file's tensor, in chunks. */
   static void requireFinite(SafeTensorsReader r, String name, long[] shape) {
-    long n = r.entry(name).elementCount();
-    float[] chunk = new float[(int) Math.min(n, 1 << 20)];
-    for (long from = 0; from < n; from += chunk.length) {
-      int len = (int) Math.min(chunk.length, n - from);
-      r.readFloats(name, from, chunk, 0, len);
-      requireFinite(name, chunk, len, from, shape, r.sourceName());
+    try {
+      r.streamFloats(name, (from, v, len) -> requireFinite(name, v, len, from, shape,
+          r.sourceName()));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);   // the check itself throws nothing checked
     }
   }
 

@@ -175,6 +175,27 @@ public final class SafeTensorsReader implements AutoCloseable {
     decodeFloats(e, from, dst, offset, length);
   }
 
+  /** Receives a tensor's values a chunk at a time ({@link #streamFloats}). */
+  @FunctionalInterface
+  public interface FloatChunks {
+    /** {@code values[0, length)} are the tensor's values from flat index {@code from} on. */
+    void accept(long from, float[] values, int length) throws IOException;
+  }
+
+  /**
+   * All values of an F32 tensor, in order, in chunks of at most 2^20 values through one buffer
+   * (the receiver must copy what it keeps): a tensor of any size without holding it.
+   */
+  public void streamFloats(String name, FloatChunks chunks) throws IOException {
+    long n = entry(name).elementCount();
+    float[] chunk = new float[(int) Math.min(n, 1 << 20)];
+    for (long from = 0; from < n; from += chunk.length) {
+      int len = (int) Math.min(chunk.length, n - from);
+      readFloats(name, from, chunk, 0, len);
+      chunks.accept(from, chunk, len);
+    }
+  }
+
   private float[] decodeFloats(TensorEntry e) {
     float[] out = new float[checkedCount(e)];
     decodeFloats(e, 0, out, 0, out.length);

@@ -187,7 +187,11 @@ public final class SaeTrainer implements Trainer<Tensor> {
     float[][] v = new float[k][];
     for (int i = 0; i < k; i++) {
       float[] p = sae.parameters().tensors().get(i).floatView();
-      System.arraycopy(state.values(Part.PARAMS, i), 0, p, 0, p.length);
+      try {
+        state.read(Part.PARAMS, i, 0, p, 0, p.length);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("restoring " + Part.PARAMS.tensorName(i), e);
+      }
       if (state.step() > 0) {
         m[i] = state.values(Part.ADAM_M, i);
         v[i] = state.values(Part.ADAM_V, i);

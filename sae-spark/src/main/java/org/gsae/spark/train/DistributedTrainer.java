@@ -321,7 +321,7 @@ public final class DistributedTrainer implements Trainer<StepRows> {
   }
 
   /** The sparsity coefficient for step index {@code t} (config's lambda and warm-up). */
-  public double lambdaAt(long t) {
+  private double lambdaAt(long t) {
     return Schedules.sparsityCoefficient(config, config.sparsityCoefficient(), t);
   }
 

@@ -116,6 +116,16 @@ final class ShardBlocks implements Serializable {
       return new Run(null, 0, count);
     }
 
+    /** Shard {@code shard}'s segment of each of the six arrays of {@code p}, in place. */
+    static Run[] of(SaeParameters p, ShardLayout layout, int shard) {
+      Run[] runs = new Run[SaeParameters.NAMES.size()];
+      for (int i = 0; i < runs.length; i++) {
+        runs[i] = new Run(p.tensors().get(i).floatView(), (int) layout.from(shard, i),
+            layout.length(shard, i));
+      }
+      return runs;
+    }
+
     /** The segments of the shards, one shard after another. */
     static Run[] of(Shard... shards) {
       int k = SaeParameters.NAMES.size();

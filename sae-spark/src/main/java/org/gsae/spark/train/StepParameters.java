@@ -27,12 +27,8 @@ final class StepParameters {
       SaeParameters p = whole ? view(blocks, layout, step)
           : SaeParameters.zeros(layout.dIn(), layout.dSae(), DType.FLOAT32);
       for (int s = 0; s < layout.shards() && !whole; s++) {
-        ShardBlocks.Run[] runs = new ShardBlocks.Run[SaeParameters.NAMES.size()];
-        for (int i = 0; i < runs.length; i++) {
-          runs[i] = new ShardBlocks.Run(p.tensors().get(i).floatView(), (int) layout.from(s, i),
-              layout.length(s, i));
-        }
-        blocks.read(blocks.state(ShardBlocks.Kind.PARAMS, step, s), runs);
+        blocks.read(blocks.state(ShardBlocks.Kind.PARAMS, step, s),
+            ShardBlocks.Run.of(p, layout, s));
       }
       cached = p;
       cachedGroup = group;

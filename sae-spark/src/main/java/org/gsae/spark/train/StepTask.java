@@ -58,12 +58,7 @@ final class StepTask implements Function2<Integer, Iterator<RowBlock>, Iterator<
       LossSums sums = acc.loss();
       SaeParameters g = acc.takeSums();
       for (int s = 0; s < layout.shards(); s++) {
-        ShardBlocks.Run[] runs = new ShardBlocks.Run[SaeParameters.NAMES.size()];
-        for (int i = 0; i < runs.length; i++) {
-          runs[i] = new ShardBlocks.Run(g.tensors().get(i).floatView(), (int) layout.from(s, i),
-              layout.length(s, i));
-        }
-        blocks.put(blocks.grad(step, partition, s), false, runs);
+        blocks.put(blocks.grad(step, partition, s), false, ShardBlocks.Run.of(g, layout, s));
       }
       return List.of(StepResult.loss(partition, sums)).iterator();
     } catch (ShardBlocks.LostBlockException e) {
