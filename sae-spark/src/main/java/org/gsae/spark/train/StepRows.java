@@ -116,6 +116,12 @@ public record StepRows(JavaRDD<RowBlock> blocks, long[] partitionOffsets, long[]
     return mine.length == 0 ? new float[0] : gather(blocks, mine, dIn);
   }
 
+  /** How many of the step's rows partition {@code partition} holds. */
+  int rowsIn(int partition) {
+    return lowerBound(positions, partitionOffsets[partition + 1])
+        - lowerBound(positions, partitionOffsets[partition]);
+  }
+
   /** Positions in [from, to) of the sorted global batch, made local to the partition. */
   static long[] localPositions(long[] sortedGlobal, long from, long to) {
     int lo = lowerBound(sortedGlobal, from);

@@ -146,6 +146,42 @@ class DistributedEquivalenceTest {
     }
   }
 
+  /**
+   * With the packed blocks cached (the default level) the in-process step reads them from this
+   * JVM's block manager and runs no Spark job after the first step (which may compute the cache);
+   * with caching off every step gathers its rows with a job. Both give the local trainer's bits.
+   */
+  @ParameterizedTest
+  @CsvSource({"MEMORY_AND_DISK, true", "NONE, false"})
+  void givenCachedOrUncachedBlocks_whenTrainedInProcess_thenJobsOnlyWhenNotHeldAndTheSameBits(
+      String level, boolean held) {
+    TrainConfig cfg = TrainFixtures.config(STEPS, 0, true);
+    BatchPlan plan = new BatchPlan(TrainFixtures.ROWS, cfg.batchSize(), cfg.seed(), cfg.shuffle());
+    InputConfig in = InputConfig.of(store);
+    org.apache.spark.SparkContext sc = SparkTestSession.get().sparkContext();
+    String group = "in-process-" + level;
+    try (ActivationStore s = ActivationStore.open(SparkTestSession.get(),
+             new InputConfig(in.path(), in.column(), in.onInvalid(), level));
+         PackedStore packed = s.pack(PackOptions.defaults().withPartitions(2).withBlockRows(100));
+         InProcessTrainer t = new InProcessTrainer(new JavaSparkContext(sc), cfg,
+             TrainerState.initial(init(TrainFixtures.D_SAE)), 2)) {
+      t.step(StepRows.of(packed.blocks(), packed.partitionRowCounts(), plan.indices(0)));
+      sc.setJobGroup(group, "in-process steps after the first", false);
+      try {
+        while (t.step() < cfg.steps()) {
+          t.step(StepRows.of(packed.blocks(), packed.partitionRowCounts(), plan.indices(t.step())));
+        }
+      } finally {
+        sc.clearJobGroup();
+      }
+      sc.listenerBus().waitUntilEmpty(30_000);   // job events reach the status store asynchronously
+      assertEquals(held ? 0 : STEPS - 1, sc.statusTracker().getJobIdsForGroup(group).length);
+      assertArrayEquals(local(cfg, TrainFixtures.D_SAE), t.parameters().toFlat());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({"true, 1", "false, 1", "true, 3"})
   void givenOnePartition_whenTrained_thenBitIdenticalToLocal(boolean shuffle, int shards) {
