@@ -196,6 +196,7 @@ final class $KKernels {
     }
   }
 
+  //<double-only> float32 uses VectorOps.adam (SIMD).
   /**
    * One Adam update in place, in torch.optim.Adam's operation order: m = b1 m + (1-b1) g;
    * v = b2 v + (1-b2) g^2; p += -stepSize * m / (sqrt(v) * invSqrtBc2 + eps).
@@ -221,6 +222,7 @@ final class $KKernels {
       p[i] += lr * (mi / denom);
     }
   }
+  //</double-only>
 
   //<double-only>
   /** L2 norm of row r (squares summed in double), as {@link #sumCols} with norms. */

@@ -49,8 +49,9 @@ public final class BenchCommand extends JobCommand {
 
   @Option(names = "--dense-above", paramLabel = "F",
       defaultValue = "" + GatedLoss.AUTO,
-      description = "Open-gate fraction above which a chunk runs dense; -1 = as train: 0.1 + 50 /"
-          + " (the chunk's rows) (default: ${DEFAULT-VALUE}).")
+      description = "Open-gate fraction above which a chunk runs dense; -1 = as train: "
+          + GatedLoss.DEFAULT_DENSE_ABOVE + " + " + (int) GatedLoss.AUTO_ROWS
+          + " / (the chunk's rows) (default: ${DEFAULT-VALUE}).")
   double denseAbove;
 
   @Option(names = "--spark", paramLabel = "MASTER",

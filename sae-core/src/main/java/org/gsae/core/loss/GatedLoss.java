@@ -30,27 +30,31 @@ public final class GatedLoss implements Serializable {
 
   /**
    * Above this fraction of open gates in a chunk, {@link #accumulate} uses the dense GEMM path
-   * (BLAS beats the per-pair loops when many gates are open, as early in training). Measured
-   * with {@code bench --d-in 768 --d-sae 6144 --batch 4096 --threads 2 --target-l0 K
-   * --dense-above 1|0} (sparse | dense), after the sparse loops began streaming four pairs at a
-   * time: 7% open (K 430) sparse 2.06 s, dense 3.08 s; 10% (K 614) sparse 3.14 / 3.03 s, dense
-   * 3.16 / 3.17 s; 12.5% (K 768) sparse 3.21 / 2.98 s, dense 2.83 / 3.25 s; 15% (K 922) sparse
-   * 4.34 s, dense 3.32 s. (Before that change the two crossed between 7% and 10%, and this was
-   * 0.075.) This is the bar for a chunk of 4096 rows; {@link #AUTO} raises it for smaller ones.
+   * (BLAS beats the per-pair loops when many gates are open, as early in training): the bar for
+   * a chunk of many rows; {@link #AUTO} raises it for smaller ones. First measured at batch
+   * 4096 ({@code bench --d-in 768 --d-sae 6144 --batch 4096 --threads 2 --target-l0 K
+   * --dense-above 1|0}, sparse | dense) as 0.075, then 0.10 once the sparse loops streamed four
+   * pairs at a time; 0.11 since the dense path keeps its native buffers between steps (see
+   * {@link #AUTO}).
    */
-  public static final double DEFAULT_DENSE_ABOVE = 0.10;
+  public static final double DEFAULT_DENSE_ABOVE = 0.11;
 
   /**
-   * As {@code denseAbove}: choose by the chunk's rows, {@link #DEFAULT_DENSE_ABOVE} + 50 / rows
-   * (at most 1). The dense path's weight-gradient GEMMs read and write [d_in, d_sae] arrays
+   * As {@code denseAbove}: choose by the chunk's rows, {@link #DEFAULT_DENSE_ABOVE} +
+   * {@link #AUTO_ROWS} / rows (at most 1). The dense path's weight-gradient GEMMs read and write [d_in, d_sae] arrays
    * whatever a chunk's rows, so a small chunk needs more open gates before it pays. Measured
-   * 2026-12-07 ({@code bench --d-in 784 --d-sae 6272 --target-l0 K --dense-above 0|1}; the
-   * crossing, interpolated): batch 256 about 30% (K 700: dense 0.178 s, sparse 0.109 s; K
-   * 2000: 0.195 and 0.197 s), batch 1024 about 16% (K 750: 0.432 / 0.346 s; K 1250: 0.455 /
-   * 0.538 s), batch 4096 at 768 x 6144 about 13% (K 700: 1.46 / 1.23 s; K 1200: 1.44 / 2.21 s);
-   * the rule gives 30%, 15% and 11%.
+   * 2026-12-07 after the dense path stopped allocating per step ({@code bench --target-l0 K
+   * --dense-above 0|1}, dense / sparse; the crossing, interpolated): 784 x 6272 batch 256 about
+   * 19% (K 700: 0.141 / 0.110 s; K 1200: 0.144 / 0.144 s; K 1800: 0.147 / 0.188 s), batch 1024
+   * about 14% (K 750: 0.393 / 0.338 s; K 1000: 0.407 / 0.457 s), 768 x 6144 batch 4096 about
+   * 12% (K 500: 1.33 / 0.91 s; K 700: 1.35 / 1.31 s; K 900: 1.32 / 1.50 s); the rule gives
+   * 18.8%, 13.0% and 11.5%. (Before that change: 30%, 16% and 13%, and the rule was 0.10 +
+   * 50 / rows.)
    */
   public static final double AUTO = -1;
+
+  /** The rows term of {@link #AUTO}. */
+  public static final double AUTO_ROWS = 20;
 
   private final Variant variant;
   private final double auxCoefficient;
@@ -97,7 +101,7 @@ public final class GatedLoss implements Serializable {
 
   /** Open-gate fraction above which {@link #accumulate} computes a chunk of {@code rows} densely. */
   public double denseAbove(int rows) {
-    return denseAbove != AUTO ? denseAbove : Math.min(1, DEFAULT_DENSE_ABOVE + 50.0 / rows);
+    return denseAbove != AUTO ? denseAbove : Math.min(1, DEFAULT_DENSE_ABOVE + AUTO_ROWS / rows);
   }
 
   /**

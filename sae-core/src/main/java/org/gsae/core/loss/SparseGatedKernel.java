@@ -33,10 +33,9 @@ final class SparseGatedKernel implements AutoCloseable {
   private final SaeParameters gradSum;
   private final StepSums sums;
   private final int threads;
-  private final GatedLoss loss;
   private final EncoderProduct product;
   private final SparseScratch s;
-  private DenseGatedChunk dense;
+  private DenseGatedChunk dense;   // bound on the step's first dense chunk
   private long lastActive;
 
   /** @param gradSum float32, shaped like {@code params}: {@link #finish} adds into it */
@@ -45,9 +44,8 @@ final class SparseGatedKernel implements AutoCloseable {
     this.p = new StepParams(params, loss, lambda);
     this.gradSum = gradSum;
     this.threads = threads;
-    this.loss = loss;
     this.s = SparseScratch.acquire(p.n, p.m, threads);
-    this.sums = new StepSums(p.n, p.m, s.gWEncT, gradSum.wDec().floatView());
+    this.sums = new StepSums(p.n, p.m, gradSum.wEnc().floatView(), gradSum.wDec().floatView());
     this.product = EncoderProduct.acquire(p.n, p.m);
     product.setWeights(p.wEnc);
   }
@@ -66,47 +64,31 @@ final class SparseGatedKernel implements AutoCloseable {
       }
     }
     product.multiply(xc, count);
-    long budget = (long) (loss.denseAbove(count) * count * (double) p.m);
     int parts = Math.min(threads, count);
-    Parallel.run(parts, t -> scanRows(s.workers[t], Parallel.split(count, parts, t),
-        Parallel.split(count, parts, t + 1), budget));
+    long[] open = new long[parts];
+    Parallel.run(parts, t -> {
+      float[] row = s.workers[t].piRow;
+      for (int b = Parallel.split(count, parts, t); b < Parallel.split(count, parts, t + 1); b++) {
+        product.row(b, row);
+        open[t] += VectorOps.countOpen(row, p.bGate, p.m);
+      }
+    });
     lastActive = 0;
-    for (int t = 0; t < parts; t++) {
-      lastActive += s.workers[t].openCount;
+    for (long k : open) {
+      lastActive += k;
     }
   }
 
-  /**
-   * Reads rows [b0, b1) of the encoder product once: counts their open gates and collects the
-   * active pairs, unless this slice alone passes the dense budget (then the chunk goes dense
-   * and the pairs are not needed: the total passes it too; if the total does not, no slice did).
-   */
-  private void scanRows(SparseScratch.Worker w, int b0, int b1, long budget) {
-    int m = p.m;
-    if (w.rowStart.length < b1 - b0 + 1) {
-      w.rowStart = new int[b1 - b0 + 1];
+  /** The active pairs of row {@code b} of the chunk, appended to the worker's list. */
+  private void collectPairs(SparseScratch.Worker w, int b) {
+    product.row(b, w.piRow);
+    int k = VectorOps.openGates(w.piRow, p.bGate, p.m, w.open);
+    for (int q = 0; q < k; q++) {
+      int j = w.open[q];
+      float v = w.piRow[j];
+      float pm = p.scale[j] * v + p.bMag[j];
+      w.pairs.add(j, b, v, v + p.bGate[j], pm > 0 ? pm : 0f);
     }
-    PairList pairs = w.pairs;
-    pairs.size = 0;
-    w.openCount = 0;
-    w.overBudget = false;
-    for (int b = b0; b < b1; b++) {
-      product.row(b, w.piRow);
-      int k = VectorOps.openGates(w.piRow, p.bGate, m, w.open);
-      w.openCount += k;
-      w.rowStart[b - b0] = pairs.size;
-      if (w.overBudget || pairs.size + (long) k > budget) {
-        w.overBudget = true;
-        continue;
-      }
-      for (int q = 0; q < k; q++) {
-        int j = w.open[q];
-        float v = w.piRow[j];
-        float pm = p.scale[j] * v + p.bMag[j];
-        pairs.add(j, b, v, v + p.bGate[j], pm > 0 ? pm : 0f);
-      }
-    }
-    w.rowStart[b1 - b0] = pairs.size;
   }
 
   /** Fraction of open gates in the chunk last passed to {@link #piForChunk}. */
@@ -117,7 +99,7 @@ final class SparseGatedKernel implements AutoCloseable {
   /** Accumulates the chunk last passed to {@link #piForChunk} with dense GEMMs. */
   void accumulateDense(float[] rowsData, int from, int count) {
     if (dense == null) {
-      dense = new DenseGatedChunk(p, sums, threads);
+      dense = s.dense(p, sums);
     }
     dense.accumulate(product, s.xc, rowsData, from, count);
   }
@@ -147,9 +129,13 @@ final class SparseGatedKernel implements AutoCloseable {
     sums.addRows(count, s.rowTerms, s.dxh, s.ds, p.detachAux, p.alpha, p.lambda, p.n);
   }
 
+  /** Collects the active pairs of rows [b0, b1) and runs each row's forward pass on them. */
   private void forwardRows(SparseScratch.Worker w, float[] x, int from, int b0, int b1) {
+    w.pairs.size = 0;
     for (int b = b0; b < b1; b++) {
-      forwardRow(w, x, (from + b) * p.n, b, w.rowStart[b - b0], w.rowStart[b - b0 + 1]);
+      int first = w.pairs.size;
+      collectPairs(w, b);
+      forwardRow(w, x, (from + b) * p.n, b, first, w.pairs.size);
     }
   }
 
@@ -261,9 +247,47 @@ final class SparseGatedKernel implements AutoCloseable {
   /**
    * The gradient rows of features [j0, j1): per feature, its pairs in row order, four at a
    * time ({@link VectorOps#axpy4}: four scattered rows of x_c, dxh, ds in flight at once),
-   * then the rest one by one.
+   * then the rest one by one. {@code dW_dec[j]} is added to in place; {@code dW_enc[:, j]}, a
+   * column of the [n, m] sum, is summed in a row of the worker's panel
+   * ({@link SparseScratch#PANEL} features at a time, [PANEL, n], in cache) and the panel added
+   * to the columns once its features are done ({@link #addPanel}).
    */
   private void backward(SparseScratch.Worker w, int j0, int j1) {
+    for (int g0 = j0; g0 < j1; g0 += SparseScratch.PANEL) {
+      int g1 = Math.min(j1, g0 + SparseScratch.PANEL);
+      boolean any = false;
+      for (int j = g0; j < g1; j++) {
+        if (s.featureStart[j] < s.featureStart[j + 1]) {
+          backwardFeature(w, j, (j - g0) * p.n);
+          any = true;
+        }
+      }
+      if (any) {
+        addPanel(w.panel, g0, g1);
+      }
+    }
+  }
+
+  /**
+   * {@code dW_enc[:, g0..g1) += panel^T} ([n, m] row-major), then the panel's rows zeroed
+   * again; rows of features without pairs are zero and add nothing.
+   */
+  private void addPanel(float[] panel, int g0, int g1) {
+    int n = p.n;
+    int m = p.m;
+    int width = g1 - g0;
+    float[] wEncG = sums.gradWEnc;
+    for (int i = 0; i < n; i++) {
+      int row = i * m + g0;
+      for (int q = 0; q < width; q++) {
+        wEncG[row + q] += panel[q * n + i];
+      }
+    }
+    Arrays.fill(panel, 0, width * n, 0f);
+  }
+
+  /** Feature j's pairs: its W_dec gradient row, its W_enc column into {@code panel[po..po+n)}. */
+  private void backwardFeature(SparseScratch.Worker w, int j, int po) {
     int n = p.n;
     PairList e = s.pairs;
     float[] xc = s.xc;
@@ -273,63 +297,59 @@ final class SparseGatedKernel implements AutoCloseable {
     float[] f4 = w.c2;
     float[] g4 = w.c3;
     int[] rows4 = w.rows4;
-    for (int j = j0; j < j1; j++) {
-      int lo = s.featureStart[j];
-      int hi = s.featureStart[j + 1];
-      if (lo == hi) {
+    float[] panel = w.panel;
+    int lo = s.featureStart[j];
+    int hi = s.featureStart[j + 1];
+    int off = j * n;
+    double sBMag = 0;
+    double sBGate = 0;
+    double sPiMagPi = 0;
+    double sDPi = 0;
+    double sG = 0;
+    int grouped = lo + (hi - lo) / 4 * 4;
+    for (int q = lo; q < hi; q++) {
+      int a = s.order[q];
+      int bo = e.row[a] * n;
+      float dm = e.dm[a];
+      float dg = e.dg[a];
+      sBMag += dm;
+      sBGate += dg;
+      sPiMagPi += (double) dm * e.pi[a];
+      float dPi = dm * p.scale[j] + dg;                           // pi feeds both paths
+      sDPi += dPi;
+      sG += e.g[a];
+      // dW_dec[j] += f dxh (MSE path) + g ds (live aux, SAELENS only).
+      float fa = e.f[a] > 0f ? e.f[a] : 0f;
+      float ga = p.detachAux ? 0f : e.g[a];
+      if (q < grouped) {
+        int k = (q - lo) & 3;
+        rows4[k] = bo;
+        dPi4[k] = dPi;
+        f4[k] = fa;
+        g4[k] = ga;
+        if (k == 3) {
+          VectorOps.axpy4(dPi4, xc, rows4, panel, po, n);
+          VectorOps.axpy4(f4, dxh, rows4, sums.gradWDec, off, n);
+          if (!p.detachAux) {
+            VectorOps.axpy4(g4, ds, rows4, sums.gradWDec, off, n);
+          }
+        }
         continue;
       }
-      int off = j * n;
-      double sBMag = 0;
-      double sBGate = 0;
-      double sPiMagPi = 0;
-      double sDPi = 0;
-      double sG = 0;
-      int grouped = lo + (hi - lo) / 4 * 4;
-      for (int q = lo; q < hi; q++) {
-        int a = s.order[q];
-        int bo = e.row[a] * n;
-        float dm = e.dm[a];
-        float dg = e.dg[a];
-        sBMag += dm;
-        sBGate += dg;
-        sPiMagPi += (double) dm * e.pi[a];
-        float dPi = dm * p.scale[j] + dg;                           // pi feeds both paths
-        sDPi += dPi;
-        sG += e.g[a];
-        // dW_dec[j] += f dxh (MSE path) + g ds (live aux, SAELENS only).
-        float fa = e.f[a] > 0f ? e.f[a] : 0f;
-        float ga = p.detachAux ? 0f : e.g[a];
-        if (q < grouped) {
-          int k = (q - lo) & 3;
-          rows4[k] = bo;
-          dPi4[k] = dPi;
-          f4[k] = fa;
-          g4[k] = ga;
-          if (k == 3) {
-            VectorOps.axpy4(dPi4, xc, rows4, sums.gWEncT, off, n);
-            VectorOps.axpy4(f4, dxh, rows4, sums.gradWDec, off, n);
-            if (!p.detachAux) {
-              VectorOps.axpy4(g4, ds, rows4, sums.gradWDec, off, n);
-            }
-          }
-          continue;
-        }
-        VectorOps.axpy(dPi, xc, bo, sums.gWEncT, off, n);
-        if (fa != 0f && ga != 0f) {
-          VectorOps.axpy2into(fa, dxh, ga, ds, bo, sums.gradWDec, off, n);
-        } else if (fa != 0f) {
-          VectorOps.axpy(fa, dxh, bo, sums.gradWDec, off, n);
-        } else if (ga != 0f) {
-          VectorOps.axpy(ga, ds, bo, sums.gradWDec, off, n);
-        }
+      VectorOps.axpy(dPi, xc, bo, panel, po, n);
+      if (fa != 0f && ga != 0f) {
+        VectorOps.axpy2into(fa, dxh, ga, ds, bo, sums.gradWDec, off, n);
+      } else if (fa != 0f) {
+        VectorOps.axpy(fa, dxh, bo, sums.gradWDec, off, n);
+      } else if (ga != 0f) {
+        VectorOps.axpy(ga, ds, bo, sums.gradWDec, off, n);
       }
-      sums.gBMag[j] += sBMag;
-      sums.gBGate[j] += sBGate;
-      sums.gPiMagPi[j] += sPiMagPi;
-      sums.colDPi[j] += sDPi;
-      sums.gSum[j] += sG;
     }
+    sums.gBMag[j] += sBMag;
+    sums.gBGate[j] += sBGate;
+    sums.gPiMagPi[j] += sPiMagPi;
+    sums.colDPi[j] += sDPi;
+    sums.gSum[j] += sG;
   }
 
   /**
@@ -340,52 +360,37 @@ final class SparseGatedKernel implements AutoCloseable {
     int n = p.n;
     int m = p.m;
     if (dense != null) {
-      dense.addInto(sums);
+      dense.addInto(sums.gradWEnc, sums.gradWDec);
     }
-    float[] wEncG = gradSum.wEnc().floatView();
     float[] bGateG = gradSum.bGate().floatView();
     float[] rMagG = gradSum.rMag().floatView();
     float[] bMagG = gradSum.bMag().floatView();
-    float[] wDecG = gradSum.wDec().floatView();
+    float[] wDecG = sums.gradWDec;
     float[] bDecG = gradSum.bDec().floatView();
-    final int blk = 64;
-    int blocks = (m + blk - 1) / blk;
     Parallel.run(threads, t -> {
-      int jb0 = Parallel.split(blocks, threads, t) * blk;
-      int jb1 = Math.min(m, Parallel.split(blocks, threads, t + 1) * blk);
-      // W_enc [n, m] += gWEncT^T, blocked for cache reuse; columns [jb0, jb1) are this thread's.
-      for (int j0 = jb0; j0 < jb1; j0 += blk) {
-        int j1 = Math.min(jb1, j0 + blk);
-        for (int i0 = 0; i0 < n; i0 += blk) {
-          int i1 = Math.min(n, i0 + blk);
-          for (int j = j0; j < j1; j++) {
-            for (int i = i0; i < i1; i++) {
-              wEncG[i * m + j] += sums.gWEncT[j * n + i];
-            }
-          }
-        }
-      }
-      for (int j = jb0; j < jb1; j++) {
+      for (int j = Parallel.split(m, threads, t); j < Parallel.split(m, threads, t + 1); j++) {
         bGateG[j] += (float) sums.gBGate[j];
         rMagG[j] += (float) (sums.gPiMagPi[j] * p.scale[j]);
         bMagG[j] += (float) sums.gBMag[j];
         // L1 through the decoder norms: lambda * sum_b g_j * w_j / ||w_j||.
         float c = p.norms[j] > 0 ? (float) (p.lambda * sums.gSum[j] / p.norms[j]) : 0f;
-        int off = j * n;
-        for (int i = 0; i < n; i++) {
-          wDecG[off + i] += c * p.wDec[off + i];
+        if (c != 0f) {
+          int off = j * n;
+          for (int i = 0; i < n; i++) {
+            wDecG[off + i] += c * p.wDec[off + i];
+          }
         }
       }
     });
-    // x_c = x - b_dec: dL/db_dec gets -(sum_b dL/dpi) W_enc^T.
+    // x_c = x - b_dec: dL/db_dec gets -(sum_b dL/dpi) W_enc^T, a float32 product (as torch's
+    // autograd computes it) on SIMD lanes.
+    float[] colDPi = new float[m];
+    for (int j = 0; j < m; j++) {
+      colDPi[j] = (float) sums.colDPi[j];
+    }
     Parallel.run(threads, t -> {
       for (int i = Parallel.split(n, threads, t); i < Parallel.split(n, threads, t + 1); i++) {
-        double s = 0;
-        int row = i * m;
-        for (int j = 0; j < m; j++) {
-          s += p.wEnc[row + j] * sums.colDPi[j];
-        }
-        bDecG[i] += (float) (sums.gBDec[i] - s);
+        bDecG[i] += (float) (sums.gBDec[i] - VectorOps.dot(p.wEnc, i * m, colDPi, 0, m));
       }
     });
     return new LossSums(sums.mse, sums.l1, sums.aux, sums.l0, sums.rows);
@@ -395,8 +400,5 @@ final class SparseGatedKernel implements AutoCloseable {
   public void close() {
     product.release();
     s.release();
-    if (dense != null) {
-      dense.close();
-    }
   }
 }

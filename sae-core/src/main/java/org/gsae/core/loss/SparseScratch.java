@@ -1,24 +1,31 @@
 package org.gsae.core.loss;
 
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The sparse step's working arrays, kept from step to step in a small JVM-wide pool (at most
+ * The step's working arrays, kept from step to step in a small JVM-wide pool (at most
  * two idle per shape and thread count, like {@link org.gsae.core.tensor.EncoderProduct}).
- * Allocated afresh each step they were G1 humongous allocations (the [m, n] transposed
- * W_enc gradient, the [chunk, n] row buffers, the pair lists), each starting a concurrent
- * marking cycle that took CPU from the step on a 2-core machine.
+ * Allocated afresh each step they were G1 humongous allocations (the [chunk, n] row
+ * buffers, the pair lists), each starting a concurrent
+ * marking cycle that took CPU from the step on a 2-core machine; the dense path's native
+ * matrices cost ~30 ms a step to allocate at 784 x 6272.
  */
 final class SparseScratch {
+  /**
+   * Features whose W_enc gradient columns a worker sums at once before adding them to the
+   * [n, m] sum: the panel (200 KB at n = 784) stays in L2, and each row of the sum is touched
+   * in runs of PANEL values. (A whole [m, n] transposed sum, added at the end, cost 6-8 ms a
+   * step at 784 x 6272 for the transposition alone.)
+   */
+  static final int PANEL = 64;
+
   final int n;
   final int m;
   final int threads;
   final Worker[] workers;
-  final float[] gWEncT;        // dL/dW_enc transposed [m, n]; zeroed by acquire
   final PairList pairs = new PairList(1024);
   int[] order = new int[0];    // pair indices bucketed by feature
   final int[] featureStart;    // [m + 1]
@@ -28,6 +35,7 @@ final class SparseScratch {
   float[] dxh = new float[0];  // 2 (x_hat - x) [count, n]
   float[] ds = new float[0];   // 2 alpha (x_gate - x) [count, n]
   RowTerms rowTerms = new RowTerms(0);
+  private DenseGatedChunk dense;   // the dense path's buffers, made by its first chunk
 
   /** Per-thread scratch and the active pairs that thread collected. */
   static final class Worker {
@@ -41,14 +49,13 @@ final class SparseScratch {
     final float[] c3 = new float[4];
     final int[] rows4 = new int[4];
     final int[] open;              // open gates of one row
+    final float[] panel;           // W_enc gradient columns of PANEL features [PANEL, n]; zero between uses
     final PairList pairs = new PairList(1024);
-    int[] rowStart = new int[0];   // first pair of each row of this worker's slice, and the end
-    long openCount;
-    boolean overBudget;
 
     Worker(int n, int m) {
       piRow = new float[m];
       open = new int[m];
+      panel = new float[PANEL * n];
       xh = new float[n];
       xg = new float[n];
     }
@@ -62,7 +69,6 @@ final class SparseScratch {
     for (int t = 0; t < threads; t++) {
       workers[t] = new Worker(n, m);
     }
-    gWEncT = new float[m * n];
     featureStart = new int[m + 1];
     cursor = new int[m];
   }
@@ -84,23 +90,32 @@ final class SparseScratch {
     }
   }
 
-  /** A scratch for the shape, from the pool or new, with {@link #gWEncT} zeroed. */
+  /** The dense path's buffers, bound to this step's parameters and sums. */
+  DenseGatedChunk dense(StepParams p, StepSums sums) {
+    if (dense == null) {
+      dense = new DenseGatedChunk(n, m, threads);
+    }
+    dense.begin(p, sums);
+    return dense;
+  }
+
+  /** A scratch for the shape, from the pool or new. */
   static SparseScratch acquire(int n, int m, int threads) {
     Deque<SparseScratch> idle = POOL.computeIfAbsent(key(n, m, threads), k -> new ConcurrentLinkedDeque<>());
     SparseScratch s = idle.pollFirst();
-    if (s == null) {
-      return new SparseScratch(n, m, threads);
-    }
-    Parallel.run(threads, t -> Arrays.fill(s.gWEncT, Parallel.split(s.gWEncT.length, threads, t),
-        Parallel.split(s.gWEncT.length, threads, t + 1), 0f));
-    return s;
+    return s != null ? s : new SparseScratch(n, m, threads);
   }
 
-  /** Gives the scratch back to the pool (dropped if two of its shape are idle already). */
+  /**
+   * Gives the scratch back to the pool; if two of its shape are idle already it is dropped,
+   * and its native buffers freed.
+   */
   void release() {
     Deque<SparseScratch> idle = POOL.get(key(n, m, threads));
     if (idle != null && idle.size() < POOL_SIZE) {
       idle.addFirst(this);
+    } else if (dense != null) {
+      dense.close();
     }
   }
 

@@ -20,6 +20,7 @@ final class StepParams {
   final float[] bDec;     // [n]
   final float[] scale;    // exp(r_mag) [m]
   final float[] norms;    // ||W_dec[j]|| [m]
+  final float[] lambdaNorms;   // lambda ||W_dec[j]|| [m], float32
 
   StepParams(SaeParameters p, GatedLoss loss, double lambda) {
     this.n = p.dIn();
@@ -34,5 +35,9 @@ final class StepParams {
     this.bDec = p.bDec().toFloatArray();
     this.scale = p.rMag().exp().toFloatArray();
     this.norms = p.wDec().rowNorms().toFloatArray();
+    this.lambdaNorms = new float[m];
+    for (int j = 0; j < m; j++) {
+      lambdaNorms[j] = this.lambda * norms[j];
+    }
   }
 }

@@ -2,12 +2,12 @@ package org.gsae.core.loss;
 
 /**
  * Loss and gradient sums of one step, accumulated chunk by chunk by the sparse and the dense
- * path, added into the caller's gradient sum once by {@link SparseGatedKernel#finish} (the
- * W_dec sums go straight into the caller's array: same layout, no copy).
+ * path; the weight-gradient sums go straight into the caller's arrays (no copy), the rest is
+ * added into the caller's gradient sum once by {@link SparseGatedKernel#finish}.
  */
 final class StepSums {
-  final float[] gWEncT;     // dL/dW_enc transposed: [m, n], row j = feature j (zeroed scratch)
-  final float[] gradWDec;   // dL/dW_dec [m, n]: the caller's gradient sum, added into in place
+  final float[] gradWEnc;   // dL/dW_enc [n, m]: the caller's gradient sum, added into in place
+  final float[] gradWDec;   // dL/dW_dec [m, n]: likewise
   final double[] gBGate;    // [m]
   final double[] gPiMagPi;  // sum_b dpi_mag * pi [m], times exp(r_mag) at the end
   final double[] gBMag;     // [m]
@@ -20,8 +20,8 @@ final class StepSums {
   double l0;
   long rows;
 
-  StepSums(int n, int m, float[] gWEncTZeroed, float[] gradWDecSum) {
-    gWEncT = gWEncTZeroed;
+  StepSums(int n, int m, float[] gradWEncSum, float[] gradWDecSum) {
+    gradWEnc = gradWEncSum;
     gradWDec = gradWDecSum;
     gBGate = new double[m];
     gPiMagPi = new double[m];

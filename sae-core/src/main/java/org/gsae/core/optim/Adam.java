@@ -61,9 +61,21 @@ public final class Adam implements Optimizer {
    * value is updated on its own, so a tensor cut into slices updates to the same bits.
    */
   public void apply(Tensor param, Tensor m, Tensor v, Tensor grad, double lr, long t) {
+    apply(param, m, v, grad, 1, false, lr, t);
+  }
+
+  /**
+   * As {@link #apply(Tensor, Tensor, Tensor, Tensor, double, long)} with a training step's
+   * passes around the update fused in ({@link Tensor#adamInPlace}): {@code grad} scaled by
+   * {@code gradScale} first, and with {@code unitRows} each gradient row's component along
+   * its parameter row removed before and the parameter rows renormalised after.
+   */
+  public void apply(Tensor param, Tensor m, Tensor v, Tensor grad, double gradScale,
+      boolean unitRows, double lr, long t) {
     double bc1 = 1 - Math.pow(beta1, t);
     double bc2 = 1 - Math.pow(beta2, t);
-    Tensor.adamInPlace(param, m, v, grad, beta1, beta2, lr / bc1, 1.0 / Math.sqrt(bc2), eps);
+    Tensor.adamInPlace(param, m, v, grad, gradScale, unitRows, beta1, beta2, lr / bc1,
+        1.0 / Math.sqrt(bc2), eps);
   }
 
   @Override

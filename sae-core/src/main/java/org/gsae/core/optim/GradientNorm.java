@@ -1,8 +1,10 @@
 package org.gsae.core.optim;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.gsae.core.model.SaeParameters;
 import org.gsae.core.tensor.DType;
-import org.gsae.core.tensor.Tensor;
 import org.gsae.core.tensor.VectorOps;
 
 /**
@@ -40,20 +42,57 @@ public final class GradientNorm {
 
   /**
    * Squared global norm of all six tensors, piece by piece in order (float32, the training
-   * path); float64 gradients (the reference path) are summed tensor by tensor in float64.
+   * path; the pieces' sums are computed in parallel and added in order); float64 gradients
+   * (the reference path) are summed tensor by tensor in float64.
    */
   public static double sumSquares(SaeParameters grad) {
-    if (grad.dtype() != DType.FLOAT32) {
-      return grad.sumSquares();
+    return grad.dtype() != DType.FLOAT32 ? grad.sumSquares() : scaledSumSquares(grad, 1f);
+  }
+
+  /**
+   * Turns float32 gradient sums over {@code rows} rows into their mean in place (each value
+   * times the float32 reciprocal {@code 1f / rows}, as
+   * {@code GradientAccumulator.takeMeanGradient} does) and returns the mean's squared norm
+   * ({@link #sumSquares}): the same bits as the two passes, in one (each block is scaled,
+   * then its squares summed while it is in cache).
+   */
+  public static double meanInPlace(SaeParameters sums, long rows) {
+    if (sums.dtype() != DType.FLOAT32 || rows < 1) {
+      throw new IllegalArgumentException("float32 sums over at least one row, got " + sums.dtype()
+          + " over " + rows);
     }
-    double s = 0;
+    return scaledSumSquares(sums, (float) (double) (1.0f / rows));
+  }
+
+  /** {@link #sumSquares} of a float32 gradient after {@code a[i] *= k} (skipped for k = 1). */
+  private static double scaledSumSquares(SaeParameters grad, float k) {
+    List<long[]> pieces = new ArrayList<>();   // {tensor, from, to}
     for (int i = 0; i < SaeParameters.NAMES.size(); i++) {
-      Tensor t = grad.tensors().get(i);
-      float[] a = t.floatView();
+      long length = grad.tensors().get(i).length();
       long unit = pieceValues(i, grad.dIn());
-      for (long from = 0; from < a.length; from += unit) {
-        s += pieceSquares(a, (int) from, (int) Math.min(a.length, from + unit));
+      for (long from = 0; from < length; from += unit) {
+        pieces.add(new long[] {i, from, Math.min(length, from + unit)});
       }
+    }
+    double[] squares = new double[pieces.size()];
+    IntStream.range(0, squares.length).parallel().forEach(q -> {
+      long[] piece = pieces.get(q);
+      float[] a = grad.tensors().get((int) piece[0]).floatView();
+      double sq = 0;
+      for (int b = (int) piece[1]; b < piece[2]; b += BLOCK) {
+        int len = (int) Math.min(BLOCK, piece[2] - b);
+        if (k != 1f) {
+          for (int i = b; i < b + len; i++) {
+            a[i] *= k;
+          }
+        }
+        sq += VectorOps.dot(a, b, a, b, len);
+      }
+      squares[q] = sq;
+    });
+    double s = 0;
+    for (double x : squares) {
+      s += x;
     }
     return s;
   }

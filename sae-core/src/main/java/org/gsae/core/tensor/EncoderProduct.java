@@ -51,8 +51,11 @@ public final class EncoderProduct implements AutoCloseable {
       throw new IllegalArgumentException("W_enc has " + wEnc.length + " values, expected "
           + dIn + " x " + dSae);
     }
-    wView.put(0, wEnc);
+    Tensor.inParts(wEnc.length, COPY_GRAIN, (from, to) -> wView.put(from, wEnc, from, to - from));
   }
+
+  /** Values per part of a parallel copy into native memory (one thread moved ~6.5 GB/s). */
+  static final int COPY_GRAIN = 1 << 20;
 
   /**
    * Computes {@code pi = xc @ W_enc} for {@code rows} rows of {@code xc} ([rows, n] row-major);
@@ -69,7 +72,12 @@ public final class EncoderProduct implements AutoCloseable {
 
   /** Copies row {@code r} of the last product ([m] values) into {@code dst}. */
   public void row(int r, float[] dst) {
-    result.get(r * dSae, dst, 0, dSae);
+    row(r, dst, 0);
+  }
+
+  /** Copies row {@code r} of the last product ([m] values) into {@code dst[off..off+m)}. */
+  public void row(int r, float[] dst, int off) {
+    result.get(r * dSae, dst, off, dSae);
   }
 
   /**

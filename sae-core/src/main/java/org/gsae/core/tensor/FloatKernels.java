@@ -179,31 +179,6 @@ final class FloatKernels {
     }
   }
 
-  /**
-   * One Adam update in place, in torch.optim.Adam's operation order: m = b1 m + (1-b1) g;
-   * v = b2 v + (1-b2) g^2; p += -stepSize * m / (sqrt(v) * invSqrtBc2 + eps).
-   */
-  static void adam(float[] p, float[] m, float[] v, float[] g, double beta1, double beta2, double stepSize,
-      double invSqrtBc2, double eps, int from, int to) {
-    float b1 = (float) beta1;
-    float c1 = (float) (1 - beta1);
-    float b2 = (float) beta2;
-    float c2 = (float) (1 - beta2);
-    float k = (float) invSqrtBc2;
-    float e = (float) eps;
-    float lr = (float) -stepSize;
-    for (int i = from; i < to; i++) {
-      float gi = g[i];
-      float mi = m[i] * b1;
-      mi += c1 * gi;
-      float vi = v[i] * b2;
-      vi += c2 * (gi * gi);
-      m[i] = mi;
-      v[i] = vi;
-      float denom = (float) Math.sqrt(vi) * k + e;
-      p[i] += lr * (mi / denom);
-    }
-  }
 
 
   static void scaleInPlace(float[] a, double s, int from, int to) {

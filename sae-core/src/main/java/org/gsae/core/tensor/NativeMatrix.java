@@ -16,7 +16,9 @@ public final class NativeMatrix implements AutoCloseable {
   private final int rows;
   private final int cols;
   private final INDArray a;
-  private final FloatBuffer view;
+  private final FloatBuffer view;   // the whole buffer (of the matrix this one is rows of)
+  private final int offset;         // where this matrix starts in it
+  private final boolean owner;      // false for a view of another matrix's rows
 
   /** An uninitialised [rows, cols] matrix; {@link #zero} it if it accumulates. */
   public NativeMatrix(int rows, int cols) {
@@ -24,6 +26,29 @@ public final class NativeMatrix implements AutoCloseable {
     this.cols = cols;
     this.a = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, cols}, 'c');
     this.view = a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    this.offset = 0;
+    this.owner = true;
+  }
+
+  private NativeMatrix(NativeMatrix of, int from, int count) {
+    this.rows = count;
+    this.cols = of.cols;
+    this.offset = of.offset + from * cols;
+    this.a = Nd4j.create(of.a.data(), new long[] {count, cols}, new long[] {cols, 1}, offset, 'c');
+    this.view = of.view;
+    this.owner = false;
+  }
+
+  /**
+   * Rows [from, from + count) as a matrix of their own, sharing this one's memory (for a GEMM
+   * over some of the rows of another's output); closing it frees nothing.
+   */
+  public NativeMatrix rows(int from, int count) {
+    if (from < 0 || count < 1 || from + count > rows) {
+      throw new IllegalArgumentException("rows [" + from + ", " + (from + count) + ") of a matrix of "
+          + rows);
+    }
+    return new NativeMatrix(this, from, count);
   }
 
   public int rows() {
@@ -42,12 +67,15 @@ public final class NativeMatrix implements AutoCloseable {
 
   /** Copies {@code count * cols} values from {@code src[srcOff..]} into rows [0, count). */
   public void put(float[] src, int srcOff, int count) {
-    view.put(0, src, srcOff, count * cols);
+    Tensor.inParts(count * cols, EncoderProduct.COPY_GRAIN,
+        (from, to) -> view.put(offset + from, src, srcOff + from, to - from));
   }
 
   /** Copies rows [from, from + count) into {@code dst[dstOff..]}. */
   public void get(int from, int count, float[] dst, int dstOff) {
-    view.get(from * cols, dst, dstOff, count * cols);
+    int start = offset + from * cols;
+    Tensor.inParts(count * cols, EncoderProduct.COPY_GRAIN,
+        (a, b) -> view.get(start + a, dst, dstOff + a, b - a));
   }
 
   /**
@@ -62,6 +90,8 @@ public final class NativeMatrix implements AutoCloseable {
 
   @Override
   public void close() {
-    a.close();
+    if (owner) {
+      a.close();
+    }
   }
 }

@@ -1,6 +1,8 @@
 package org.gsae.core.tensor;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdOps implements VectorOps.Impl {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;   // 4 float64 lanes
   private static final int L = VectorOps.LANES;
+  private static final VectorOps.ScalarOps SCALAR = new VectorOps.ScalarOps();   // the tails
 
   /** False where 256-bit vectors would be emulated (narrower hardware vectors). */
   boolean usable() {
@@ -212,4 +216,70 @@ final class SimdOps implements VectorOps.Impl {
     }
     return k;
   }
+
+  @Override
+  public int countOpen(float[] pi, float[] bias, int len) {
+    int k = 0;
+    int j = 0;
+    for (; j + L <= len; j += L) {
+      k += FloatVector.fromArray(S, pi, j).add(FloatVector.fromArray(S, bias, j))
+          .compare(VectorOperators.GT, 0f).trueCount();
+    }
+    for (; j < len; j++) {
+      if (pi[j] + bias[j] > 0) {
+        k++;
+      }
+    }
+    return k;
+  }
+
+  @Override
+  public void adam(float[] p, float[] m, float[] v, float[] g, VectorOps.AdamCoefficients c,
+      int from, int to) {
+    int i = from;
+    for (; i + L <= to; i += L) {
+      FloatVector gi = FloatVector.fromArray(S, g, i).mul(c.gradScale());
+      FloatVector mi = FloatVector.fromArray(S, m, i).mul(c.b1()).add(gi.mul(c.c1()));
+      FloatVector vi = FloatVector.fromArray(S, v, i).mul(c.b2()).add(gi.mul(gi).mul(c.c2()));
+      mi.intoArray(m, i);
+      vi.intoArray(v, i);
+      FloatVector denom = vi.lanewise(VectorOperators.SQRT).mul(c.k()).add(c.eps());
+      FloatVector.fromArray(S, p, i).add(mi.div(denom).mul(c.negLr())).intoArray(p, i);
+    }
+    SCALAR.adam(p, m, v, g, c, i, to);
+  }
+
+  @Override
+  public double denseGates(float[] pi, int o, float[] bGate, float[] scale, float[] bMag,
+      float[] norms, float[] f, float[] g, int len, int[] l0) {
+    DoubleVector lo = DoubleVector.zero(D);   // lanes 0-3 of the 8 float64 lanes
+    DoubleVector hi = DoubleVector.zero(D);   // lanes 4-7
+    int open = 0;
+    int j = 0;
+    for (; j + L <= len; j += L) {
+      FloatVector v = FloatVector.fromArray(S, pi, o + j);
+      FloatVector pg = v.add(FloatVector.fromArray(S, bGate, j));
+      VectorMask<Float> gate = pg.compare(VectorOperators.GT, 0f);
+      FloatVector pm = v.mul(FloatVector.fromArray(S, scale, j)).add(FloatVector.fromArray(S, bMag, j));
+      VectorMask<Float> fires = gate.and(pm.compare(VectorOperators.GT, 0f));
+      FloatVector gv = FloatVector.zero(S).blend(pg, gate);
+      FloatVector.zero(S).blend(pm, fires).intoArray(f, o + j);
+      gv.intoArray(g, o + j);
+      open += fires.trueCount();
+      FloatVector nv = FloatVector.fromArray(S, norms, j);
+      lo = lo.add(widen(gv, 0).mul(widen(nv, 0)));
+      hi = hi.add(widen(gv, 1).mul(widen(nv, 1)));
+    }
+    l0[0] += open;
+    double s = ((lo.lane(0) + lo.lane(1)) + (lo.lane(2) + lo.lane(3)))
+        + ((hi.lane(0) + hi.lane(1)) + (hi.lane(2) + hi.lane(3)));
+    return s + VectorOps.ScalarOps.denseGatesTail(pi, o, bGate, scale, bMag, norms, f, g, j, len,
+        l0);
+  }
+
+  /** Lanes [4 part, 4 part + 4) of an 8-lane float vector, as float64. */
+  private static DoubleVector widen(FloatVector x, int part) {
+    return (DoubleVector) x.convertShape(VectorOperators.F2D, D, part);
+  }
+
 }

@@ -500,21 +500,62 @@ public final class Tensor {
   }
 
   /**
-   * Adam (Kingma and Ba 2015) on {@code param} in place, in one pass, with the moments
-   * {@code m} and {@code v} updated in place: {@code m = b1 m + (1-b1) g},
-   * {@code v = b2 v + (1-b2) g^2}, {@code param -= stepSize * m / (sqrt(v) * invSqrtBc2 + eps)}.
-   * All four tensors must have the same shape and dtype.
+   * Adam (Kingma and Ba 2015) on {@code param} in place, with the moments {@code m} and
+   * {@code v} updated in place: {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
+   * {@code param -= stepSize * m / (sqrt(v) * invSqrtBc2 + eps)}; fused with the passes of a
+   * training step around it, one block of values at a time while it is in cache: first
+   * {@code g *= gradScale} (clipping; in place where rows are projected, otherwise in
+   * registers, {@code g} left as it was) and, with {@code unitRows}
+   * (a matrix), each row's component along the parameter row removed from {@code g}
+   * ({@link #removeRowComponentsInPlace}) before the update and the updated row renormalised
+   * ({@link #normalizeRowsInPlace}) after it. Every value (every row) is computed on its own,
+   * so the result is the same bits as those passes one after another over whole tensors, and
+   * a tensor cut into slices updates to the same bits. All four tensors must have the same
+   * shape and dtype.
    */
-  public static void adamInPlace(Tensor param, Tensor m, Tensor v, Tensor g, double beta1,
-      double beta2, double stepSize, double invSqrtBc2, double eps) {
+  public static void adamInPlace(Tensor param, Tensor m, Tensor v, Tensor g, double gradScale,
+      boolean unitRows, double beta1, double beta2, double stepSize, double invSqrtBc2,
+      double eps) {
     param.sameShape(m);
     param.sameShape(v);
     param.sameShape(g);
-    inParts((int) param.length(), 1 << 16, (from, to) -> {
-      if (param.f != null) {
-        FloatKernels.adam(param.f, m.f, v.f, g.f, beta1, beta2, stepSize, invSqrtBc2, eps, from, to);
-      } else {
-        DoubleKernels.adam(param.d, m.d, v.d, g.d, beta1, beta2, stepSize, invSqrtBc2, eps, from, to);
+    if (unitRows) {
+      param.requireMatrix();
+    }
+    int len = (int) param.length();
+    int cols = unitRows ? param.cols : 0;
+    int unit = unitRows ? Math.max(1, cols) : 1 << 12;   // values per block
+    // float32: the gradient's scale is applied in Adam's registers, or in place first where
+    // the projection needs the scaled rows (the same float products either way)
+    VectorOps.AdamCoefficients c = param.f == null ? null : VectorOps.AdamCoefficients.of(beta1,
+        beta2, stepSize, invSqrtBc2, eps, unitRows ? 1 : gradScale);
+    inParts((len + unit - 1) / unit, Math.max(1, (1 << 16) / unit), (b0, b1) -> {
+      for (int b = b0; b < b1; b++) {
+        int from = b * unit;
+        int to = Math.min(len, from + unit);
+        if (param.f != null) {
+          if (unitRows) {
+            if (gradScale != 1) {
+              FloatKernels.scaleInPlace(g.f, gradScale, from, to);
+            }
+            FloatRows.removeRowComponents(g.f, param.f, cols, b, b + 1);
+          }
+          VectorOps.adam(param.f, m.f, v.f, g.f, c, from, to);
+          if (unitRows) {
+            FloatRows.normalizeRows(param.f, cols, b, b + 1);
+          }
+        } else {
+          if (gradScale != 1) {
+            DoubleKernels.scaleInPlace(g.d, gradScale, from, to);
+          }
+          if (unitRows) {
+            DoubleKernels.removeRowComponents(g.d, param.d, cols, b, b + 1);
+          }
+          DoubleKernels.adam(param.d, m.d, v.d, g.d, beta1, beta2, stepSize, invSqrtBc2, eps, from, to);
+          if (unitRows) {
+            DoubleKernels.normalizeRows(param.d, cols, b, b + 1);
+          }
+        }
       }
     });
   }
@@ -552,16 +593,16 @@ public final class Tensor {
   }
 
   /** A loop body over the index range [from, to). */
-  private interface RangeBody {
+  interface RangeBody {
     void run(int from, int to);
   }
 
   /**
    * Runs {@code body} over [0, total) in contiguous parts of at least {@code grain} indices,
    * on the common pool. Only for element- or row-wise work, whose result cannot depend on
-   * the split.
+   * the split (copies included: {@link NativeMatrix}, {@link EncoderProduct}).
    */
-  private static void inParts(int total, int grain, RangeBody body) {
+  static void inParts(int total, int grain, RangeBody body) {
     int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), total / grain));
     if (parts == 1) {
       body.run(0, total);
@@ -569,6 +610,18 @@ public final class Tensor {
     }
     IntStream.range(0, parts).parallel().forEach(t ->
         body.run((int) ((long) total * t / parts), (int) ((long) total * (t + 1) / parts)));
+  }
+
+  /** Sets every value to 0 (+0.0) in place; returns this. */
+  public Tensor zeroInPlace() {
+    inParts((int) length(), 1 << 16, (from, to) -> {
+      if (f != null) {
+        java.util.Arrays.fill(f, from, to, 0f);
+      } else {
+        java.util.Arrays.fill(d, from, to, 0.0);
+      }
+    });
+    return this;
   }
 
   /** Overwrites the values with those of {@code o}; returns this. */

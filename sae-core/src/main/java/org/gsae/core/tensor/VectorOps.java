@@ -35,6 +35,34 @@ public final class VectorOps {
     void axpy4x2(float[] c1, float[] c2, float[] x, int[] xo, float[] y1, float[] y2, int len);
 
     int openGates(float[] pi, float[] bias, int len, int[] out);
+
+    int countOpen(float[] pi, float[] bias, int len);
+
+    void adam(float[] p, float[] m, float[] v, float[] g, AdamCoefficients c, int from, int to);
+
+    double denseGates(float[] pi, int o, float[] bGate, float[] scale, float[] bMag,
+        float[] norms, float[] f, float[] g, int len, int[] l0);
+  }
+
+  /**
+   * The float32 coefficients of one Adam update, in torch.optim.Adam's operation order, of the
+   * gradient times {@code gradScale} (clipping; 1 multiplies exactly):
+   * {@code g' = gradScale g; m = b1 m + c1 g'; v = b2 v + c2 g'^2;
+   * p += negLr * (m / (sqrt(v) * k + eps))}.
+   */
+  public record AdamCoefficients(float b1, float c1, float b2, float c2, float k, float eps,
+      float negLr, float gradScale) {
+    /**
+     * @param stepSize   lr / (1 - beta1^t)
+     * @param invSqrtBc2 1 / sqrt(1 - beta2^t)
+     * @param gradScale  the gradient's factor, as float32
+     */
+    public static AdamCoefficients of(double beta1, double beta2, double stepSize,
+        double invSqrtBc2, double eps, double gradScale) {
+      return new AdamCoefficients((float) beta1, (float) (1 - beta1), (float) beta2,
+          (float) (1 - beta2), (float) invSqrtBc2, (float) eps, (float) -stepSize,
+          (float) gradScale);
+    }
   }
 
   private static final Impl IMPL = select();
@@ -127,6 +155,36 @@ public final class VectorOps {
     return IMPL.openGates(pi, bias, len, out);
   }
 
+  /**
+   * One Adam update of values [from, to) in place: {@code m}, {@code v} and {@code p} from
+   * the gradient {@code g} ({@link AdamCoefficients}; {@code g} is only read); each value on
+   * its own, no fused multiply-add, so both implementations give the same bits.
+   */
+  public static void adam(float[] p, float[] m, float[] v, float[] g, AdamCoefficients c,
+      int from, int to) {
+    IMPL.adam(p, m, v, g, c, from, to);
+  }
+
+  /**
+   * The gates of one row of the dense training path, {@code pi[o..o+len)}: where
+   * {@code pg = pi + b_gate > 0}, {@code g = pg} and {@code f = max(exp(r_mag) pi + b_mag, 0)}
+   * ({@code scale} = exp(r_mag), multiply then add), elsewhere both 0, written to
+   * {@code f[o..]} and {@code g[o..]}. Adds the row's L0 (open gates with f > 0) to
+   * {@code l0[0]} and returns its L1, {@code sum_j g_j norms_j}: the exact float64 products
+   * summed in 8 float64 lanes (j mod 8, whole blocks of 8), combined
+   * {@code ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))}, plus the sum of the last
+   * {@code len % 8} in order.
+   */
+  public static double denseGates(float[] pi, int o, float[] bGate, float[] scale, float[] bMag,
+      float[] norms, float[] f, float[] g, int len, int[] l0) {
+    return IMPL.denseGates(pi, o, bGate, scale, bMag, norms, f, g, len, l0);
+  }
+
+  /** How many j in [0, len) have {@code pi[j] + bias[j] > 0} ({@link #openGates}, counted only). */
+  public static int countOpen(float[] pi, float[] bias, int len) {
+    return IMPL.countOpen(pi, bias, len);
+  }
+
   /** The reference semantics in plain Java (and the fallback). */
   static final class ScalarOps implements Impl {
     @Override
@@ -217,6 +275,76 @@ public final class VectorOps {
       }
       return k;
     }
+
+    @Override
+    public int countOpen(float[] pi, float[] bias, int len) {
+      int k = 0;
+      for (int j = 0; j < len; j++) {
+        if (pi[j] + bias[j] > 0) {
+          k++;
+        }
+      }
+      return k;
+    }
+
+    @Override
+    public void adam(float[] p, float[] m, float[] v, float[] g, AdamCoefficients c, int from,
+        int to) {
+      for (int i = from; i < to; i++) {
+        float gi = g[i] * c.gradScale();
+        float mi = m[i] * c.b1();
+        mi += c.c1() * gi;
+        float vi = v[i] * c.b2();
+        vi += c.c2() * (gi * gi);
+        m[i] = mi;
+        v[i] = vi;
+        float denom = (float) Math.sqrt(vi) * c.k() + c.eps();
+        p[i] += c.negLr() * (mi / denom);
+      }
+    }
+
+    @Override
+    public double denseGates(float[] pi, int o, float[] bGate, float[] scale, float[] bMag,
+        float[] norms, float[] f, float[] g, int len, int[] l0) {
+      double[] lanes = new double[LANES];
+      int whole = len / LANES * LANES;
+      for (int j = 0; j < whole; j++) {
+        l0[0] += gate(pi, o, j, bGate, scale, bMag, f, g);
+        lanes[j % LANES] += (double) g[o + j] * norms[j];
+      }
+      double s = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
+          + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+      return s + denseGatesTail(pi, o, bGate, scale, bMag, norms, f, g, whole, len, l0);
+    }
+
+    /** Gates [from, len) of {@link #denseGates} in order: their L1 summed in order from 0. */
+    static double denseGatesTail(float[] pi, int o, float[] bGate, float[] scale, float[] bMag,
+        float[] norms, float[] f, float[] g, int from, int len, int[] l0) {
+      double s = 0;
+      for (int j = from; j < len; j++) {
+        l0[0] += gate(pi, o, j, bGate, scale, bMag, f, g);
+        s += (double) g[o + j] * norms[j];
+      }
+      return s;
+    }
+
+    /** Gate j of {@link #denseGates}: writes its f and g; 1 when it fires (f > 0), else 0. */
+    private static int gate(float[] pi, int o, int j, float[] bGate, float[] scale, float[] bMag,
+        float[] f, float[] g) {
+      float v = pi[o + j];
+      float pg = v + bGate[j];
+      float gv = 0f;
+      float fv = 0f;
+      if (pg > 0) {
+        gv = pg;
+        float pm = scale[j] * v + bMag[j];
+        fv = pm > 0 ? pm : 0f;
+      }
+      f[o + j] = fv;
+      g[o + j] = gv;
+      return fv != 0f ? 1 : 0;
+    }
+
   }
 
   /** The fixed lane-combining tree of {@link #dot}. */

@@ -33,6 +33,7 @@ public final class SaeTrainer implements Trainer<Tensor> {
   private final ShardUpdate update;
   private Shard adamM;   // null until the first step (or a restore)
   private Shard adamV;
+  private SaeParameters gradSums;   // one step's gradient sums, reused (GradientAccumulator#reusing)
   private final int chunkRows;
   private int threads = 1;
   private long step;
@@ -90,7 +91,10 @@ public final class SaeTrainer implements Trainer<Tensor> {
   public StepMetrics trainStep(float[] rows, int count) {
     SaeParameters p = sae.parameters();
     double lambda = lambdaAt(step);
-    GradientAccumulator acc = new GradientAccumulator(p.dIn(), p.dSae())
+    if (gradSums == null) {
+      gradSums = SaeParameters.zeros(p.dIn(), p.dSae(), DType.FLOAT32);
+    }
+    GradientAccumulator acc = GradientAccumulator.reusing(gradSums)
         .add(p, loss, lambda, rows, count, chunkRows, threads);
     return applyStep(acc, lambda);
   }
@@ -101,8 +105,12 @@ public final class SaeTrainer implements Trainer<Tensor> {
    */
   public StepMetrics applyStep(GradientAccumulator acc, double lambda) {
     double lr = Schedules.learningRate(config, step);
-    SaeParameters g = acc.takeMeanGradient();
-    double gradNorm = Math.sqrt(GradientNorm.sumSquares(g));
+    long rows = acc.rows();
+    SaeParameters g = acc.takeSums();
+    if (rows == 0 || g == null) {
+      throw new IllegalStateException("no rows were added: the global batch was empty");
+    }
+    double gradNorm = Math.sqrt(GradientNorm.meanInPlace(g, rows));   // g is now the mean
     if (adamM == null) {
       ShardLayout whole = ShardLayout.of(sae.dInput(), sae.dHidden(), 1);
       adamM = Shard.zeros(whole, 0);

@@ -11,7 +11,9 @@ import org.gsae.core.tensor.Tensor;
  * it is kept): clip the mean gradient by the global norm, remove each decoder row's parallel
  * component (PAPER variant), Adam at the scheduled learning rate, renormalise decoder rows
  * (PAPER variant). Every operation is value by value or row by row and rows never straddle
- * shards, so a model cut into any number of shards updates to the same bits as one shard.
+ * shards, so a model cut into any number of shards updates to the same bits as one shard. The
+ * four run as one pass over each tensor, block by block ({@link Adam#apply(Tensor, Tensor,
+ * Tensor, Tensor, double, boolean, double, long)}), with the same bits as four passes.
  */
 public final class ShardUpdate {
   private static final int W_DEC = 4;
@@ -29,27 +31,20 @@ public final class ShardUpdate {
    * @param params   the shard's parameters, updated
    * @param m        Adam's first moment of the shard, updated
    * @param v        Adam's second moment of the shard, updated
-   * @param meanGrad the shard of the step's mean gradient; clipped and projected in place
+   * @param meanGrad the shard of the step's mean gradient; scratch, its values afterwards
+   *                 unspecified (decoder rows are clipped and projected in place)
    * @param norm     the global norm of the whole mean gradient ({@link ShardLayout#pieceSquares})
    */
   public void apply(Shard params, Shard m, Shard v, Shard meanGrad, double norm, long t) {
     double coef = GradientClipping.coefficient(norm, config.clipGradNorm());
-    if (coef != 1.0) {
-      meanGrad.scaleInPlace(coef);
-    }
     boolean unit = config.variant().unitNormDecoder();
-    if (unit && meanGrad.tensor(W_DEC) != null) {
-      meanGrad.tensor(W_DEC).removeRowComponentsInPlace(params.tensor(W_DEC));
-    }
     double lr = Schedules.learningRate(config, t);
     for (int i = 0; i < 6; i++) {
       Tensor p = params.tensor(i);
       if (p != null) {
-        adam.apply(p, m.tensor(i), v.tensor(i), meanGrad.tensor(i), lr, t + 1);
+        adam.apply(p, m.tensor(i), v.tensor(i), meanGrad.tensor(i), coef, unit && i == W_DEC,
+            lr, t + 1);
       }
-    }
-    if (unit && params.tensor(W_DEC) != null) {
-      params.tensor(W_DEC).normalizeRowsInPlace();
     }
   }
 

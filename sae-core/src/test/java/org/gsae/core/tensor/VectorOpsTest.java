@@ -167,8 +167,97 @@ class VectorOpsTest {
         int[] c = new int[len];
         assertEquals(k, simd.openGates(pi, bias, len, s), "len " + len + " shift " + shift);
         assertEquals(k, scalar.openGates(pi, bias, len, c));
+        assertEquals(k, simd.countOpen(pi, bias, len));
+        assertEquals(k, scalar.countOpen(pi, bias, len));
         assertArrayEquals(java.util.Arrays.copyOf(expected, k), java.util.Arrays.copyOf(s, k));
         assertArrayEquals(java.util.Arrays.copyOf(expected, k), java.util.Arrays.copyOf(c, k));
+      }
+    }
+  }
+
+  @Test
+  void givenAnyRangeAndMoments_whenAdam_thenSimdEqualsScalarBitForBitAndFloat64WithinRounding() {
+    Random r = new Random(6);
+    // step 3 of lr 1e-3, beta1 0.9, beta2 0.999: stepSize = lr / (1 - 0.9^3), k = 1/sqrt(1 - 0.999^3)
+    // and the gradient clipped by 0.37
+    VectorOps.AdamCoefficients c = VectorOps.AdamCoefficients.of(0.9, 0.999,
+        1e-3 / (1 - Math.pow(0.9, 3)), 1 / Math.sqrt(1 - Math.pow(0.999, 3)), 1e-8, 0.37);
+    for (int len : LENGTHS) {
+      for (int from : new int[] {0, 5}) {
+        int size = from + len + 3;
+        float[] p0 = random(r, size);
+        float[] m0 = random(r, size);
+        float[] v0 = new float[size];
+        for (int i = 0; i < size; i++) {
+          v0[i] = Math.abs((float) r.nextGaussian());
+        }
+        v0[size - 1] = 0f;   // beyond the range, and a zero second moment inside below
+        if (len > 2) {
+          v0[from + 1] = 0f;
+        }
+        float[] g = random(r, size);
+        float[] g0 = g.clone();
+        float[][] a = {p0.clone(), m0.clone(), v0.clone()};
+        float[][] b = {p0.clone(), m0.clone(), v0.clone()};
+        simd.adam(a[0], a[1], a[2], g, c, from, from + len);
+        scalar.adam(b[0], b[1], b[2], g, c, from, from + len);
+        for (int q = 0; q < 3; q++) {
+          assertArrayEquals(b[q], a[q], 0f, "len " + len + " from " + from + " array " + q);
+        }
+        assertArrayEquals(g0, g, 0f, "the gradient is only read");
+        for (int i = 0; i < size; i++) {
+          boolean in = i >= from && i < from + len;
+          double gi = 0.37 * g[i];
+          double m = in ? 0.9 * m0[i] + 0.1 * gi : m0[i];
+          double v = in ? 0.999 * v0[i] + 0.001 * gi * gi : v0[i];
+          double p = in ? p0[i] + c.negLr() * m / (Math.sqrt(v) * c.k() + 1e-8) : p0[i];
+          assertEquals(m, a[1][i], 1e-6 * (1 + Math.abs(m)), "m " + i);
+          assertEquals(v, a[2][i], 1e-6 * (1 + Math.abs(v)), "v " + i);
+          assertEquals(p, a[0][i], 1e-5 * (1 + Math.abs(p)), "p " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void givenDenseRows_whenGatesComputed_thenSimdEqualsScalarBitForBitAndTheFormula() {
+    Random r = new Random(8);
+    for (int len : LENGTHS) {
+      for (double shift : new double[] {-2.0, 0.0, 3.0}) {   // few, half, all gates open
+        int o = 3;
+        float[] pi = random(r, o + len);
+        float[] bGate = new float[len];
+        float[] scale = new float[len];
+        float[] bMag = random(r, len);
+        float[] norms = new float[len];
+        for (int j = 0; j < len; j++) {
+          bGate[j] = (float) (shift + 0.5 * r.nextGaussian());
+          scale[j] = (float) Math.exp(0.3 * r.nextGaussian());
+          norms[j] = (float) (0.5 + r.nextDouble());
+        }
+        float[][] fs = {new float[o + len], new float[o + len]};
+        float[][] gs = {new float[o + len], new float[o + len]};
+        int[][] l0 = {{5}, {5}};   // added to
+        double l1s = simd.denseGates(pi, o, bGate, scale, bMag, norms, fs[0], gs[0], len, l0[0]);
+        double l1c = scalar.denseGates(pi, o, bGate, scale, bMag, norms, fs[1], gs[1], len, l0[1]);
+        assertEquals(Double.doubleToLongBits(l1c), Double.doubleToLongBits(l1s), "len " + len);
+        assertArrayEquals(fs[1], fs[0], 0f);
+        assertArrayEquals(gs[1], gs[0], 0f);
+        assertEquals(l0[1][0], l0[0][0]);
+        double l1 = 0;
+        int fires = 5;
+        for (int j = 0; j < len; j++) {
+          float pg = pi[o + j] + bGate[j];
+          float pm = scale[j] * pi[o + j] + bMag[j];
+          float g = pg > 0 ? pg : 0f;
+          float f = pg > 0 && pm > 0 ? pm : 0f;
+          assertEquals(g, gs[0][o + j], 0f, "g " + j);
+          assertEquals(f, fs[0][o + j], 0f, "f " + j);
+          fires += f > 0 ? 1 : 0;
+          l1 += (double) g * norms[j];
+        }
+        assertEquals(fires, l0[0][0]);
+        assertEquals(l1, l1s, 1e-12 * (1 + l1));
       }
     }
   }

@@ -107,6 +107,28 @@ class GradientAccumulatorTest {
     assertEquals("cannot merge accumulators of d_in=8, d_sae=32 into d_in=8, d_sae=24", e.getMessage());
   }
 
+  /** The trainer's one-pass mean and norm equal the accumulator's mean and the norm, bit for bit. */
+  @Test
+  void givenSums_whenMeanTakenInPlaceWithItsNorm_thenTheTwoPassesBitForBit() {
+    GradientAccumulator a = over(0, 37, 16);   // 37: a reciprocal that rounds
+    GradientAccumulator b = over(0, 37, 16);
+    SaeParameters mean = a.takeMeanGradient();
+    double norm = org.gsae.core.optim.GradientNorm.sumSquares(mean);
+    SaeParameters sums = b.takeSums();
+    double fused = org.gsae.core.optim.GradientNorm.meanInPlace(sums, 37);
+    assertEquals(Double.doubleToLongBits(norm), Double.doubleToLongBits(fused));
+    assertArrayEquals(mean.toFlat(), sums.toFlat(), 0f);
+  }
+
+  /** A reused set of sums is zeroed first: the same bits as a fresh accumulator's. */
+  @Test
+  void givenReusedSums_whenAccumulatedAgain_thenAsAFreshAccumulator() {
+    SaeParameters buffer = over(0, 50, 64).takeSums();   // holds another batch's sums
+    float[] rows = Arrays.copyOfRange(DATA.data().data(), 100 * 8, 180 * 8);
+    GradientAccumulator reused = GradientAccumulator.reusing(buffer).add(P, LOSS, 0.5, rows, 80, 64);
+    assertArrayEquals(over(100, 180, 64).takeMeanGradient().toFlat(), reused.takeMeanGradient().toFlat(), 0f);
+  }
+
   @Test
   void givenNoRows_whenAskedForTheMean_thenFails() {
     assertThrows(IllegalStateException.class, () -> new GradientAccumulator(8, 24).takeMeanGradient());
