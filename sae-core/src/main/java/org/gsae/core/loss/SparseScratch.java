@@ -36,6 +36,7 @@ final class SparseScratch {
   float[] ds = new float[0];   // 2 alpha (x_gate - x) [count, n]
   RowTerms rowTerms = new RowTerms(0);
   private DenseGatedChunk dense;   // the dense path's buffers, made by its first chunk
+  private boolean denseUsed;       // by the step holding this scratch
 
   /** Per-thread scratch and the active pairs that thread collected. */
   static final class Worker {
@@ -96,7 +97,13 @@ final class SparseScratch {
       dense = new DenseGatedChunk(n, m, threads);
     }
     dense.begin(p, sums);
+    denseUsed = true;
     return dense;
+  }
+
+  /** Whether the dense path's buffers are allocated. */
+  boolean holdsDenseBuffers() {
+    return dense != null;
   }
 
   /** A scratch for the shape, from the pool or new. */
@@ -108,14 +115,21 @@ final class SparseScratch {
 
   /**
    * Gives the scratch back to the pool; if two of its shape are idle already it is dropped,
-   * and its native buffers freed.
+   * and its native buffers freed. The dense path's buffers (five [256, m] arrays on the heap,
+   * four [256, m] and three [m, n] matrices in native memory: 0.45 GB at 768 x 24576) are kept
+   * only while steps use them, early in training when most gates are open; the first step that
+   * runs no dense chunk frees them.
    */
   void release() {
     Deque<SparseScratch> idle = POOL.get(key(n, m, threads));
-    if (idle != null && idle.size() < POOL_SIZE) {
-      idle.addFirst(this);
-    } else if (dense != null) {
+    boolean pooled = idle != null && idle.size() < POOL_SIZE;
+    if (dense != null && (!pooled || !denseUsed)) {
       dense.close();
+      dense = null;
+    }
+    denseUsed = false;
+    if (pooled) {
+      idle.addFirst(this);
     }
   }
 

@@ -61,7 +61,7 @@ public final class GradientNorm {
       throw new IllegalArgumentException("float32 sums over at least one row, got " + sums.dtype()
           + " over " + rows);
     }
-    return scaledSumSquares(sums, (float) (double) (1.0f / rows));
+    return scaledSumSquares(sums, 1.0f / rows);
   }
 
   /** {@link #sumSquares} of a float32 gradient after {@code a[i] *= k} (skipped for k = 1). */

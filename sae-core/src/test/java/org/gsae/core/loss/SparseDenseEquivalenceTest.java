@@ -3,6 +3,8 @@ package org.gsae.core.loss;
 import static org.gsae.core.testing.Assertions2.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.gsae.core.data.SyntheticActivations;
 import org.gsae.core.model.SaeInit;
@@ -11,6 +13,7 @@ import org.gsae.core.model.Variant;
 import org.gsae.core.tensor.DType;
 import org.gsae.core.tensor.Tensor;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -87,5 +90,28 @@ class SparseDenseEquivalenceTest {
       assertEquals(sums[1], sums[threads], threads + " threads");
       assertArrayEquals(flats[1], flats[threads], threads + " threads");
     }
+  }
+
+  /**
+   * The dense path's buffers stay in the pooled scratch while steps run dense chunks (they
+   * cost ~30 ms a step to allocate at 784 x 6272) and are freed by the first step that runs
+   * none. Three threads: a pool of its own.
+   */
+  @Test
+  void givenStepsWithAndWithoutDenseChunks_thenTheDenseBuffersAreKeptOnlyWhileUsed() {
+    SyntheticActivations s = SyntheticActivations.generate(64, 24, 40, 4, 0.05, 5);
+    SaeParameters p = params(0.5, s);
+    float[] x = s.data().data();
+    GatedLoss dense = new GatedLoss(Variant.PAPER, 0.8, 0.0);
+    GatedLoss sparse = new GatedLoss(Variant.PAPER, 0.8, 1.0);
+    dense.accumulate(p, x, 64, 64, 0.7, SaeParameters.zeros(24, 96, DType.FLOAT32), 3);
+    SparseScratch kept = SparseScratch.acquire(24, 96, 3);   // the one that step gave back
+    assertTrue(kept.holdsDenseBuffers());
+    kept.release();
+    dense.accumulate(p, x, 64, 64, 0.7, SaeParameters.zeros(24, 96, DType.FLOAT32), 3);
+    sparse.accumulate(p, x, 64, 64, 0.7, SaeParameters.zeros(24, 96, DType.FLOAT32), 3);
+    SparseScratch after = SparseScratch.acquire(24, 96, 3);
+    assertFalse(after.holdsDenseBuffers());
+    after.release();
   }
 }
