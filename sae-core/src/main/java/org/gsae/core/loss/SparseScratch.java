@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * The step's working arrays, kept from step to step in a small JVM-wide pool (at most
  * two idle per shape and thread count, like {@link org.gsae.core.tensor.EncoderProduct}).
- * Allocated afresh each step they were G1 humongous allocations (the [chunk, n] row
- * buffers, the pair lists), each starting a concurrent
- * marking cycle that took CPU from the step on a 2-core machine; the dense path's native
- * matrices cost ~30 ms a step to allocate at 784 x 6272.
+ * Allocated afresh each step they were G1 humongous allocations (the [chunk, n] row buffers,
+ * the pair lists), each starting a concurrent marking cycle that took CPU from the step on a
+ * 2-core machine; the dense path's native matrices cost ~30 ms a step to allocate at
+ * 784 x 6272.
  */
 final class SparseScratch {
   /**
