@@ -197,7 +197,7 @@ final class SparseGatedKernel implements AutoCloseable {
     float[] pair = w.pair;
     for (a = first; a < end; a++) {
       int j = e.feature[a];
-      float ln = p.lambda * p.norms[j];
+      float ln = p.lambdaNorms[j];
       if (e.f[a] > 0f) {
         VectorOps.dot2(dxh, ds, bo, p.wDec, j * n, n, pair);
         e.dm[a] = pair[0];

@@ -51,8 +51,8 @@ public final class GradientNorm {
 
   /**
    * Turns float32 gradient sums over {@code rows} rows into their mean in place (each value
-   * times the float32 reciprocal {@code 1f / rows}, as
-   * {@code GradientAccumulator.takeMeanGradient} does) and returns the mean's squared norm
+   * times the float32 reciprocal {@code 1f / rows}, the step's mean since the first version)
+   * and returns the mean's squared norm
    * ({@link #sumSquares}): the same bits as the two passes, in one (each block is scaled,
    * then its squares summed while it is in cache).
    */

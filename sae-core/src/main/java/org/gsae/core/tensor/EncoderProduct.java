@@ -1,16 +1,11 @@
 package org.gsae.core.tensor;
 
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentMap;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The one dense product of the gated encoder, {@code pi = x_c W_enc} ([rows, n] @ [n, m]),
@@ -25,10 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class EncoderProduct implements AutoCloseable {
   private final int dIn;
   private final int dSae;
-  private final INDArray w;
-  private final FloatBuffer wView;
-  private final Map<Integer, INDArray[]> byRows = new HashMap<>();
-  private FloatBuffer result;
+  private final NativeMatrix w;                                         // W_enc [n, m]
+  private final Map<Integer, NativeMatrix[]> byRows = new HashMap<>();  // x_c [r, n], pi [r, m]
+  private NativeMatrix result;
 
   /**
    * @param dIn  n
@@ -37,12 +31,7 @@ public final class EncoderProduct implements AutoCloseable {
   public EncoderProduct(int dIn, int dSae) {
     this.dIn = dIn;
     this.dSae = dSae;
-    this.w = Nd4j.createUninitialized(DataType.FLOAT, new long[] {dIn, dSae}, 'c');
-    this.wView = view(w);
-  }
-
-  private static FloatBuffer view(INDArray a) {
-    return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    this.w = new NativeMatrix(dIn, dSae);
   }
 
   /** Copies {@code W_enc} [n, m] (row-major) into native memory. */
@@ -51,23 +40,19 @@ public final class EncoderProduct implements AutoCloseable {
       throw new IllegalArgumentException("W_enc has " + wEnc.length + " values, expected "
           + dIn + " x " + dSae);
     }
-    Tensor.inParts(wEnc.length, COPY_GRAIN, (from, to) -> wView.put(from, wEnc, from, to - from));
+    w.put(wEnc, 0, dIn);
   }
-
-  /** Values per part of a parallel copy into native memory (one thread moved ~6.5 GB/s). */
-  static final int COPY_GRAIN = 1 << 20;
 
   /**
    * Computes {@code pi = xc @ W_enc} for {@code rows} rows of {@code xc} ([rows, n] row-major);
    * read the result with {@link #row}.
    */
   public void multiply(float[] xc, int rows) {
-    INDArray[] io = byRows.computeIfAbsent(rows, r -> new INDArray[] {
-        Nd4j.createUninitialized(DataType.FLOAT, new long[] {r, dIn}, 'c'),
-        Nd4j.createUninitialized(DataType.FLOAT, new long[] {r, dSae}, 'c')});
-    view(io[0]).put(0, xc, 0, rows * dIn);
-    Nd4j.gemm(io[0], w, io[1], false, false, 1.0, 0.0);
-    result = view(io[1]);
+    NativeMatrix[] io = byRows.computeIfAbsent(rows,
+        r -> new NativeMatrix[] {new NativeMatrix(r, dIn), new NativeMatrix(r, dSae)});
+    io[0].put(xc, 0, rows);
+    NativeMatrix.gemm(io[0], false, w, false, io[1], 0);
+    result = io[1];
   }
 
   /** Copies row {@code r} of the last product ([m] values) into {@code dst}. */
@@ -77,7 +62,7 @@ public final class EncoderProduct implements AutoCloseable {
 
   /** Copies row {@code r} of the last product ([m] values) into {@code dst[off..off+m)}. */
   public void row(int r, float[] dst, int off) {
-    result.get(r * dSae, dst, off, dSae);
+    result.get(r, 1, dst, off);
   }
 
   /**

@@ -13,6 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * buffer's NIO view. Not thread-safe.
  */
 public final class NativeMatrix implements AutoCloseable {
+  /** Values per part of a parallel copy in or out (one thread moved ~6.5 GB/s). */
+  private static final int COPY_GRAIN = 1 << 20;
+
   private final int rows;
   private final int cols;
   private final INDArray a;
@@ -67,14 +70,14 @@ public final class NativeMatrix implements AutoCloseable {
 
   /** Copies {@code count * cols} values from {@code src[srcOff..]} into rows [0, count). */
   public void put(float[] src, int srcOff, int count) {
-    Tensor.inParts(count * cols, EncoderProduct.COPY_GRAIN,
+    Tensor.inParts(count * cols, COPY_GRAIN,
         (from, to) -> view.put(offset + from, src, srcOff + from, to - from));
   }
 
   /** Copies rows [from, from + count) into {@code dst[dstOff..]}. */
   public void get(int from, int count, float[] dst, int dstOff) {
     int start = offset + from * cols;
-    Tensor.inParts(count * cols, EncoderProduct.COPY_GRAIN,
+    Tensor.inParts(count * cols, COPY_GRAIN,
         (a, b) -> view.get(start + a, dst, dstOff + a, b - a));
   }
 

@@ -8,6 +8,7 @@ import java.io.Serializable;
 import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.loss.LossSums;
 import org.gsae.core.model.SaeParameters;
+import org.gsae.core.optim.GradientNorm;
 import org.gsae.core.tensor.DType;
 import org.gsae.core.tensor.Tensor;
 
@@ -148,21 +149,30 @@ public final class GradientAccumulator implements Serializable {
     return loss;
   }
 
+  /** The step's mean gradient and its squared global norm ({@link GradientNorm#sumSquares}). */
+  public record Mean(SaeParameters gradient, double squares) {}
+
   /**
-   * The mean gradient (sum / rows), made by dividing the sums in place and handing them
-   * over: no copy of the 4 x (2 n m + 3 m + n) bytes, but the accumulator cannot be used after
-   * this call. Requires at least one row.
+   * The mean gradient (sum / rows) and its squared norm, made in one pass by dividing the sums
+   * in place ({@link GradientNorm#meanInPlace}) and handing them over: no copy of the
+   * 4 x (2 n m + 3 m + n) bytes, but the accumulator cannot be used after this call. Requires
+   * at least one row.
    */
-  public SaeParameters takeMeanGradient() {
+  public Mean takeMean() {
     requireNotTaken();
     if (loss.rows() == 0 || gradSum == null) {
       throw new IllegalStateException("no rows were added: the global batch was empty");
     }
-    double inv = 1.0f / loss.rows();   // the float32 reciprocal, as the step has always used
-    SaeParameters mean = gradSum.map(t -> t.scaleInPlace(inv));
+    double squares = GradientNorm.meanInPlace(gradSum, loss.rows());
+    Mean mean = new Mean(gradSum, squares);
     gradSum = null;
     taken = true;
     return mean;
+  }
+
+  /** {@link #takeMean}'s gradient. */
+  public SaeParameters takeMeanGradient() {
+    return takeMean().gradient();
   }
 
   /**

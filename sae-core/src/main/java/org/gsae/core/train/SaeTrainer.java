@@ -7,7 +7,6 @@ import org.gsae.core.io.TrainerState;
 import org.gsae.core.loss.GatedLoss;
 import org.gsae.core.model.GatedSae;
 import org.gsae.core.model.SaeParameters;
-import org.gsae.core.optim.GradientNorm;
 import org.gsae.core.tensor.DType;
 import org.gsae.core.tensor.Tensor;
 
@@ -105,18 +104,15 @@ public final class SaeTrainer implements Trainer<Tensor> {
    */
   public StepMetrics applyStep(GradientAccumulator acc, double lambda) {
     double lr = Schedules.learningRate(config, step);
-    long rows = acc.rows();
-    SaeParameters g = acc.takeSums();
-    if (rows == 0 || g == null) {
-      throw new IllegalStateException("no rows were added: the global batch was empty");
-    }
-    double gradNorm = Math.sqrt(GradientNorm.meanInPlace(g, rows));   // g is now the mean
+    GradientAccumulator.Mean mean = acc.takeMean();
+    double gradNorm = Math.sqrt(mean.squares());
     if (adamM == null) {
       ShardLayout whole = ShardLayout.of(sae.dInput(), sae.dHidden(), 1);
       adamM = Shard.zeros(whole, 0);
       adamV = Shard.zeros(whole, 0);
     }
-    update.apply(Shard.view(sae.parameters()), adamM, adamV, Shard.view(g), gradNorm, step);
+    update.apply(Shard.view(sae.parameters()), adamM, adamV, Shard.view(mean.gradient()), gradNorm,
+        step);
     step++;
     return StepMetrics.of(step, acc.loss(), lr, lambda, gradNorm);
   }

@@ -2,12 +2,9 @@ package org.gsae.spark.train;
 
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.storage.BlockManager;
-import org.apache.spark.storage.BlockResult;
 import org.apache.spark.storage.RDDBlockId;
 import org.apache.spark.storage.StorageLevel;
 import org.gsae.core.io.TrainerState;
@@ -21,8 +18,6 @@ import org.gsae.core.train.TrainConfig;
 import org.gsae.core.train.Trainer;
 import org.gsae.spark.store.RowBlock;
 import org.gsae.spark.store.TaskFailures;
-import scala.Option;
-import scala.collection.JavaConverters;
 
 /**
  * The trainer of local mode ({@code local}, {@code local[N]}, {@code local[*]}), where the
@@ -124,26 +119,17 @@ public final class InProcessTrainer implements Trainer<StepRows> {
     if (rdd.getStorageLevel().equals(StorageLevel.NONE())) {
       return null;
     }
-    BlockManager bm = SparkEnv.get().blockManager();
     float[][] shares = new float[rdd.getNumPartitions()][];
     for (int p = 0; p < shares.length; p++) {
-      if (rows.rowsIn(p) == 0) {
-        shares[p] = new float[0];
-        continue;
-      }
-      Option<BlockResult> held = bm.getLocalValues(new RDDBlockId(rdd.id(), p));
-      if (held.isEmpty()) {
+      int partition = p;
+      shares[p] = rows.rowsIn(p) == 0 ? new float[0]
+          : ShardBlocks.readHeld(new RDDBlockId(rdd.id(), p), values -> {
+            @SuppressWarnings("unchecked")
+            Iterator<RowBlock> blocks = (Iterator<RowBlock>) (Iterator<?>) values;
+            return StepRows.share(partition, blocks, rows.positions(), rows.partitionOffsets(), dIn());
+          });
+      if (shares[p] == null) {
         return null;
-      }
-      scala.collection.Iterator<Object> it = held.get().data();
-      try {
-        @SuppressWarnings("unchecked")
-        Iterator<RowBlock> blocks = (Iterator<RowBlock>) (Iterator<?>) JavaConverters.asJavaIterator(it);
-        shares[p] = StepRows.share(p, blocks, rows.positions(), rows.partitionOffsets(), dIn());
-      } finally {
-        while (it.hasNext()) {   // the end of the iterator releases the block's read lock
-          it.next();
-        }
       }
     }
     return shares;

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.storage.BlockData;
@@ -21,6 +23,7 @@ import org.gsae.core.model.SaeParameters;
 import org.gsae.core.train.Shard;
 import org.gsae.core.train.ShardLayout;
 import scala.Option;
+import scala.collection.JavaConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
@@ -301,15 +304,32 @@ final class ShardBlocks implements Serializable {
     if (!objects) {
       throw new IllegalStateException("blocks are bytes on a cluster; read them into arrays");
     }
-    BlockManager bm = manager();
-    Option<BlockResult> held = bm.getLocalValues(id);
-    if (held.isEmpty()) {
+    float[][] arrays = readHeld(id, it -> (float[][]) it.next());
+    if (arrays == null) {
       throw new LostBlockException(id);
     }
-    scala.collection.Iterator<Object> it = held.get().data();
-    float[][] arrays = (float[][]) it.next();
-    it.hasNext();   // the end of the iterator releases the block's read lock
     return arrays;
+  }
+
+  /**
+   * {@code reader} applied to the values of block {@code id} as this JVM's block manager holds
+   * them (no copy for deserialised blocks), or null when it holds no such block. The values
+   * are read under the block's read lock, released once {@code reader} returns (the end of
+   * the values' iterator releases it, so whatever the reader left is drained).
+   */
+  static <T> T readHeld(BlockId id, Function<Iterator<Object>, T> reader) {
+    Option<BlockResult> held = manager().getLocalValues(id);
+    if (held.isEmpty()) {
+      return null;
+    }
+    scala.collection.Iterator<Object> it = held.get().data();
+    try {
+      return reader.apply(JavaConverters.asJavaIterator(it));
+    } finally {
+      while (it.hasNext()) {
+        it.next();
+      }
+    }
   }
 
   /**
